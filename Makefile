@@ -1,0 +1,67 @@
+# roshambo: see README.md. Every target works on a fresh Debian machine with Go installed;
+# targets that need system packages install them with apt (as root) or say what is missing.
+
+GO      ?= go
+BIN     ?= bin
+GOFILES  = $(shell git ls-files '*.go' 2>/dev/null)
+# Extra flags for the game started by `make run` (e.g. make run ARGS="--bot markov --rounds 5").
+ARGS    ?=
+
+.PHONY: all build run test fmt-check vet unit check-generate generate clang bench bench-go bench-deps install clean
+
+all: build
+
+## build: compile every program into ./bin
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+## run: build and start the game
+run: build
+	./$(BIN)/roshambo $(ARGS)
+
+## test: everything CI checks (formatting, vet, committed eBPF objects, race-enabled tests incl. tmux and root tests)
+test: fmt-check vet check-generate unit
+
+fmt-check:
+	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+unit: build
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+## generate: install clang (apt) if needed and regenerate the bpf2go output under bpf/
+generate: clang
+	$(GO) generate ./bpf/...
+
+clang:
+	@command -v clang >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang llvm libbpf-dev >/dev/null; \
+	  else echo "make: clang is missing; run 'sudo make clang' (apt-get install clang llvm libbpf-dev)"; exit 1; fi; }
+
+## check-generate: regenerate the eBPF objects and fail if they differ from the committed ones
+check-generate:
+	@if command -v clang >/dev/null 2>&1 || [ "$$(id -u)" = 0 ]; then \
+	  $(MAKE) --no-print-directory generate && git diff --exit-code --stat -- bpf/ \
+	  || { echo "check-generate: committed bpf2go output does not match bpf/*.c (run make generate and commit)"; exit 1; }; \
+	else echo "check-generate: SKIPPED: clang is not installed and apt needs root (run 'sudo make clang')"; fi
+
+## bench: Go micro-benchmarks and the side-by-side benchmarks (root needed for the spy and breakdown parts)
+bench: build bench-go
+	./$(BIN)/roshambo-bench capture
+	./$(BIN)/roshambo-bench spy
+
+bench-go:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+## bench-deps: the peers that roshambo-bench spy compares against
+bench-deps:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq strace bpftrace
+
+## install: install the programs into $GOBIN (or $GOPATH/bin)
+install:
+	$(GO) install ./cmd/...
+
+clean:
+	rm -rf $(BIN)
