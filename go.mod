@@ -23,3 +23,5 @@ require (
 	golang.org/x/text v0.31.0 // indirect
 	gonum.org/v1/plot v0.17.0 // indirect
 )
+
+tool github.com/cilium/ebpf/cmd/bpf2go
