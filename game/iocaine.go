@@ -1,0 +1,193 @@
+package game
+
+import "math/rand/v2"
+
+// Iocaine is the meta-strategy, in the spirit of Dan Egnor's Iocaine Powder
+// (winner of the first International RoShamBo Programming Competition).
+//
+// A set of predictors each guesses the opponent's next move and my own next
+// move:
+//
+//   - the last moves (the opponent repeats, or reacts to my last move);
+//   - move frequencies over the last 10, 30 and 100 rounds and over all;
+//   - history matching: the most recent earlier occurrence of the longest
+//     suffix (up to 16 rounds) of the opponent's moves, of mine, of both, and
+//     the longest of the three;
+//   - Markov chains of order 1 to 3 over the opponent's, my own and the
+//     paired history, with plain counts and with counts that decay each time
+//     their context recurs (so that a changing opponent is followed).
+//
+// Each predictor P expands into six variants: P.0 to P.2 throw the move that
+// beats the predicted opponent move, rotated by 0, 1 or 2 (the opponent may
+// be one or two steps ahead of P); P'.0 to P'.2 assume that the opponent runs
+// P against me, so they beat the move that beats my predicted move, again
+// rotated. Every variant is scored each round as if it had been played
+// (+1 win, -1 loss), with exponential decay over six horizons (from about 2
+// to about 200 rounds). Each horizon nominates its best variant; a second
+// level scores the horizons' nominations the same way and plays the best
+// one. When the best score is not above zero, Iocaine throws a uniformly
+// random move, which no opponent can beat on average.
+//
+// Every structure is updated incrementally: deciding a move costs the same
+// with 10 or 10,000 rounds of history (see BenchmarkIocaine).
+type Iocaine struct {
+	rng *rand.Rand
+	h   history
+	ms  *matchers
+	fam []*markovFamily
+	win []*window
+
+	predOpp, predMine []int8
+	moves             []int8      // variant moves, 6 per predictor
+	scores            [][]float64 // [horizon][variant]
+	choice            []int8      // per horizon: its nominated move, -1 = none scores
+	meta              []float64   // per horizon: score of its nominations
+	next              Move
+}
+
+// iocaineDecays are the horizons at which variants are scored.
+var iocaineDecays = []float64{0.5, 0.8, 0.9, 0.95, 0.98, 0.995}
+
+const iocaineMetaDecay = 0.95
+
+var iocaineWindows = []int{10, 30, 100, 1 << 30}
+
+// NewIocaine returns the meta-strategy; seed drives its random fallback.
+func NewIocaine(seed int64) *Iocaine {
+	s := &Iocaine{rng: newRand(seed), ms: newMatchers()}
+	for _, kind := range []int{ctxOpp, ctxMine, ctxPair} {
+		for _, l := range []float64{1, 0.7} {
+			s.fam = append(s.fam, newMarkovFamily(kind, 3, l))
+		}
+	}
+	for _, w := range iocaineWindows {
+		s.win = append(s.win, &window{size: w})
+	}
+	np := 1 + len(s.win) + 4 + len(s.fam)*3
+	s.predOpp = make([]int8, np)
+	s.predMine = make([]int8, np)
+	s.moves = make([]int8, 6*np)
+	s.scores = make([][]float64, len(iocaineDecays))
+	for i := range s.scores {
+		s.scores[i] = make([]float64, 6*np)
+	}
+	s.choice = make([]int8, len(iocaineDecays))
+	s.meta = make([]float64, len(iocaineDecays))
+	s.decide()
+	return s
+}
+
+// Name returns "iocaine".
+func (*Iocaine) Name() string { return "iocaine" }
+
+// Next returns the chosen move.
+func (s *Iocaine) Next() Move {
+	if s.next == NoMove {
+		return moveOf(s.rng.IntN(3))
+	}
+	return s.next
+}
+
+// Predictors returns the number of predictors (each has six variants).
+func (s *Iocaine) Predictors() int { return len(s.predOpp) }
+
+// Update scores every variant against the opponent's move, learns the round,
+// and prepares the next decision.
+func (s *Iocaine) Update(mine, theirs Move) {
+	o, m := int8(theirs.idx()), int8(mine.idx())
+	for d, dec := range iocaineDecays {
+		sc := s.scores[d]
+		for v, mv := range s.moves {
+			sc[v] = sc[v]*dec + float64(payoff[mv][o])
+		}
+		s.meta[d] *= iocaineMetaDecay
+		if c := s.choice[d]; c >= 0 {
+			s.meta[d] += float64(payoff[c][o])
+		}
+	}
+	n := len(s.h.opp)
+	for _, f := range s.fam {
+		f.observe(o, m, n)
+	}
+	s.h.add(m, o)
+	s.ms.observe(o, m)
+	for _, w := range s.win {
+		w.observe(&s.h)
+	}
+	s.predict()
+	s.decide()
+}
+
+// predict fills predOpp and predMine.
+func (s *Iocaine) predict() {
+	n := len(s.h.opp)
+	lastO, lastM := s.h.opp[n-1], s.h.mine[n-1]
+	i := 0
+	put := func(o, m int8) {
+		s.predOpp[i], s.predMine[i] = o, m
+		i++
+	}
+	put(lastO, lastM)
+	for _, w := range s.win {
+		o, _ := argmax3(w.opp)
+		m, _ := argmax3(w.mine)
+		put(int8(o), int8(m))
+	}
+	at := func(p int) (int8, int8) {
+		if p < 0 {
+			return lastO, lastM
+		}
+		return s.h.opp[p], s.h.mine[p]
+	}
+	for _, mt := range []*matcher{s.ms.opp, s.ms.mine, s.ms.pair} {
+		p, _ := mt.longest()
+		put(at(p))
+	}
+	po, _ := at(combined(s.ms.pair, s.ms.opp, s.ms.mine))
+	_, pm := at(combined(s.ms.pair, s.ms.mine, s.ms.opp))
+	put(po, pm)
+	for _, f := range s.fam {
+		for k := 1; k <= f.orders; k++ {
+			o, m, ok := f.predict(k)
+			if !ok {
+				put(lastO, lastM)
+				continue
+			}
+			put(int8(o), int8(m))
+		}
+	}
+	for p := range s.predOpp {
+		o, m := s.predOpp[p], s.predMine[p]
+		for r := int8(0); r < 3; r++ {
+			s.moves[6*p+int(r)] = (o + 1 + r) % 3
+			s.moves[6*p+3+int(r)] = (m + 2 + r) % 3
+		}
+	}
+}
+
+// decide picks the next move from the scores.
+func (s *Iocaine) decide() {
+	for d := range iocaineDecays {
+		sc := s.scores[d]
+		best := 0
+		for v := 1; v < len(sc); v++ {
+			if sc[v] > sc[best] {
+				best = v
+			}
+		}
+		s.choice[d] = -1
+		if sc[best] > 0 {
+			s.choice[d] = s.moves[best]
+		}
+	}
+	bd := 0
+	for d := 1; d < len(s.meta); d++ {
+		if s.meta[d] > s.meta[bd] {
+			bd = d
+		}
+	}
+	s.next = NoMove
+	if c := s.choice[bd]; c >= 0 {
+		s.next = moveOf(int(c))
+	}
+}
