@@ -1,0 +1,652 @@
+// Package tui is roshambo's terminal user interface: the rendering model
+// (State, Draw), the styles (Theme) and the game loop that ties the input
+// layer, the opponent process and the optional spy together.
+//
+// Rendering is a pure function of State, the screen size and the Theme. A
+// Renderer composes each frame off screen, then hands tcell only the cells
+// whose content or style differ from what the screen holds. That matters:
+// tcell marks a cell dirty whenever its content changes within a frame, so a
+// Clear followed by a full redraw would resend every cell on each Show. With
+// the diff, an unchanged frame sends no cell at all and a new round sends
+// only what changed. The loop calls Sync only after a resize or a resume,
+// when the terminal's contents are unknown.
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/roshambo-game/roshambo/game"
+)
+
+// MinWidth and MinHeight are the smallest screen the game is drawn on;
+// smaller screens get a one-line request to enlarge the terminal.
+const (
+	MinWidth  = 44
+	MinHeight = 12
+)
+
+// maxContentWidth caps the width of the layout on wide terminals; the frame
+// is centred.
+const maxContentWidth = 100
+
+// Phase is what the game is waiting for.
+type Phase uint8
+
+// The phases of a match.
+const (
+	// PhaseThrow waits for the human's throw.
+	PhaseThrow Phase = iota
+	// PhaseWait waits for the opponent (its answer or its reveal).
+	PhaseWait
+	// PhaseOver shows the final frame of a finished match.
+	PhaseOver
+	// PhaseError shows the error screen after the opponent failed.
+	PhaseError
+)
+
+// SpyPanel is what the spy panel shows.
+type SpyPanel struct {
+	// Enabled is set when --spy was given.
+	Enabled bool
+	// Status is one line about the spy: what it is attached to, or exactly
+	// why it is unavailable.
+	Status string
+	// Round is the round of the last move or commitment seen; 0 for none.
+	Round int
+	// Move is the move the opponent wrote in Round (plain mode).
+	Move game.Move
+	// Committed is set when the opponent wrote a commitment in Round: its
+	// move is hidden.
+	Committed bool
+	// Commitment is the commitment's hex digest (may be shortened).
+	Commitment string
+}
+
+// State is everything a frame shows. The game loop owns it; Draw only reads
+// it. It is not safe for concurrent use.
+type State struct {
+	// Opponent names the opponent: the bot's strategy or the command.
+	Opponent string
+	// Commit is set when the opponent plays in commit mode.
+	Commit bool
+	// Match is the match so far; it must not be nil.
+	Match *game.Match
+	// Phase is what the game waits for.
+	Phase Phase
+	// Reactions holds the human's reaction time for each round in
+	// nanoseconds: Reactions[i] belongs to round i+1.
+	Reactions []int64
+	// Help shows the help overlay.
+	Help bool
+	// Spy is the spy panel.
+	Spy SpyPanel
+	// Err is the error screen's message (PhaseError).
+	Err string
+}
+
+// Round returns the number of the round being played (or the last one once
+// the match is over).
+func (st *State) Round() int {
+	if st.Phase == PhaseOver || st.Phase == PhaseError {
+		return max(st.Match.Played(), 1)
+	}
+	return st.Match.Played() + 1
+}
+
+// cell is one cell of an off-screen frame.
+type cell struct {
+	r  rune
+	st tcell.Style
+}
+
+// canvas draws clipped text into an off-screen frame.
+type canvas struct {
+	cells []cell
+	w, h  int
+}
+
+func (c canvas) set(x, y int, r rune, st tcell.Style) {
+	if x >= 0 && x < c.w && y >= 0 && y < c.h {
+		c.cells[y*c.w+x] = cell{r, st}
+	}
+}
+
+// put writes str at (x, y), clipped to the screen, and returns the x after it.
+func (c canvas) put(x, y int, str string, st tcell.Style) int {
+	if y < 0 || y >= c.h {
+		return x + len([]rune(str))
+	}
+	for _, r := range str {
+		c.set(x, y, r, st)
+		x++
+	}
+	return x
+}
+
+// center writes str centred in [x0, x0+w).
+func (c canvas) center(x0, w, y int, str string, st tcell.Style) {
+	n := len([]rune(str))
+	c.put(x0+(w-n)/2, y, str, st)
+}
+
+// fill paints a rectangle with spaces in style st.
+func (c canvas) fill(x, y, w, h int, st tcell.Style) {
+	for j := y; j < y+h; j++ {
+		for i := x; i < x+w; i++ {
+			c.set(i, j, ' ', st)
+		}
+	}
+}
+
+// section is one horizontal band of the layout.
+type section struct {
+	kind string
+	h    int
+	prio int // 0: always shown; higher numbers are dropped first
+}
+
+// layout returns the bands that fit in h rows, top to bottom.
+func layout(h int) []section {
+	all := []section{
+		{"header", 1, 0}, {"gap", 1, 3}, {"score", 1, 0}, {"gap", 1, 3},
+		{"hands", handH + 1, 0}, {"gap", 1, 4}, {"outcome", 1, 0}, {"reaction", 1, 0},
+		{"gap", 1, 4}, {"strip", 1, 1}, {"panels", 7, 2}, {"prompt", 1, 0},
+	}
+	total := 0
+	for _, s := range all {
+		total += s.h
+	}
+	for drop := 4; drop > 0 && total > h; drop-- {
+		kept := all[:0:0]
+		for _, s := range all {
+			if s.prio == drop && total > h {
+				total -= s.h
+				continue
+			}
+			kept = append(kept, s)
+		}
+		all = kept
+	}
+	return all
+}
+
+// Renderer draws States on a screen. It keeps its off-screen frame between
+// calls, so steady-state drawing allocates little. A Renderer is not safe for
+// concurrent use; one goroutine (the game loop) owns it.
+type Renderer struct {
+	Theme Theme
+	cells []cell
+}
+
+// NewRenderer returns a Renderer that draws with th.
+func NewRenderer(th Theme) *Renderer { return &Renderer{Theme: th} }
+
+// Draw renders st for the screen's current size into the screen's back
+// buffer, setting only the cells that differ from it. It never calls Show or
+// Sync: the caller does (Sync only after a resize or a resume).
+func (r *Renderer) Draw(s tcell.Screen, st *State) {
+	w, h := s.Size()
+	if cap(r.cells) < w*h {
+		r.cells = make([]cell, w*h)
+	}
+	r.cells = r.cells[:w*h]
+	c := canvas{r.cells, w, h}
+	c.fill(0, 0, w, h, r.Theme.Base)
+	compose(c, st, r.Theme)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			want := c.cells[y*w+x]
+			str, style, _ := s.Get(x, y)
+			if style != want.st || str != string(want.r) {
+				s.SetContent(x, y, want.r, nil, want.st)
+			}
+		}
+	}
+}
+
+// compose draws st into the off-screen frame c.
+func compose(c canvas, st *State, th Theme) {
+	w, h := c.w, c.h
+	if w < MinWidth || h < MinHeight {
+		msg := fmt.Sprintf("roshambo needs %dx%d; this terminal is %dx%d", MinWidth, MinHeight, w, h)
+		c.put(0, 0, msg, th.Accent)
+		c.put(0, 1, "enlarge it, or press q to quit", th.Base)
+		return
+	}
+	cw := min(w, maxContentWidth)
+	x0 := (w - cw) / 2
+	secs := layout(h)
+	y := 0
+	for i, sec := range secs {
+		if sec.kind == "prompt" || i == len(secs)-1 {
+			y = h - sec.h // the prompt sits on the bottom row
+		}
+		switch sec.kind {
+		case "header":
+			drawHeader(c, st, th, w, y)
+		case "score":
+			drawScore(c, st, th, x0, cw, y)
+		case "hands":
+			drawHands(c, st, th, x0, cw, y)
+		case "outcome":
+			drawOutcome(c, st, th, x0, cw, y)
+		case "reaction":
+			c.center(x0, cw, y, reactionLine(st.Reactions), th.Base)
+		case "strip":
+			drawStrip(c, st, th, x0, cw, y)
+		case "panels":
+			drawPanels(c, st, th, x0, cw, y, sec.h)
+		case "prompt":
+			drawPrompt(c, st, th, x0, cw, y)
+		}
+		y += sec.h
+	}
+	if st.Phase == PhaseError {
+		drawError(c, st, th, w, h)
+	} else if st.Help {
+		drawHelp(c, th, w, h)
+	}
+}
+
+func drawHeader(c canvas, st *State, th Theme, w, y int) {
+	c.fill(0, y, w, 1, th.Header)
+	title := " roshambo · " + st.Match.Format().String() + " · vs " + st.Opponent
+	if st.Commit {
+		title += " · commit mode"
+	}
+	c.put(0, y, title, th.Header)
+	right := fmt.Sprintf("round %d  ? help  q quit ", st.Round())
+	c.put(w-len([]rune(right)), y, right, th.Header)
+}
+
+func drawScore(c canvas, st *State, th Theme, x0, cw, y int) {
+	sc := st.Match.Score()
+	text := fmt.Sprintf("YOU  %d : %d  BOT", sc.HumanWins, sc.BotWins)
+	draws := fmt.Sprintf("   draws %d", sc.Draws)
+	n := len([]rune(text)) + len([]rune(draws))
+	x := x0 + (cw-n)/2
+	x = c.put(x, y, text, th.Accent)
+	c.put(x, y, draws, th.Dim)
+}
+
+func drawHands(c canvas, st *State, th Theme, x0, cw, y int) {
+	last, played := st.Match.Last()
+	left, right := hand(last.Human, false), hand(last.Bot, true)
+	ls, rs := th.Dim, th.Dim
+	lname, rname := "ready", "ready"
+	if played {
+		ls, rs = th.outcome(last.Outcome), th.outcome(last.Outcome.Reverse())
+		lname, rname = last.Human.String(), last.Bot.String()
+	}
+	lx, rx := x0+4, x0+cw-4-handW
+	for i := 0; i < handH; i++ {
+		c.put(lx, y+i, left[i], ls)
+		c.put(rx, y+i, right[i], rs)
+	}
+	c.center(x0, cw, y+handH/2, "vs", th.Dim)
+	c.center(lx, handW, y+handH, lname, ls)
+	c.center(rx, handW, y+handH, rname, rs)
+}
+
+// verb says how the winning move beats the losing one.
+func verb(win game.Move) string {
+	switch win {
+	case game.Rock:
+		return "rock crushes scissors"
+	case game.Paper:
+		return "paper covers rock"
+	}
+	return "scissors cut paper"
+}
+
+// roundText describes a round's outcome from the human's view.
+func roundText(r game.Round) string {
+	switch r.Outcome {
+	case game.Win:
+		return fmt.Sprintf("round %d: YOU WIN · %s", r.N, verb(r.Human))
+	case game.Loss:
+		return fmt.Sprintf("round %d: YOU LOSE · %s", r.N, verb(r.Bot))
+	}
+	return fmt.Sprintf("round %d: DRAW · both threw %s", r.N, r.Human)
+}
+
+func drawOutcome(c canvas, st *State, th Theme, x0, cw, y int) {
+	if st.Phase == PhaseOver {
+		sc := st.Match.Score()
+		res := st.Match.Result()
+		word := map[game.Outcome]string{game.Win: "YOU WIN", game.Loss: "YOU LOSE", game.Draw: "IT'S A DRAW"}[res]
+		c.center(x0, cw, y, fmt.Sprintf("MATCH OVER: %s %d : %d", word, sc.HumanWins, sc.BotWins), th.outcome(res))
+		return
+	}
+	last, ok := st.Match.Last()
+	if !ok {
+		c.center(x0, cw, y, "first round: make your throw", th.Base)
+		return
+	}
+	c.center(x0, cw, y, roundText(last), th.outcome(last.Outcome))
+}
+
+// FormatDuration formats nanoseconds as milliseconds with microsecond
+// precision, e.g. "312.457 ms".
+func FormatDuration(ns int64) string {
+	neg := ""
+	if ns < 0 {
+		neg, ns = "-", -ns
+	}
+	us := ns / 1000
+	return fmt.Sprintf("%s%d.%03d ms", neg, us/1000, us%1000)
+}
+
+// reactionLine describes the last reaction time and the running average and
+// best.
+func reactionLine(rs []int64) string {
+	if len(rs) == 0 {
+		return "reaction: timed from this frame to your key's capture"
+	}
+	var sum int64
+	best := rs[0]
+	for _, r := range rs {
+		sum += r
+		best = min(best, r)
+	}
+	return fmt.Sprintf("reaction %s · avg %s · best %s",
+		FormatDuration(rs[len(rs)-1]), FormatDuration(sum/int64(len(rs))), FormatDuration(best))
+}
+
+// letter abbreviates a move for the strip of last rounds.
+func letter(m game.Move) string {
+	switch m {
+	case game.Rock:
+		return "R"
+	case game.Paper:
+		return "P"
+	case game.Scissors:
+		return "S"
+	}
+	return "?"
+}
+
+func drawStrip(c canvas, st *State, th Theme, x0, cw, y int) {
+	const label = "last (you/bot): "
+	hist := st.Match.History()
+	x := c.put(x0+2, y, label, th.Dim)
+	if len(hist) == 0 {
+		c.put(x, y, "none yet", th.Dim)
+		return
+	}
+	// Keep the newest rounds that fit, oldest first.
+	room := x0 + cw - 2 - x
+	start, used := len(hist), 0
+	for start > 0 {
+		item := stripItem(hist[start-1])
+		if used+len(item)+1 > room {
+			break
+		}
+		used += len(item) + 1
+		start--
+	}
+	for _, r := range hist[start:] {
+		x = c.put(x, y, stripItem(r), th.outcome(r.Outcome)) + 1
+	}
+}
+
+func stripItem(r game.Round) string {
+	return fmt.Sprintf("#%d %s/%s", r.N, letter(r.Human), letter(r.Bot))
+}
+
+// spyColumn is the width of the spy panel beside the statistics.
+const spyColumn = 33
+
+func drawPanels(c canvas, st *State, th Theme, x0, cw, y, h int) {
+	for i := x0; i < x0+cw; i++ {
+		c.put(i, y, "─", th.Dim)
+	}
+	spy := spyLines(st)
+	if cw >= 72 {
+		rx := x0 + cw - spyColumn
+		stats := statsLines(st, rx-2-(x0+2)-1)
+		for i := 0; i < h-1; i++ {
+			if i < len(stats) {
+				c.put(x0+2, y+1+i, stats[i].text, stats[i].style(th))
+			}
+			if i < len(spy) {
+				c.put(rx, y+1+i, clip(spy[i].text, x0+cw-rx-1), spy[i].style(th))
+			}
+			c.put(rx-2, y+1+i, "│", th.Dim)
+		}
+		return
+	}
+	// Narrow: the statistics, then the spy's last lines.
+	lines := statsLines(st, cw-4)
+	if st.Spy.Enabled {
+		keep := min(max(0, h-1-2), len(lines))
+		lines = append(lines[:keep:keep], spy[1:min(3, len(spy))]...)
+	}
+	for i := 0; i < h-1 && i < len(lines); i++ {
+		c.put(x0+2, y+1+i, clip(lines[i].text, cw-4), lines[i].style(th))
+	}
+}
+
+// clip shortens s to at most n cells, marking the cut with "…".
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	if n <= 1 {
+		return string(r[:max(n, 0)])
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// line is one styled line of a panel.
+type line struct {
+	text string
+	kind int // 0 base, 1 heading, 2 spy, 3 dim
+}
+
+func (l line) style(th Theme) tcell.Style {
+	switch l.kind {
+	case 1:
+		return th.Accent
+	case 2:
+		return th.Spy
+	case 3:
+		return th.Dim
+	}
+	return th.Base
+}
+
+// statsLines returns the statistics panel's lines, at most width cells each.
+func statsLines(st *State, width int) []line {
+	out := []line{{"STATISTICS", 1}}
+	stats := st.Match.Stats()
+	if stats.Rounds == 0 {
+		return append(out, line{"no rounds yet", 3})
+	}
+	h := stats.Human
+	out = append(out, line{fmt.Sprintf("win rate  %.1f%%  (W %d · D %d · L %d)",
+		100*float64(h.Wins)/float64(stats.Rounds), h.Wins, h.Draws, h.Losses), 0})
+	streak := fmt.Sprintf("streak    %d %s", stats.Streak.Len, plural(stats.Streak.Outcome, stats.Streak.Len))
+	streak += fmt.Sprintf(" · best %d W · worst %d L", h.LongestWinStreak, h.LongestLossStreak)
+	out = append(out, line{streak, 0})
+	fav, n := game.Rock, -1
+	for _, m := range game.Moves {
+		if h.Count(m) > n {
+			fav, n = m, h.Count(m)
+		}
+	}
+	out = append(out, line{fmt.Sprintf("you throw %s most: %.0f%% (%d of %d)", fav, 100*h.Frequency(fav), n, stats.Rounds), 0})
+	ins := stats.Insights(game.Human, 4)
+	if len(ins) == 0 {
+		out = append(out, line{"bot learned: nothing yet", 3})
+	} else {
+		const prefix = "bot learned: "
+		for i, l := range wrap(ins[0].Text, width-len(prefix)) {
+			if i == 2 {
+				break
+			}
+			if i == 0 {
+				l = prefix + l
+			} else {
+				l = strings.Repeat(" ", len(prefix)) + l
+			}
+			out = append(out, line{l, 0})
+		}
+	}
+	for i := range out {
+		out[i].text = clip(out[i].text, width)
+	}
+	return out
+}
+
+func plural(o game.Outcome, n int) string {
+	word := map[game.Outcome]string{game.Win: "win", game.Loss: "loss", game.Draw: "draw"}[o]
+	if n == 1 {
+		return word
+	}
+	if o == game.Loss {
+		return "losses"
+	}
+	return word + "s"
+}
+
+func spyLines(st *State) []line {
+	sp := st.Spy
+	out := []line{{"SPY", 1}}
+	if !sp.Enabled {
+		return append(out, line{"off (sudo roshambo --spy)", 3})
+	}
+	out = append(out, line{sp.Status, 3})
+	switch {
+	case sp.Round == 0:
+		out = append(out, line{"waiting for the opponent's write…", 3})
+	case sp.Committed:
+		out = append(out, line{fmt.Sprintf("round %d: committed, move hidden", sp.Round), 2})
+		if sp.Commitment != "" {
+			out = append(out, line{"commit " + sp.Commitment, 3})
+		}
+	default:
+		out = append(out, line{fmt.Sprintf("round %d: the bot wrote %s", sp.Round, strings.ToUpper(sp.Move.String())), 2})
+		if sp.Round == st.Round() && st.Phase == PhaseThrow {
+			out = append(out, line{fmt.Sprintf("throw %s to beat it", sp.Move.Beater()), 2})
+		}
+	}
+	return out
+}
+
+func drawPrompt(c canvas, st *State, th Theme, x0, cw, y int) {
+	var text string
+	style := th.Base
+	switch st.Phase {
+	case PhaseThrow:
+		text = fmt.Sprintf("round %d · throw:  r rock   p paper   s scissors", st.Round())
+		style = th.Accent
+	case PhaseWait:
+		text = fmt.Sprintf("round %d · waiting for the opponent…", st.Round())
+		style = th.Dim
+	case PhaseOver:
+		text = "press any key to leave (the summary stays in your scrollback)"
+	case PhaseError:
+		text = "press any key to exit"
+	}
+	c.center(x0, cw, y, text, style)
+}
+
+// box draws a framed rectangle with a title and returns the interior's
+// origin.
+func box(c canvas, x, y, w, h int, title string, frame, titleStyle, inside tcell.Style) {
+	c.fill(x, y, w, h, inside)
+	for i := x; i < x+w; i++ {
+		c.put(i, y, "─", frame)
+		c.put(i, y+h-1, "─", frame)
+	}
+	for j := y; j < y+h; j++ {
+		c.put(x, j, "│", frame)
+		c.put(x+w-1, j, "│", frame)
+	}
+	c.put(x, y, "┌", frame)
+	c.put(x+w-1, y, "┐", frame)
+	c.put(x, y+h-1, "└", frame)
+	c.put(x+w-1, y+h-1, "┘", frame)
+	c.put(x+2, y, " "+title+" ", titleStyle)
+}
+
+var helpText = []string{
+	"r  1    throw rock",
+	"p  2    throw paper",
+	"s  3    throw scissors",
+	"?       show or hide this help",
+	"q  ^C   quit (the summary stays on screen)",
+	"^Z      suspend; fg resumes",
+	"",
+	"Reaction time runs from the moment the round's",
+	"frame is shown to the capture of your key.",
+}
+
+func drawHelp(c canvas, th Theme, w, h int) {
+	bw := 0
+	for _, l := range helpText {
+		bw = max(bw, len([]rune(l)))
+	}
+	bw += 4
+	bh := len(helpText) + 2
+	bw, bh = min(bw, w), min(bh, h)
+	x, y := (w-bw)/2, (h-bh)/2
+	box(c, x, y, bw, bh, "keys", th.Accent, th.Accent, th.Box)
+	for i, l := range helpText {
+		if i+1 < bh-1 {
+			c.put(x+2, y+1+i, clip(l, bw-4), th.Box)
+		}
+	}
+}
+
+// wrap splits s into lines of at most n cells at spaces.
+func wrap(s string, n int) []string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		cur := ""
+		for _, word := range strings.Fields(para) {
+			switch {
+			case cur == "":
+				cur = word
+			case len([]rune(cur))+1+len([]rune(word)) <= n:
+				cur += " " + word
+			default:
+				out = append(out, cur)
+				cur = word
+			}
+			for len([]rune(cur)) > n {
+				r := []rune(cur)
+				out = append(out, string(r[:n]))
+				cur = string(r[n:])
+			}
+		}
+		out = append(out, cur)
+	}
+	return out
+}
+
+func drawError(c canvas, st *State, th Theme, w, h int) {
+	bw := min(w-4, 76)
+	msg := wrap(st.Err, bw-4)
+	sc := st.Match.Score()
+	record := fmt.Sprintf("record kept: %d rounds · you %d : %d bot · draws %d",
+		sc.Rounds(), sc.HumanWins, sc.BotWins, sc.Draws)
+	lines := append(append([]string{}, msg...), "", record, "", "press any key to exit")
+	bh := min(len(lines)+2, h)
+	x, y := (w-bw)/2, (h-bh)/2
+	box(c, x, y, bw, bh, "opponent error", th.Loss, th.Error, th.Box)
+	for i, l := range lines {
+		if i+1 < bh-1 {
+			st := th.Box
+			if i < len(msg) {
+				st = th.Loss
+			}
+			c.put(x+2, y+1+i, clip(l, bw-4), st)
+		}
+	}
+}
