@@ -1,0 +1,55 @@
+package spy
+
+import (
+	"errors"
+	"strings"
+)
+
+// Sentinel errors. Check them with errors.Is: the errors returned carry
+// more detail (which privilege, which PID).
+var (
+	// ErrNoPrivilege means the process lacks what loading the spy needs:
+	// CAP_BPF and CAP_PERFMON (root has both). The error is a
+	// *PrivilegeError naming what is missing.
+	ErrNoPrivilege = errors.New("missing privileges")
+	// ErrNoBTF means the kernel exposes no BTF (/sys/kernel/btf/vmlinux),
+	// which the tp_btf programs need: a kernel built without
+	// CONFIG_DEBUG_INFO_BTF.
+	ErrNoBTF = errors.New("kernel BTF is not available (/sys/kernel/btf/vmlinux is missing: the kernel was built without CONFIG_DEBUG_INFO_BTF)")
+	// ErrUnsupportedKernel means the kernel lacks a feature the spy needs
+	// (BPF ring buffers, tp_btf programs: Linux 5.8 or later on x86_64).
+	ErrUnsupportedKernel = errors.New("unsupported kernel (the spy needs Linux 5.8 or later on x86_64 with BPF ring buffers and tp_btf)")
+	// ErrNoSuchProcess means a PID given to AddTarget does not exist.
+	ErrNoSuchProcess = errors.New("no such process")
+	// ErrTargetExited means a target exited while it was being added.
+	ErrTargetExited = errors.New("target process exited")
+	// ErrTargetsExited is returned by Read once targets were added, every
+	// one of them (and every child followed) has exited, and all their
+	// events have been read.
+	ErrTargetsExited = errors.New("every target has exited")
+	// ErrClosed is returned by Read after (or during) Close.
+	ErrClosed = errors.New("spy closed")
+)
+
+// PrivilegeError says which privileges are missing. It matches
+// ErrNoPrivilege with errors.Is.
+type PrivilegeError struct {
+	// Op is what failed, e.g. "check capabilities" or "load eBPF programs".
+	Op string
+	// Missing lists the capabilities that are missing, e.g. "CAP_BPF".
+	Missing []string
+}
+
+// Error names the missing capabilities and how to get them. It never repeats
+// the kernel's misleading "MEMLOCK may be too low".
+func (e *PrivilegeError) Error() string {
+	missing := "CAP_BPF and CAP_PERFMON"
+	if len(e.Missing) > 0 {
+		missing = strings.Join(e.Missing, " and ")
+	}
+	return "the spy needs " + missing + " (" + e.Op + "): run it as root (sudo), " +
+		"or grant the binary cap_bpf,cap_perfmon+ep with setcap"
+}
+
+// Is reports whether target is ErrNoPrivilege.
+func (e *PrivilegeError) Is(target error) bool { return target == ErrNoPrivilege }

@@ -1,0 +1,452 @@
+package spy
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/btf"
+	"github.com/cilium/ebpf/link"
+	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf/rlimit"
+	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/bpf/event"
+)
+
+// Defaults and bounds of Options.
+const (
+	// DefaultRingSize is the ring buffer size: 256 KiB kept up with a
+	// million paced writes a second on the project's machines.
+	DefaultRingSize = 256 << 10
+	// DefaultCopyBytes is how many bytes of each write are copied.
+	DefaultCopyBytes = 64
+	// MaxCopyBytes is the largest copy bound.
+	MaxCopyBytes = event.MaxCopy
+	// MaxCommLen is the longest Comm filter: the kernel keeps 15 bytes of a
+	// task's name.
+	MaxCommLen = event.CommLen - 1
+)
+
+// Wakeup is the ring buffer's wake-up policy: when a committed event wakes
+// a Read blocked on an empty ring.
+type Wakeup uint8
+
+const (
+	// WakeupAdaptive is the kernel's default: an event wakes the reader
+	// when the reader has consumed everything before it (the ring was
+	// empty), and not while the reader is still draining. An event never
+	// waits for a later one.
+	WakeupAdaptive Wakeup = iota
+	// WakeupAlways forces a wake-up for every event (BPF_RB_FORCE_WAKEUP):
+	// more wake-ups under load, no latency gain (see docs/spy.md).
+	WakeupAlways
+)
+
+// bpfRBForceWakeup is BPF_RB_FORCE_WAKEUP from linux/bpf.h.
+const bpfRBForceWakeup = 2
+
+// Options configure Open. The zero value is valid: every field has a default.
+type Options struct {
+	// RingSize is the ring buffer size in bytes: a power of two, at least
+	// the page size. Default DefaultRingSize.
+	RingSize int
+	// CopyBytes bounds the data copied from each write, 1 to MaxCopyBytes.
+	// Default DefaultCopyBytes.
+	CopyBytes int
+	// Comm, when set, also follows every process whose thread name equals
+	// it exactly (at most MaxCommLen bytes), in addition to the targets.
+	Comm string
+	// NoFollowForks stops the kernel from adding the children of targets.
+	NoFollowForks bool
+	// Wakeup is the ring buffer's wake-up policy. Default WakeupAdaptive.
+	Wakeup Wakeup
+}
+
+func (o *Options) normalize() error {
+	if o.RingSize == 0 {
+		o.RingSize = DefaultRingSize
+	}
+	page := os.Getpagesize()
+	if o.RingSize < page || o.RingSize&(o.RingSize-1) != 0 {
+		return fmt.Errorf("ring size %d: must be a power of two of at least %d bytes", o.RingSize, page)
+	}
+	if o.CopyBytes == 0 {
+		o.CopyBytes = DefaultCopyBytes
+	}
+	if o.CopyBytes < 0 || o.CopyBytes > MaxCopyBytes {
+		return fmt.Errorf("copy bound %d: must be between 1 and %d bytes", o.CopyBytes, MaxCopyBytes)
+	}
+	if len(o.Comm) > MaxCommLen {
+		return fmt.Errorf("comm %q is %d bytes long: the kernel keeps only %d bytes of a process name (use %q)",
+			o.Comm, len(o.Comm), MaxCommLen, o.Comm[:MaxCommLen])
+	}
+	if o.Wakeup > WakeupAlways {
+		return fmt.Errorf("unknown wake-up policy %d", o.Wakeup)
+	}
+	return nil
+}
+
+// Spy is a loaded and attached set of spy programs with its ring buffer.
+//
+// Concurrency: Read (and SetDeadline) must be called from one goroutine at
+// a time. AddTarget, RemoveTarget, Launch, Dropped and Close may be called
+// from any goroutine, concurrently with Read. Close unblocks a blocked Read,
+// which then returns ErrClosed.
+type Spy struct {
+	objs  spyObjects
+	links []link.Link
+	rd    *ringbuf.Reader
+	rec   ringbuf.Record
+	comm  bool
+
+	stopFD int // eventfd: readable once Close starts, wakes the watchers
+	wg     sync.WaitGroup
+
+	mu       sync.Mutex
+	closed   bool
+	tracking bool                // a target was added or launched
+	live     map[uint32]struct{} // targets (and followed children) not yet exited
+}
+
+// Open checks privileges, loads the spy's programs into the kernel and
+// attaches them. Nothing is followed until AddTarget or Launch (or
+// Options.Comm). The errors match ErrNoPrivilege, ErrNoBTF or
+// ErrUnsupportedKernel with errors.Is when those are the cause.
+func Open(opts Options) (*Spy, error) {
+	if err := opts.normalize(); err != nil {
+		return nil, fmt.Errorf("spy options: %w", err)
+	}
+	if err := checkPrivileges(); err != nil {
+		return nil, err
+	}
+	if _, err := btf.LoadKernelSpec(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoBTF, err)
+	}
+	// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; later ones
+	// (memcg accounting) need nothing and this is a no-op.
+	_ = rlimit.RemoveMemlock()
+
+	spec, err := loadSpy()
+	if err != nil {
+		return nil, fmt.Errorf("spy: %w", err)
+	}
+	spec.Maps[spyMapEvents].MaxEntries = uint32(opts.RingSize)
+	var comm [event.CommLen]byte
+	copy(comm[:], opts.Comm)
+	wake := uint32(0)
+	if opts.Wakeup == WakeupAlways {
+		wake = bpfRBForceWakeup
+	}
+	follow := uint8(1)
+	if opts.NoFollowForks {
+		follow = 0
+	}
+	useComm := uint8(0)
+	if opts.Comm != "" {
+		useComm = 1
+	}
+	for name, v := range map[string]any{
+		spyVarCopyBytes:   uint32(opts.CopyBytes),
+		spyVarWakeupFlags: wake,
+		spyVarFollowForks: follow,
+		spyVarUseComm:     useComm,
+		spyVarCommFilter:  comm,
+	} {
+		if err := spec.Variables[name].Set(v); err != nil {
+			return nil, fmt.Errorf("spy: set %s: %w", name, err)
+		}
+	}
+
+	s := &Spy{comm: opts.Comm != "", stopFD: -1, live: make(map[uint32]struct{})}
+	if err := spec.LoadAndAssign(&s.objs, nil); err != nil {
+		return nil, loadError("load eBPF programs", err)
+	}
+	for _, p := range []*ebpf.Program{s.objs.OnSysEnter, s.objs.OnSysExit, s.objs.OnFork, s.objs.OnExit} {
+		l, err := link.AttachTracing(link.TracingOptions{Program: p, AttachType: ebpf.AttachTraceRawTp})
+		if err != nil {
+			s.closeKernel()
+			return nil, loadError("attach "+p.String(), err)
+		}
+		s.links = append(s.links, l)
+	}
+	if s.rd, err = ringbuf.NewReader(s.objs.Events); err != nil {
+		s.closeKernel()
+		return nil, fmt.Errorf("spy: open ring buffer: %w", err)
+	}
+	if s.stopFD, err = unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK); err != nil {
+		s.rd.Close()
+		s.closeKernel()
+		return nil, fmt.Errorf("spy: eventfd: %w", err)
+	}
+	return s, nil
+}
+
+// loadError turns a load or attach failure into a clear error: EPERM is a
+// missing privilege (never "MEMLOCK may be too low"), ENOTSUPP/EINVAL from a
+// kernel without the features is ErrUnsupportedKernel.
+func loadError(op string, err error) error {
+	var ve *ebpf.VerifierError
+	switch {
+	case errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) && !errors.As(err, &ve):
+		return &PrivilegeError{Op: op + ": operation not permitted"}
+	case errors.Is(err, ebpf.ErrNotSupported):
+		return fmt.Errorf("spy: %s: %w: %v", op, ErrUnsupportedKernel, err)
+	}
+	return fmt.Errorf("spy: %s: %w", op, err)
+}
+
+func (s *Spy) closeKernel() {
+	for _, l := range s.links {
+		l.Close()
+	}
+	s.links = nil
+	s.objs.Close()
+}
+
+// Close detaches the programs, frees the kernel objects and unblocks a
+// blocked Read, which returns ErrClosed. It is safe to call more than once
+// and from any goroutine.
+func (s *Spy) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+
+	var one [8]byte
+	one[0] = 1
+	unix.Write(s.stopFD, one[:]) // wakes every watcher; stays readable
+	err := s.rd.Close()
+	s.wg.Wait()
+	s.closeKernel()
+	unix.Close(s.stopFD)
+	return err
+}
+
+// AddTarget follows process pid (a process id in the host PID namespace)
+// from now on, and its children when forks are followed. The process is
+// pinned with a pidfd, so that a PID reused after the target's exit is never
+// followed. It returns an error matching ErrNoSuchProcess if pid does not
+// exist, and ErrTargetExited if it exited while being added.
+func (s *Spy) AddTarget(pid int) error {
+	if pid <= 0 {
+		return fmt.Errorf("add target %d: %w", pid, ErrNoSuchProcess)
+	}
+	pidfd, err := unix.PidfdOpen(pid, 0)
+	if errors.Is(err, unix.ESRCH) {
+		return fmt.Errorf("add target %d: %w", pid, ErrNoSuchProcess)
+	}
+	if err != nil {
+		return fmt.Errorf("add target %d: pidfd_open: %w", pid, err)
+	}
+	key := uint32(pid)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		unix.Close(pidfd)
+		return ErrClosed
+	}
+	s.tracking = true
+	s.live[key] = struct{}{} // before the kernel can report its exit
+	s.mu.Unlock()
+
+	if err := s.objs.Targets.Put(key, uint8(1)); err != nil {
+		s.forget(key)
+		unix.Close(pidfd)
+		return fmt.Errorf("add target %d: %w", pid, err)
+	}
+	// The process may have died before the entry existed: then the kernel's
+	// exit hook missed it. The pidfd refers to this very process.
+	if exited(pidfd) {
+		s.objs.Targets.Delete(key)
+		s.forget(key)
+		unix.Close(pidfd)
+		return fmt.Errorf("add target %d: %w", pid, ErrTargetExited)
+	}
+	s.watch(key, pidfd)
+	return nil
+}
+
+// RemoveTarget stops following pid (its already followed children stay
+// followed). It is not an error if pid is not followed.
+func (s *Spy) RemoveTarget(pid int) error {
+	key := uint32(pid)
+	s.forget(key)
+	if err := s.objs.Targets.Delete(key); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+		return fmt.Errorf("remove target %d: %w", pid, err)
+	}
+	return nil
+}
+
+// Launch starts cmd (which must not be started yet) so that the kernel
+// follows it from its very first instruction: the fork is made on a thread
+// that the kernel's fork hook recognises, so the child is a target before
+// it can run, let alone write. Its children are followed too (unless
+// Options.NoFollowForks). The caller still owns cmd and must Wait for it.
+func (s *Spy) Launch(cmd *exec.Cmd) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.tracking = true
+	s.mu.Unlock()
+
+	// The fork happens on the calling OS thread (os.StartProcess clones
+	// from the thread it runs on): pin the goroutine to it.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	tid := uint32(unix.Gettid())
+	if err := s.objs.Launchers.Put(tid, uint8(1)); err != nil {
+		return fmt.Errorf("launch %s: %w", cmd.Path, err)
+	}
+	err := cmd.Start()
+	if derr := s.objs.Launchers.Delete(tid); derr != nil && err == nil {
+		err = derr
+	}
+	if err != nil {
+		return fmt.Errorf("launch %s: %w", cmd.Path, err)
+	}
+	pid := cmd.Process.Pid
+	// The kernel reports the child with a fork event, which Read adds to
+	// the live set; the pidfd watcher covers a lost event.
+	if pidfd, err := unix.PidfdOpen(pid, 0); err == nil {
+		s.watch(uint32(pid), pidfd)
+	}
+	return nil
+}
+
+// forget removes pid from the live set and, if that empties it, wakes Read.
+func (s *Spy) forget(pid uint32) {
+	s.mu.Lock()
+	_, ok := s.live[pid]
+	delete(s.live, pid)
+	empty := ok && len(s.live) == 0 && !s.closed
+	s.mu.Unlock()
+	if empty {
+		s.rd.Flush()
+	}
+}
+
+// watch waits (on its own goroutine) for the process behind pidfd to exit.
+// The kernel normally removes it and reports its exit itself; when the
+// kernel missed it (it died before it was added) or the exit record was
+// lost, the watcher removes it.
+func (s *Spy) watch(pid uint32, pidfd int) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer unix.Close(pidfd)
+		fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}, {Fd: int32(s.stopFD), Events: unix.POLLIN}}
+		for {
+			_, err := unix.Poll(fds, -1)
+			if err == unix.EINTR {
+				continue
+			}
+			if err != nil || fds[1].Revents != 0 {
+				return
+			}
+			if fds[0].Revents != 0 {
+				break
+			}
+		}
+		// Give the kernel's exit record a moment to be read first, so the
+		// common case ends through Read in event order.
+		stop := []unix.PollFd{{Fd: int32(s.stopFD), Events: unix.POLLIN}}
+		if n, _ := unix.Poll(stop, 100); n > 0 {
+			return
+		}
+		missed := s.objs.Targets.Delete(pid) == nil
+		if n, err := s.Dropped(); err == nil && n > 0 {
+			missed = true
+		}
+		if missed {
+			s.forget(pid)
+		}
+	}()
+}
+
+// exited reports whether the process behind pidfd has exited.
+func exited(pidfd int) bool {
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0
+}
+
+// Read blocks until the next event and decodes it into ev, reusing ev.Data.
+// It returns ErrTargetsExited once every target has exited and its events
+// have been read (never when Options.Comm is set: more processes may match),
+// ErrClosed after Close, and os.ErrDeadlineExceeded (wrapped) when a
+// deadline set with SetDeadline passes.
+func (s *Spy) Read(ev *event.Event) error {
+	for {
+		if s.allExited() && s.rd.AvailableBytes() == 0 {
+			return ErrTargetsExited
+		}
+		err := s.rd.ReadInto(&s.rec)
+		switch {
+		case err == nil:
+		case errors.Is(err, ringbuf.ErrFlushed):
+			continue
+		case errors.Is(err, os.ErrClosed):
+			return ErrClosed
+		default:
+			return fmt.Errorf("spy: read ring buffer: %w", err)
+		}
+		if err := event.Decode(s.rec.RawSample, ev); err != nil {
+			return fmt.Errorf("spy: %w", err)
+		}
+		switch ev.Kind {
+		case event.KindFork:
+			s.mu.Lock()
+			s.live[ev.PID] = struct{}{}
+			s.mu.Unlock()
+		case event.KindExit:
+			s.mu.Lock()
+			delete(s.live, ev.PID)
+			s.mu.Unlock()
+		}
+		return nil
+	}
+}
+
+func (s *Spy) allExited() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tracking && !s.comm && len(s.live) == 0
+}
+
+// SetDeadline makes Read return os.ErrDeadlineExceeded (wrapped) once t has
+// passed and the ring is empty. The zero time removes the deadline.
+func (s *Spy) SetDeadline(t time.Time) { s.rd.SetDeadline(t) }
+
+// Dropped returns how many events the kernel could not put in the ring
+// buffer (it was full), plus children of targets that could not be followed
+// because the target map was full, since Open.
+func (s *Spy) Dropped() (uint64, error) {
+	var perCPU []uint64
+	if err := s.objs.Dropped.Lookup(uint32(0), &perCPU); err != nil {
+		return 0, fmt.Errorf("spy: read drop counter: %w", err)
+	}
+	var n uint64
+	for _, v := range perCPU {
+		n += v
+	}
+	return n, nil
+}
+
+// Targets returns how many targets (including followed children) are alive
+// as far as the events read so far tell.
+func (s *Spy) Targets() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.live)
+}
