@@ -119,7 +119,7 @@ func (m *Match) Record(human, bot Move) (Round, error) {
 		return Round{}, fmt.Errorf("record round %d: invalid move (human %v, bot %v): %w",
 			len(m.rounds)+1, human, bot, ErrBadMove)
 	}
-	r := Round{N: len(m.rounds) + 1, Human: human, Bot: bot, Outcome: Play(human, bot)}
+	r := Round{N: len(m.rounds) + 1, Human: human, Bot: bot, Outcome: Judge(human, bot)}
 	m.rounds = append(m.rounds, r)
 	switch r.Outcome {
 	case Win:

@@ -122,11 +122,11 @@ func Beats(a, b Move) bool {
 	return a.Valid() && b.Valid() && payoff[a.idx()][b.idx()] == Win
 }
 
-// Play returns the outcome for the side that threw mine against theirs. Both
-// moves must be valid; Play panics otherwise.
-func Play(mine, theirs Move) Outcome {
+// Judge returns the outcome for the side that threw mine against theirs. Both
+// moves must be valid; Judge panics otherwise.
+func Judge(mine, theirs Move) Outcome {
 	if !mine.Valid() || !theirs.Valid() {
-		panic(fmt.Sprintf("game: Play(%v, %v) with an invalid move", mine, theirs))
+		panic(fmt.Sprintf("game: Judge(%v, %v) with an invalid move", mine, theirs))
 	}
 	return payoff[mine.idx()][theirs.idx()]
 }

@@ -16,8 +16,9 @@ import (
 type Strategy interface {
 	// Name returns the registry name, e.g. "markov".
 	Name() string
-	// Next returns the move for the coming round. It must not be called
-	// twice without an Update in between.
+	// Next returns the move for the coming round. Calling it again without
+	// an Update (a round whose result never arrived) decides afresh from
+	// the same knowledge.
 	Next() Move
 	// Update records a finished round: the strategy's own move and the
 	// opponent's. Both are valid moves.
