@@ -1,0 +1,30 @@
+// Package input is roshambo's keyboard path: it captures the bytes the
+// terminal sends with as little delay as Linux allows and hands them, with
+// their capture times, to the key decoder.
+//
+// A keystroke's path:
+//
+//	terminal emulator -> pty master -> kernel tty (flush_to_ldisc, n_tty) -> fd readable
+//	  -> Reader thread: epoll_wait (EPOLLIN|EPOLLET) returns, read(2) into the ring
+//	  -> ring.Buffer: bytes + capture time, published with one atomic store
+//	  -> consumer: Reader.Next (spins briefly, else parked until the doorbell)
+//	  -> keys.Decoder: bytes -> key events -> the application
+//
+// The Reader runs one goroutine locked to its own OS thread, blocked in
+// epoll_wait on its own epoll instance, so it does not wait for Go's
+// netpoller, which notices readiness only at scheduling points. It reads
+// straight into the ring (no copy), stamps each read with input/mono (no
+// system call), and stops reading when the ring is full: the kernel keeps the
+// bytes and back-pressures the terminal, and the reader resumes as soon as the
+// consumer releases a chunk. No byte is ever dropped.
+//
+// The consumer (one goroutine, e.g. the application's event loop) calls Next.
+// Next spins for a few tens of microseconds checking the ring, then parks;
+// the reader rings the consumer's doorbell only when the consumer has
+// announced that it is parked, so a busy consumer costs the reader nothing
+// but an atomic load. With no keys arriving, neither side uses any CPU.
+//
+// Sub-packages: input/ring (the SPSC buffer), input/mono (the clock),
+// input/keys (the decoder) and input/term (raw mode, signals, the tcell.Tty
+// seam).
+package input

@@ -1,0 +1,67 @@
+package input
+
+import (
+	"errors"
+	"time"
+
+	"github.com/roshambo-game/roshambo/input/ring"
+)
+
+// DefaultRingSize is the ring capacity used when ReaderOptions.RingSize is 0.
+const DefaultRingSize = 64 << 10
+
+// DefaultSpin is how long Next spins, checking the ring, before it parks,
+// when ReaderOptions.Spin is 0. It is long enough to catch the follow-up
+// chunks of a burst (a paste, a sequence split across reads: the kernel's
+// tty flush worker delivers them microseconds apart) and short enough that a
+// consumer waiting for the next human keystroke parks at once, in CPU terms.
+// See notes/bench-input-ring.md for the measurements behind it.
+const DefaultSpin = 25 * time.Microsecond
+
+// Sentinel errors returned by Reader.Next; check them with errors.Is.
+var (
+	// ErrClosed: the Reader was closed and every chunk captured before has
+	// been consumed.
+	ErrClosed = errors.New("input: reader closed")
+	// ErrDeadline: the deadline passed Next before a chunk arrived.
+	ErrDeadline = errors.New("input: deadline passed")
+	// ErrInterrupted: Interrupt was called.
+	ErrInterrupted = errors.New("input: interrupted")
+)
+
+// ReaderOptions configures NewReader. The zero value gives the defaults.
+type ReaderOptions struct {
+	// RingSize is the ring capacity in bytes, a power of two; 0 means
+	// DefaultRingSize.
+	RingSize int
+	// Spin is how long Next spins before it parks; 0 means DefaultSpin, a
+	// negative value never spins.
+	Spin time.Duration
+
+	// wake selects the consumer's parking mechanism (tests and benchmarks
+	// compare them); the zero value is the default, wakeChan.
+	wake wakeMode
+}
+
+// wakeMode is how a parked consumer is woken.
+type wakeMode uint8
+
+const (
+	// wakeChan parks the consumer goroutine on a 1-buffered channel (and
+	// the reused timer for deadlines); the Go scheduler wakes it.
+	wakeChan wakeMode = iota
+	// wakeFutex blocks the consumer's thread in futex(2); the kernel wakes
+	// it directly. Kept to compare against (see the benchmarks).
+	wakeFutex
+)
+
+// ReaderStats are a Reader's cumulative counters.
+type ReaderStats struct {
+	ring.Stats        // Bytes, Chunks, Full of the ring
+	Reads      uint64 // read(2) calls on the fd
+	Wakeups    uint64 // epoll_wait returns with events
+	SpaceWaits uint64 // times the reader waited for the consumer to free space
+	Doorbells  uint64 // times the reader (or Interrupt, or the end) woke a parked consumer
+	Parks      uint64 // times Next parked
+	Spins      uint64 // times Next found a chunk while spinning (no park needed)
+}

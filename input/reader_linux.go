@@ -1,0 +1,443 @@
+package input
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/input/ring"
+)
+
+// procyield executes cycles PAUSE instructions: a cheap pause for spin
+// loops (it tells the CPU, and a hypervisor, that this is a spin-wait).
+//
+//go:linkname procyield runtime.procyield
+func procyield(cycles uint32)
+
+// Reader captures the bytes of a terminal (or any pollable) fd on a
+// dedicated OS thread and hands them, as timestamped chunks, to one consumer.
+//
+// Concurrency contract: Next and Release are called by one consumer
+// goroutine (the role may move between goroutines only with a happens-before
+// edge between the calls). Interrupt, Stats and Close may be called by any
+// goroutine at any time, concurrently with everything else. The reader's own
+// goroutine is internal; it exits before Close returns.
+type Reader struct {
+	fd, epfd, evfd int
+	origFlags      int  // fd's file status flags at NewReader
+	setNonblock    bool // NewReader turned O_NONBLOCK on; Close turns it off
+	ring           *ring.Buffer
+	spin           int64 // ns; <= 0: never spin
+	wake           wakeMode
+	one            [8]byte // eventfd increment 1, read-only after NewReader
+
+	// Shared between the reader thread, the consumer and Interrupt/Close.
+	parked   atomic.Uint32 // consumer is parked (or about to); the futex word in wakeFutex mode
+	intr     atomic.Bool   // Interrupt pending
+	prodWait atomic.Bool   // reader waits for the consumer to free space
+	stopping atomic.Bool   // Close was called
+	fin      atomic.Bool   // reader goroutine finished; rerr is set
+	rerr     error         // why it finished (nil: closed); written before fin
+	bell     chan struct{} // wakeChan doorbell, capacity 1
+	exited   chan struct{} // closed when the reader goroutine returns
+
+	// Reader-thread private.
+	evbuf [8]byte
+
+	// Consumer private.
+	timer *time.Timer // reused for deadlines, never reallocated
+	ts    unix.Timespec
+
+	closeOnce sync.Once
+	closeErr  error
+
+	reads, wakeups, spaceWaits, doorbells, parks, spins atomic.Uint64
+}
+
+// NewReader starts capturing fd. It turns O_NONBLOCK on (Close restores the
+// fd's flags), creates its own epoll instance watching fd (EPOLLIN|EPOLLET)
+// and an eventfd (stop and space-freed wake-ups), and starts the reader
+// goroutine, locked to its OS thread. fd must be pollable (a tty, pty, pipe or
+// socket); it is not closed by Close. Nothing else may read fd meanwhile.
+func NewReader(fd int, opts ReaderOptions) (*Reader, error) {
+	size := opts.RingSize
+	if size == 0 {
+		size = DefaultRingSize
+	}
+	rb, err := ring.New(size)
+	if err != nil {
+		return nil, fmt.Errorf("input: new reader: %w", err)
+	}
+	spin := opts.Spin
+	if spin == 0 {
+		spin = DefaultSpin
+	}
+	flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		return nil, fmt.Errorf("input: new reader: fcntl(%d, F_GETFL): %w", fd, err)
+	}
+	r := &Reader{
+		fd: fd, epfd: -1, evfd: -1, origFlags: flags,
+		ring: rb, spin: int64(spin), wake: opts.wake,
+		bell:   make(chan struct{}, 1),
+		exited: make(chan struct{}),
+		timer:  time.NewTimer(time.Hour),
+	}
+	r.timer.Stop()
+	binary.NativeEndian.PutUint64(r.one[:], 1)
+	if err := r.setup(); err != nil {
+		r.release()
+		return nil, fmt.Errorf("input: new reader on fd %d: %w", fd, err)
+	}
+	go r.run()
+	return r, nil
+}
+
+func (r *Reader) setup() error {
+	var err error
+	if r.epfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC); err != nil {
+		return fmt.Errorf("epoll_create1: %w", err)
+	}
+	if r.evfd, err = unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC); err != nil {
+		return fmt.Errorf("eventfd: %w", err)
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLET, Fd: int32(r.fd)}
+	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
+		return fmt.Errorf("watch fd with epoll (is it a tty, pipe or socket?): %w", err)
+	}
+	ev = unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(r.evfd)}
+	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_ADD, r.evfd, &ev); err != nil {
+		return fmt.Errorf("watch eventfd with epoll: %w", err)
+	}
+	if r.origFlags&unix.O_NONBLOCK == 0 {
+		if _, err := unix.FcntlInt(uintptr(r.fd), unix.F_SETFL, r.origFlags|unix.O_NONBLOCK); err != nil {
+			return fmt.Errorf("set O_NONBLOCK: %w", err)
+		}
+		r.setNonblock = true
+	}
+	return nil
+}
+
+// release closes the epoll fd and the eventfd and restores fd's flags.
+func (r *Reader) release() error {
+	var errs []error
+	if r.setNonblock {
+		if _, err := unix.FcntlInt(uintptr(r.fd), unix.F_SETFL, r.origFlags); err != nil {
+			errs = append(errs, fmt.Errorf("restore flags of fd %d: %w", r.fd, err))
+		}
+		r.setNonblock = false
+	}
+	for _, fd := range []*int{&r.epfd, &r.evfd} {
+		if *fd >= 0 {
+			if err := unix.Close(*fd); err != nil {
+				errs = append(errs, fmt.Errorf("close fd %d: %w", *fd, err))
+			}
+			*fd = -1
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("input: close reader: %v", errs)
+	}
+	return nil
+}
+
+// run is the reader goroutine.
+func (r *Reader) run() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	err := r.loop()
+	r.rerr = err
+	r.fin.Store(true) // after the last Commit: the consumer sees every chunk first
+	r.ringBell()
+	close(r.exited)
+}
+
+// loop waits for readiness and drains fd into the ring until Close or a read
+// error.
+func (r *Reader) loop() error {
+	var evs [4]unix.EpollEvent
+	readable := true // read once at start: bytes may be queued already
+	woke := mono.Now()
+	for {
+		if readable && !r.stopping.Load() {
+			var err error
+			if readable, err = r.drain(woke); err != nil {
+				return err
+			}
+		}
+		n, err := unix.EpollWait(r.epfd, evs[:], -1)
+		woke = mono.Now()
+		if err != nil {
+			if err == unix.EINTR {
+				continue
+			}
+			return fmt.Errorf("input: epoll_wait: %w", err)
+		}
+		r.wakeups.Add(1)
+		for i := range n {
+			if evs[i].Fd == int32(r.evfd) {
+				// Stop or space freed: reset the counter. readable is
+				// left as it was (true if the ring was full).
+				_, _ = unix.Read(r.evfd, r.evbuf[:])
+				continue
+			}
+			// EPOLLIN, EPOLLHUP, EPOLLERR, EPOLLRDHUP: read to find out
+			// (data first, then EIO or EOF).
+			readable = true
+		}
+		if r.stopping.Load() {
+			return nil
+		}
+	}
+}
+
+// drain reads fd into the ring until the kernel has nothing more (EAGAIN or
+// a short read) or the ring is full. It reports whether fd may still be
+// readable (the ring filled up: no new edge will come for those bytes).
+func (r *Reader) drain(woke int64) (readable bool, err error) {
+	for {
+		buf := r.ring.Reserve()
+		if buf == nil {
+			// Announce the wait, then re-check (the consumer releases,
+			// then checks prodWait: one of us sees the other).
+			r.prodWait.Store(true)
+			if buf = r.ring.Reserve(); buf == nil {
+				r.spaceWaits.Add(1)
+				return true, nil
+			}
+			r.prodWait.Store(false)
+		}
+		n, err := unix.Read(r.fd, buf)
+		t := mono.Now()
+		r.reads.Add(1)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN:
+			return false, nil
+		case err != nil:
+			return false, fmt.Errorf("input: read fd %d: %w", r.fd, err)
+		case n == 0:
+			return false, fmt.Errorf("input: read fd %d: %w", r.fd, io.EOF)
+		}
+		r.ring.Commit(n, ring.Meta{Time: t, Woke: woke, Drained: n < len(buf)})
+		r.ringBell()
+		if n < len(buf) {
+			// A short read: the kernel had nothing more queued, and any
+			// byte that arrives later raises a new edge (epoll(7): a
+			// short read on a stream means the data is exhausted). This
+			// saves the read that would only return EAGAIN.
+			return false, nil
+		}
+	}
+}
+
+// ringBell rings the consumer's doorbell if it is parked. Called by the reader
+// thread after each chunk, by Interrupt, and when the reader finishes. The
+// common case (consumer busy or spinning) is one atomic load.
+func (r *Reader) ringBell() {
+	if r.parked.Load() == 0 || r.parked.Swap(0) == 0 {
+		return
+	}
+	// We took the consumer's parked flag: exactly one doorbell is owed.
+	r.doorbells.Add(1)
+	if r.wake == wakeFutex {
+		futex(&r.parked, futexWakePrivate, 1, nil)
+		return
+	}
+	r.bell <- struct{}{} // never blocks: at most one token is outstanding
+}
+
+// futex(2) operations (linux/futex.h).
+const (
+	futexWaitPrivate = 0 | 128 // FUTEX_WAIT | FUTEX_PRIVATE_FLAG
+	futexWakePrivate = 1 | 128 // FUTEX_WAKE | FUTEX_PRIVATE_FLAG
+)
+
+// futex calls futex(2) on addr; errors (EAGAIN: the word changed, ETIMEDOUT,
+// EINTR) all mean "re-check", which every caller does.
+func futex(addr *atomic.Uint32, op int, val uint32, ts *unix.Timespec) {
+	_, _, _ = unix.Syscall6(unix.SYS_FUTEX, uintptr(unsafe.Pointer(addr)), uintptr(op), uintptr(val),
+		uintptr(unsafe.Pointer(ts)), 0, 0)
+}
+
+// Next returns the oldest unreleased chunk; the caller must Release it
+// before the next call to Next. If none is ready, Next spins for up to the
+// configured Spin, then parks until the reader publishes a chunk. Next
+// returns:
+//   - ErrInterrupted if Interrupt was called since the last ErrInterrupted
+//     (one-shot; it takes precedence over pending chunks, so that an
+//     application event is not held up behind a paste);
+//   - ErrDeadline if deadline (input/mono ns; 0 = none) passed before a
+//     chunk arrived;
+//   - ErrClosed after Close, once every chunk captured before has been
+//     returned;
+//   - the read error (wrapped; e.g. EIO on hangup, io.EOF) that ended
+//     capture, once every chunk captured before it has been returned.
+//
+// Consumer only. The steady state allocates nothing.
+func (r *Reader) Next(deadline int64) (ring.Chunk, error) {
+	if r.intr.Load() && r.intr.Swap(false) {
+		return ring.Chunk{}, ErrInterrupted
+	}
+	if c, ok := r.ring.Peek(); ok {
+		return c, nil
+	}
+	return r.wait(deadline)
+}
+
+// poll checks, in order: interrupt, a chunk, the end of capture, the
+// deadline. done reports that Next must return (c, err).
+func (r *Reader) poll(deadline int64) (c ring.Chunk, err error, done bool) {
+	if r.intr.Load() && r.intr.Swap(false) {
+		return ring.Chunk{}, ErrInterrupted, true
+	}
+	if c, ok := r.ring.Peek(); ok {
+		return c, nil, true
+	}
+	if r.fin.Load() {
+		// Every chunk was published before fin: look once more.
+		if c, ok := r.ring.Peek(); ok {
+			return c, nil, true
+		}
+		if r.rerr != nil {
+			return ring.Chunk{}, r.rerr, true
+		}
+		return ring.Chunk{}, ErrClosed, true
+	}
+	if deadline != 0 && mono.Now() >= deadline {
+		return ring.Chunk{}, ErrDeadline, true
+	}
+	return ring.Chunk{}, nil, false
+}
+
+func (r *Reader) wait(deadline int64) (ring.Chunk, error) {
+	if r.spin > 0 {
+		end := mono.Now() + r.spin
+		for {
+			if c, err, done := r.poll(deadline); done {
+				if err == nil {
+					r.spins.Add(1)
+				}
+				return c, err
+			}
+			if mono.Now() >= end {
+				break
+			}
+			procyield(8)
+		}
+	}
+	for {
+		r.parked.Store(1)
+		// Re-check after announcing (the reader publishes, then loads
+		// parked: one of us sees the other, so no wake-up is lost).
+		if c, err, done := r.poll(deadline); done {
+			if r.parked.Swap(0) == 0 {
+				r.absorb() // a waker took the flag: take its token
+			}
+			return c, err
+		}
+		r.parks.Add(1)
+		r.sleep(deadline)
+	}
+}
+
+// sleep blocks until the doorbell rings or the deadline passes. On return
+// the parked flag is 0 and no doorbell token is outstanding.
+func (r *Reader) sleep(deadline int64) {
+	var d int64
+	if deadline != 0 {
+		if d = deadline - mono.Now(); d <= 0 {
+			d = 1
+		}
+	}
+	if r.wake == wakeFutex {
+		var ts *unix.Timespec
+		if d > 0 {
+			r.ts = unix.NsecToTimespec(d)
+			ts = &r.ts
+		}
+		// Returns at once if parked is no longer 1.
+		futex(&r.parked, futexWaitPrivate, 1, ts)
+		r.parked.Store(0)
+		return
+	}
+	if d == 0 {
+		<-r.bell
+		return
+	}
+	r.timer.Reset(time.Duration(d))
+	select {
+	case <-r.bell:
+		r.timer.Stop()
+	case <-r.timer.C:
+		if r.parked.Swap(0) == 0 {
+			r.absorb()
+		}
+	}
+}
+
+// absorb takes the doorbell token owed by the waker that took the parked
+// flag (it is being sent, or was sent, right now).
+func (r *Reader) absorb() {
+	if r.wake == wakeChan {
+		<-r.bell
+	}
+}
+
+// Release frees the chunk returned by Next (its Data is invalid afterwards)
+// and wakes the reader if it waits for space. Consumer only.
+func (r *Reader) Release() {
+	r.ring.Release()
+	if r.prodWait.Load() && r.prodWait.Swap(false) {
+		_, _ = unix.Write(r.evfd, r.one[:])
+	}
+}
+
+// Interrupt makes the consumer's current or next Next return ErrInterrupted
+// (once). Any goroutine; it never blocks.
+func (r *Reader) Interrupt() {
+	r.intr.Store(true)
+	r.ringBell()
+}
+
+// Stats returns the cumulative counters. Any goroutine.
+func (r *Reader) Stats() ReaderStats {
+	return ReaderStats{
+		Stats:      r.ring.Stats(),
+		Reads:      r.reads.Load(),
+		Wakeups:    r.wakeups.Load(),
+		SpaceWaits: r.spaceWaits.Load(),
+		Doorbells:  r.doorbells.Load(),
+		Parks:      r.parks.Load(),
+		Spins:      r.spins.Load(),
+	}
+}
+
+// Close stops the reader goroutine, even while it is blocked in epoll_wait,
+// waits for it to exit, closes the epoll fd and the eventfd, and restores
+// fd's file status flags (fd itself stays open). Chunks captured before
+// remain readable with Next, which then returns ErrClosed. Any goroutine;
+// idempotent: later calls return the first call's result.
+func (r *Reader) Close() error {
+	r.closeOnce.Do(func() {
+		r.stopping.Store(true)
+		if _, err := unix.Write(r.evfd, r.one[:]); err != nil && err != unix.EAGAIN {
+			r.closeErr = fmt.Errorf("input: close reader: wake the reader thread: %w", err)
+			// It may be blocked forever: do not wait, and leave the
+			// fds open for it.
+			return
+		}
+		<-r.exited
+		r.closeErr = r.release()
+	})
+	return r.closeErr
+}

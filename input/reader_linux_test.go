@@ -1,0 +1,515 @@
+package input
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/input/ring"
+)
+
+// openRawPty opens a pty pair and puts the slave in raw mode (cfmakeraw), as
+// a terminal application would. It returns the master fd (blocking) and the
+// slave fd (blocking, the one the Reader reads).
+func openRawPty(t testing.TB) (master, slave int) {
+	t.Helper()
+	m, s, err := pty.Open()
+	if err != nil {
+		t.Fatalf("open pty: %v", err)
+	}
+	t.Cleanup(func() { m.Close(); s.Close() })
+	sfd := int(s.Fd()) // Fd puts the file in blocking mode
+	tio, err := unix.IoctlGetTermios(sfd, unix.TCGETS)
+	if err != nil {
+		t.Fatalf("get termios: %v", err)
+	}
+	tio.Iflag &^= unix.IGNBRK | unix.BRKINT | unix.PARMRK | unix.ISTRIP | unix.INLCR | unix.IGNCR | unix.ICRNL | unix.IXON
+	tio.Oflag &^= unix.OPOST
+	tio.Lflag &^= unix.ECHO | unix.ECHONL | unix.ICANON | unix.ISIG | unix.IEXTEN
+	tio.Cflag &^= unix.CSIZE | unix.PARENB
+	tio.Cflag |= unix.CS8
+	tio.Cc[unix.VMIN], tio.Cc[unix.VTIME] = 1, 0
+	if err := unix.IoctlSetTermios(sfd, unix.TCSETS, tio); err != nil {
+		t.Fatalf("set raw mode: %v", err)
+	}
+	return int(m.Fd()), sfd
+}
+
+func newReader(t testing.TB, fd int, opts ReaderOptions) *Reader {
+	t.Helper()
+	r, err := NewReader(fd, opts)
+	if err != nil {
+		t.Fatalf("NewReader: %v", err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func writeAll(t testing.TB, fd int, p []byte) {
+	for len(p) > 0 {
+		n, err := unix.Write(fd, p)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			t.Errorf("write: %v", err)
+			return
+		}
+		p = p[n:]
+	}
+}
+
+func getfl(t *testing.T, fd int) int {
+	t.Helper()
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fl
+}
+
+// TestReaderPtyOrder writes messages to the master one at a time and checks
+// that each arrives complete, in order, stamped no earlier than the write and
+// never earlier than the chunk before.
+func TestReaderPtyOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts ReaderOptions
+	}{
+		{"spin", ReaderOptions{}},
+		{"park-chan", ReaderOptions{Spin: -1}},
+		{"park-futex", ReaderOptions{Spin: -1, wake: wakeFutex}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			master, slave := openRawPty(t)
+			r := newReader(t, slave, tc.opts)
+			msgs := []string{"a", "b", "\x1b", "\x1b[A", "é", "\x1b[1;5C", "hello, world", "\x03", "\r", "\x7f", "\x00", "\xff\xfe"}
+			var last int64
+			for round := range 20 {
+				for _, msg := range msgs {
+					t0 := mono.Now()
+					writeAll(t, master, []byte(msg))
+					var got []byte
+					for len(got) < len(msg) {
+						c, err := r.Next(0)
+						if err != nil {
+							t.Fatalf("round %d %q: Next: %v", round, msg, err)
+						}
+						if c.Time < t0 || c.Time < last || c.Woke > c.Time {
+							t.Fatalf("round %d %q: chunk time %d woke %d; write at %d, previous chunk %d", round, msg, c.Time, c.Woke, t0, last)
+						}
+						last = c.Time
+						got = append(got, c.Data...)
+						r.Release()
+					}
+					if string(got) != msg {
+						t.Fatalf("round %d: got %q, want %q", round, got, msg)
+					}
+				}
+			}
+			st := r.Stats()
+			t.Logf("%+v", st)
+			if want := uint64(20 * len(bytes.Join(func() (b [][]byte) {
+				for _, m := range msgs {
+					b = append(b, []byte(m))
+				}
+				return
+			}(), nil))); st.Bytes != want {
+				t.Fatalf("Stats.Bytes = %d, want %d", st.Bytes, want)
+			}
+		})
+	}
+}
+
+// pasteByte is byte i of the paste: every byte value, varying with position.
+func pasteByte(i int) byte { return byte(i ^ i>>8 ^ i>>16) }
+
+// TestReaderPaste pushes a 1 MiB burst through a 4 KiB ring: the ring goes
+// full many times and the whole paste still arrives, in order.
+func TestReaderPaste(t *testing.T) {
+	master, slave := openRawPty(t)
+	r := newReader(t, slave, ReaderOptions{RingSize: 4096})
+	const size = 1 << 20
+	paste := make([]byte, size)
+	for i := range paste {
+		paste[i] = pasteByte(i)
+	}
+	go writeAll(t, master, paste)
+	got := make([]byte, 0, size)
+	var last int64
+	for n := 0; len(got) < size; n++ {
+		c, err := r.Next(0)
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", len(got), err)
+		}
+		if c.Time < last {
+			t.Fatalf("chunk time %d before previous %d", c.Time, last)
+		}
+		last = c.Time
+		got = append(got, c.Data...)
+		if n%16 == 0 {
+			time.Sleep(100 * time.Microsecond) // a slow consumer now and then
+		}
+		r.Release()
+	}
+	if i := firstDiff(got, paste); i >= 0 {
+		t.Fatalf("paste differs at byte %d of %d (got %d bytes)", i, size, len(got))
+	}
+	st := r.Stats()
+	t.Logf("%+v", st)
+	if st.Full == 0 || st.SpaceWaits == 0 {
+		t.Fatalf("the ring never filled (Full %d, SpaceWaits %d): the test did not test the full path", st.Full, st.SpaceWaits)
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	if len(a) != len(b) {
+		return min(len(a), len(b))
+	}
+	return -1
+}
+
+// TestReaderClose closes the reader while the consumer is parked in Next and
+// the reader thread blocked in epoll_wait, and checks that Close returns
+// promptly, the consumer gets ErrClosed, the fd's flags are as before and the
+// reader goroutine is gone.
+func TestReaderClose(t *testing.T) {
+	for _, nonblock := range []bool{false, true} {
+		t.Run(map[bool]string{false: "blocking-fd", true: "nonblocking-fd"}[nonblock], func(t *testing.T) {
+			_, slave := openRawPty(t)
+			if nonblock {
+				if err := unix.SetNonblock(slave, true); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := getfl(t, slave)
+			goroutines := runtime.NumGoroutine()
+			r, err := NewReader(slave, ReaderOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fl := getfl(t, slave); fl&unix.O_NONBLOCK == 0 {
+				t.Fatalf("flags while reading %#x: O_NONBLOCK not set", fl)
+			}
+			errc := make(chan error, 1)
+			go func() {
+				_, err := r.Next(0)
+				errc <- err
+			}()
+			time.Sleep(30 * time.Millisecond) // both sides asleep
+			if st := r.Stats(); st.Parks == 0 {
+				t.Fatalf("consumer did not park: %+v", st)
+			}
+			t0 := time.Now()
+			if err := r.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			d := time.Since(t0)
+			t.Logf("Close took %v", d)
+			if d > time.Second {
+				t.Fatalf("Close took %v", d)
+			}
+			select {
+			case <-r.exited:
+			default:
+				t.Fatal("Close returned before the reader goroutine exited")
+			}
+			select {
+			case err := <-errc:
+				if !errors.Is(err, ErrClosed) {
+					t.Fatalf("Next after Close = %v, want ErrClosed", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Next still blocked 5 s after Close")
+			}
+			if after := getfl(t, slave); after != before {
+				t.Fatalf("fd flags %#x after Close, %#x before", after, before)
+			}
+			if err := r.Close(); err != nil {
+				t.Fatalf("second Close: %v", err)
+			}
+			if _, err := r.Next(0); !errors.Is(err, ErrClosed) {
+				t.Fatalf("Next after Close = %v, want ErrClosed", err)
+			}
+			// The reader goroutine and the consumer goroutine are gone.
+			for i := 0; runtime.NumGoroutine() > goroutines; i++ {
+				if i == 500 {
+					t.Fatalf("%d goroutines after Close, %d before", runtime.NumGoroutine(), goroutines)
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+		})
+	}
+}
+
+// TestReaderCloseKeepsData: chunks captured before Close are still returned.
+func TestReaderCloseKeepsData(t *testing.T) {
+	master, slave := openRawPty(t)
+	r := newReader(t, slave, ReaderOptions{})
+	writeAll(t, master, []byte("xyz"))
+	for r.Stats().Bytes < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	r.Close()
+	c, err := r.Next(0)
+	if err != nil || string(c.Data) != "xyz" {
+		t.Fatalf("Next = %q, %v; want xyz", c.Data, err)
+	}
+	r.Release()
+	if _, err := r.Next(0); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Next = %v, want ErrClosed", err)
+	}
+}
+
+// TestReaderEOF: a pipe's writer closes; the data comes first, then io.EOF.
+func TestReaderEOF(t *testing.T) {
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[0])
+	r := newReader(t, p[0], ReaderOptions{})
+	writeAll(t, p[1], []byte("last words"))
+	unix.Close(p[1])
+	var got []byte
+	for {
+		c, err := r.Next(0)
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				t.Fatalf("Next = %v, want io.EOF", err)
+			}
+			break
+		}
+		got = append(got, c.Data...)
+		r.Release()
+	}
+	if string(got) != "last words" {
+		t.Fatalf("got %q before EOF", got)
+	}
+	if _, err := r.Next(0); !errors.Is(err, io.EOF) {
+		t.Fatalf("Next again = %v, want io.EOF", err)
+	}
+}
+
+// TestReaderHangup: the master side goes away; the consumer gets an error
+// (EIO, or EOF from a hung-up tty), not silence.
+func TestReaderHangup(t *testing.T) {
+	m, s, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := newReader(t, int(s.Fd()), ReaderOptions{})
+	m.Close()
+	done := make(chan error, 1)
+	go func() {
+		for {
+			_, err := r.Next(0)
+			if err != nil {
+				done <- err
+				return
+			}
+			r.Release()
+		}
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, unix.EIO) && !errors.Is(err, io.EOF) {
+			t.Fatalf("Next after hangup = %v, want EIO or EOF", err)
+		}
+		t.Logf("after hangup: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("no error 5 s after the master closed")
+	}
+}
+
+func TestReaderDeadline(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts ReaderOptions
+	}{{"chan", ReaderOptions{}}, {"futex", ReaderOptions{wake: wakeFutex}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			master, slave := openRawPty(t)
+			r := newReader(t, slave, tc.opts)
+			for _, d := range []time.Duration{-time.Millisecond, 0, 100 * time.Microsecond, 3 * time.Millisecond} {
+				deadline := mono.Now() + int64(d)
+				if d == 0 {
+					deadline = mono.Now()
+				}
+				if _, err := r.Next(deadline); !errors.Is(err, ErrDeadline) {
+					t.Fatalf("Next(now%+v) = %v, want ErrDeadline", d, err)
+				}
+				if now := mono.Now(); now < deadline {
+					t.Fatalf("ErrDeadline %d ns before the deadline", deadline-now)
+				}
+			}
+			// A chunk that arrives before the deadline wins.
+			writeAll(t, master, []byte("k"))
+			c, err := r.Next(mono.Now() + int64(5*time.Second))
+			if err != nil || string(c.Data) != "k" {
+				t.Fatalf("Next = %q, %v", c.Data, err)
+			}
+			r.Release()
+			// The timer is reused: many short deadlines in a row.
+			for range 50 {
+				if _, err := r.Next(mono.Now() + 20_000); !errors.Is(err, ErrDeadline) {
+					t.Fatalf("Next = %v, want ErrDeadline", err)
+				}
+			}
+		})
+	}
+}
+
+func TestReaderInterrupt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts ReaderOptions
+	}{{"chan", ReaderOptions{}}, {"futex", ReaderOptions{wake: wakeFutex}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			master, slave := openRawPty(t)
+			r := newReader(t, slave, tc.opts)
+			// Before Next: one-shot.
+			r.Interrupt()
+			if _, err := r.Next(0); !errors.Is(err, ErrInterrupted) {
+				t.Fatalf("Next = %v, want ErrInterrupted", err)
+			}
+			if _, err := r.Next(mono.Now() + 1e6); !errors.Is(err, ErrDeadline) {
+				t.Fatalf("second Next = %v, want ErrDeadline (the interrupt is one-shot)", err)
+			}
+			// While parked, from other goroutines, many times.
+			for i := range 200 {
+				var wg sync.WaitGroup
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if i%2 == 0 {
+						time.Sleep(100 * time.Microsecond)
+					}
+					r.Interrupt()
+				}()
+				_, err := r.Next(0)
+				wg.Wait()
+				if !errors.Is(err, ErrInterrupted) {
+					t.Fatalf("Next = %v, want ErrInterrupted", err)
+				}
+			}
+			// Data still flows afterwards.
+			writeAll(t, master, []byte("z"))
+			c, err := r.Next(0)
+			if err != nil || string(c.Data) != "z" {
+				t.Fatalf("Next = %q, %v", c.Data, err)
+			}
+			r.Release()
+		})
+	}
+}
+
+// TestReaderIdle: with no input, neither side loops: the consumer parked
+// once, the reader thread did not wake.
+func TestReaderIdle(t *testing.T) {
+	_, slave := openRawPty(t)
+	r := newReader(t, slave, ReaderOptions{})
+	errc := make(chan error, 1)
+	go func() {
+		_, err := r.Next(0)
+		errc <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	before := r.Stats()
+	var ru0, ru1 unix.Rusage
+	unix.Getrusage(unix.RUSAGE_SELF, &ru0)
+	time.Sleep(100 * time.Millisecond)
+	unix.Getrusage(unix.RUSAGE_SELF, &ru1)
+	after := r.Stats()
+	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	t.Logf("process CPU over 100 ms idle: %v; stats %+v", cpu, after)
+	if before.Parks != 1 || after != before {
+		t.Fatalf("activity while idle: before %+v, after %+v", before, after)
+	}
+	r.Close()
+	if err := <-errc; !errors.Is(err, ErrClosed) {
+		t.Fatalf("Next = %v, want ErrClosed", err)
+	}
+}
+
+func TestNewReaderErrors(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "regular")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fd := int(f.Fd())
+	before := getfl(t, fd)
+	if _, err := NewReader(fd, ReaderOptions{}); err == nil {
+		t.Fatal("NewReader on a regular file succeeded; epoll cannot watch it")
+	} else {
+		t.Logf("regular file: %v", err)
+	}
+	if after := getfl(t, fd); after != before {
+		t.Fatalf("flags %#x after a failed NewReader, %#x before", after, before)
+	}
+	if _, err := NewReader(fd, ReaderOptions{RingSize: 1000}); !errors.Is(err, ring.ErrCapacity) {
+		t.Fatalf("RingSize 1000: %v, want ring.ErrCapacity", err)
+	}
+	if _, err := NewReader(-1, ReaderOptions{}); !errors.Is(err, unix.EBADF) {
+		t.Fatalf("fd -1: %v, want EBADF", err)
+	}
+}
+
+// TestReaderNoAllocs: the steady-state capture and consume path (write to a
+// pty master, the reader thread reads it into the ring, Next, Release)
+// allocates nothing, spinning or parked.
+func TestReaderNoAllocs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts ReaderOptions
+	}{
+		{"spin", ReaderOptions{}},
+		{"park-chan", ReaderOptions{Spin: -1}},
+		{"park-futex", ReaderOptions{Spin: -1, wake: wakeFutex}},
+		{"deadline", ReaderOptions{Spin: -1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			master, slave := openRawPty(t)
+			r := newReader(t, slave, tc.opts)
+			key := []byte{'q'}
+			var failed error
+			allocs := testing.AllocsPerRun(500, func() {
+				if _, err := unix.Write(master, key); err != nil {
+					failed = err
+					return
+				}
+				var deadline int64
+				if tc.name == "deadline" {
+					deadline = mono.Now() + int64(time.Second)
+				}
+				c, err := r.Next(deadline)
+				if err != nil || len(c.Data) != 1 {
+					failed = err
+					return
+				}
+				r.Release()
+			})
+			if failed != nil {
+				t.Fatal(failed)
+			}
+			if allocs != 0 {
+				t.Fatalf("%v allocations per key", allocs)
+			}
+		})
+	}
+}
