@@ -179,6 +179,7 @@ func layout(h int) []section {
 type Renderer struct {
 	Theme Theme
 	cells []cell
+	w, h  int // the size of the last frame; every cell is set when it changes
 }
 
 // NewRenderer returns a Renderer that draws with th.
@@ -193,6 +194,8 @@ func (r *Renderer) Draw(s tcell.Screen, st *State) {
 		r.cells = make([]cell, w*h)
 	}
 	r.cells = r.cells[:w*h]
+	all := w != r.w || h != r.h // a new size: cells may never have been set
+	r.w, r.h = w, h
 	c := canvas{r.cells, w, h}
 	c.fill(0, 0, w, h, r.Theme.Base)
 	compose(c, st, r.Theme)
@@ -200,7 +203,7 @@ func (r *Renderer) Draw(s tcell.Screen, st *State) {
 		for x := 0; x < w; x++ {
 			want := c.cells[y*w+x]
 			str, style, _ := s.Get(x, y)
-			if style != want.st || str != string(want.r) {
+			if all || style != want.st || str != string(want.r) {
 				s.SetContent(x, y, want.r, nil, want.st)
 			}
 		}
@@ -341,19 +344,31 @@ func FormatDuration(ns int64) string {
 }
 
 // reactionLine describes the last reaction time and the running average and
-// best.
+// best. Typeahead entries (keys captured before their frame) are not timed.
 func reactionLine(rs []int64) string {
 	if len(rs) == 0 {
 		return "reaction: timed from this frame to your key's capture"
 	}
 	var sum int64
-	best := rs[0]
+	n, best := 0, int64(-1)
 	for _, r := range rs {
+		if r < 0 {
+			continue
+		}
 		sum += r
-		best = min(best, r)
+		n++
+		if best < 0 || r < best {
+			best = r
+		}
 	}
-	return fmt.Sprintf("reaction %s · avg %s · best %s",
-		FormatDuration(rs[len(rs)-1]), FormatDuration(sum/int64(len(rs))), FormatDuration(best))
+	last := "typed ahead"
+	if rs[len(rs)-1] >= 0 {
+		last = FormatDuration(rs[len(rs)-1])
+	}
+	if n == 0 {
+		return "reaction " + last
+	}
+	return fmt.Sprintf("reaction %s · avg %s · best %s", last, FormatDuration(sum/int64(n)), FormatDuration(best))
 }
 
 // letter abbreviates a move for the strip of last rounds.
