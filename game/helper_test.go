@@ -1,0 +1,104 @@
+package game
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"testing"
+	"time"
+)
+
+// The opponent tests re-execute the test binary as a tiny opponent process
+// (the os/signal TestTerminalSignal pattern): TestMain checks helperEnv and,
+// when it is set, behaves as the named kind of opponent instead of running
+// the tests. No other language or binary is needed.
+const helperEnv = "ROSHAMBO_GAME_TEST_HELPER"
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(helperEnv); mode != "" {
+		os.Exit(runHelper(mode))
+	}
+	os.Exit(m.Run())
+}
+
+// helperArgv returns the command line of a helper opponent of the given mode.
+func helperArgv(t *testing.T, mode string) []string {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(helperEnv, mode)
+	// A race-enabled helper would otherwise sleep a second before exiting.
+	t.Setenv("GORACE", "atexit_sleep_ms=0")
+	return []string{exe, "-test.run=^$"}
+}
+
+// runHelper is the helper opponent's main. Modes:
+//
+//	bot, commitbot  a good iocaine bot (plain or commit mode)
+//	hang            reads everything, never answers
+//	die             answers three rounds, then prints to stderr and exits 3
+//	garbage         answers two rounds, then answers "banana split"
+//	badreveal       commit mode, but reveals a move it did not commit to
+//	chatty          answers each round twice, in one write
+//	slow            answers each round after 300 ms
+func runHelper(mode string) int {
+	switch mode {
+	case "bot", "commitbot":
+		if err := ServeBot(os.Stdin, os.Stdout, NewIocaine(11), ServeOptions{Commit: mode == "commitbot"}); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return 0
+	case "hang":
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		time.Sleep(time.Hour)
+		return 0
+	}
+	sc := bufio.NewScanner(os.Stdin)
+	say := func(s string) { _, _ = os.Stdout.Write([]byte(s + "\n")) }
+	for sc.Scan() {
+		msg, err := ParseMessage(sc.Text())
+		if err != nil {
+			continue
+		}
+		if msg.Kind == MsgQuit {
+			return 0
+		}
+		switch mode {
+		case "die":
+			if msg.Kind == MsgRound && msg.Round == 4 {
+				fmt.Fprintln(os.Stderr, "helper: out of cheese, giving up")
+				return 3
+			}
+			if msg.Kind == MsgRound {
+				say("rock")
+			}
+		case "garbage":
+			if msg.Kind == MsgRound && msg.Round == 3 {
+				say("banana split")
+			} else if msg.Kind == MsgRound {
+				say("paper")
+			}
+		case "badreveal":
+			if msg.Kind == MsgRound {
+				say("commit " + Commitment(Rock, "n0nce"))
+			}
+			if msg.Kind == MsgOpponent {
+				say(fmt.Sprintf("reveal %d paper n0nce", msg.Round))
+			}
+		case "chatty":
+			if msg.Kind == MsgRound {
+				say("rock\nrock") // two answers in one write
+			}
+		case "slow":
+			if msg.Kind == MsgRound {
+				time.Sleep(300 * time.Millisecond)
+				say("scissors")
+			}
+		}
+	}
+	return 0
+}
