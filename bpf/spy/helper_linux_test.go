@@ -1,0 +1,168 @@
+package spy
+
+// Target processes for the tests: the test binary re-executed with
+// SPY_TEST_HELPER set (the os/signal TestTerminalSignal pattern).
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+const helperEnv = "SPY_TEST_HELPER"
+
+func TestMain(m *testing.M) {
+	if mode := os.Getenv(helperEnv); mode != "" {
+		os.Exit(runHelper(mode))
+	}
+	os.Exit(m.Run())
+}
+
+// helperCmd returns a command that runs the test binary as helper mode.
+func helperCmd(mode string, env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), append([]string{helperEnv + "=" + mode}, env...)...)
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+// threadWrites is how many writes each of the two threads makes.
+const threadWrites = 20
+
+var moveNames = []string{"rock", "paper", "scissors"}
+
+func runHelper(mode string) int {
+	check := func(what string, err error) {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "helper %s: %s: %v\n", mode, what, err)
+			os.Exit(1)
+		}
+	}
+	switch mode {
+	case "moves":
+		// Wait for the go-ahead when the test adds us by PID.
+		if os.Getenv("SPY_WAIT") != "" {
+			_, err := bufio.NewReader(os.Stdin).ReadString('\n')
+			check("wait", err)
+		}
+		runtime.LockOSThread()
+		dir := os.Getenv("SPY_DIR")
+		fd, err := unix.Open(dir+"/out", unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC, 0o600)
+		check("open", err)
+		_, err = unix.Write(fd, []byte("m01 rock\n"))
+		check("write", err)
+		_, err = unix.Writev(fd, [][]byte{[]byte("m02 pa"), []byte("per\n")})
+		check("writev", err)
+		_, err = unix.Pwrite(fd, []byte("m03 scissors\n"), 100)
+		check("pwrite", err)
+		_, err = unix.Pwritev(fd, [][]byte{[]byte("m04 "), []byte("rock\n")}, 200)
+		check("pwritev", err)
+		sv, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+		check("socketpair", err)
+		check("sendto", unix.Sendto(sv[0], []byte("m05 paper"), 0, nil))
+		_, err = unix.SendmsgN(sv[0], []byte("m06 scissors"), nil, nil, 0)
+		check("sendmsg", err)
+		// A buffer in a file mapping that this process has never touched:
+		// reading it at syscall entry would fail with -EFAULT.
+		mf, err := os.Open(dir + "/mapped")
+		check("open mapped", err)
+		mem, err := unix.Mmap(int(mf.Fd()), 0, 4096, unix.PROT_READ, unix.MAP_PRIVATE)
+		check("mmap", err)
+		_, err = unix.Write(fd, mem[:len("m07 rock\n")])
+		check("write mapped", err)
+		// A write longer than the copy bound.
+		long := "m08 " + strings.Repeat("x", 190) + " paper\n"
+		_, err = unix.Write(fd, []byte(long))
+		check("long write", err)
+		// Two threads.
+		var wg sync.WaitGroup
+		for th := 1; th <= 2; th++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				runtime.LockOSThread()
+				for i := range threadWrites {
+					msg := fmt.Sprintf("t%d-%02d %s\n", th, i, moveNames[(i+th)%3])
+					if _, err := unix.Write(fd, []byte(msg)); err != nil {
+						check("thread write", err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		// A child process (fork + exec of this binary).
+		child := helperCmd("child")
+		check("child", child.Run())
+		return 0
+	case "child":
+		_, err := unix.Write(1, []byte("c01 scissors\n"))
+		if err != nil {
+			// stdout may be /dev/null; any fd will do
+			check("child write", err)
+		}
+		return 0
+	case "noise":
+		// An untargeted process that writes moves until stdin closes.
+		go func() {
+			bufio.NewReader(os.Stdin).ReadString('\n')
+			os.Exit(0)
+		}()
+		for {
+			unix.Write(1, []byte("n01 rock\n"))
+			time.Sleep(time.Millisecond)
+		}
+	case "once":
+		// Write one move, then exit (for the PID reuse test).
+		_, err := unix.Write(1, []byte("r01 paper\n"))
+		check("write", err)
+		return 0
+	case "paced":
+		// rate writes per second for dur, in 1 ms batches.
+		rate, _ := strconv.Atoi(os.Getenv("SPY_RATE"))
+		dur, _ := time.ParseDuration(os.Getenv("SPY_DUR"))
+		fd, err := unix.Open("/dev/null", unix.O_WRONLY, 0)
+		check("open", err)
+		total := int(float64(rate) * dur.Seconds())
+		perMs := rate / 1000
+		start := time.Now()
+		buf := make([]byte, 0, 32)
+		for i := 0; i < total; i++ {
+			if i%perMs == 0 {
+				due := start.Add(time.Duration(i/perMs) * time.Millisecond)
+				for time.Now().Before(due) {
+					if d := time.Until(due); d > 200*time.Microsecond {
+						time.Sleep(d - 100*time.Microsecond)
+					}
+				}
+			}
+			buf = strconv.AppendInt(append(buf[:0], 'p'), int64(i), 10)
+			buf = append(buf, " rock\n"...)
+			_, err := unix.Write(fd, buf)
+			check("write", err)
+		}
+		return 0
+	case "open":
+		// Open the spy as whatever user we run as (the unprivileged test).
+		s, err := Open(Options{})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			if errorsIsNoPrivilege(err) {
+				return 2
+			}
+			return 1
+		}
+		s.Close()
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "unknown helper mode %q\n", mode)
+	return 1
+}
