@@ -1,0 +1,490 @@
+// Package keys decodes the bytes a terminal sends into key, paste, focus and
+// reply events.
+//
+// It understands ASCII and UTF-8, control keys, ESC-prefixed Alt keys, CSI and
+// SS3 sequences with xterm modifiers (and the cheap rxvt and Linux console
+// variants), the kitty keyboard protocol (CSI u), bracketed paste, focus
+// reports, and the replies to terminal queries (DA1, DA2, CPR, DECRPM, kitty
+// flags, DSR, window reports, OSC, DCS, APC), which are routed as KindReply,
+// never as keys. Bytes it does not understand become KindUnknown events: every
+// input byte ends up in exactly one event's Raw, in order.
+//
+// # Chunks, time and the lone ESC
+//
+// The decoder is fed captured chunks (bytes + capture time + "drained": the
+// kernel had nothing more queued). Each event carries the capture time of the
+// chunk that completed it. A sequence split across chunks is kept (copied) and
+// completed by the next chunk. An ESC byte is ambiguous: it is the Esc key, or
+// the start of a sequence, or the Alt prefix of the next key. The decoder
+// resolves it as soon as it can tell:
+//
+//   - ESC followed by more bytes in the same chunk is a prefix (ESC x = Alt+x,
+//     ESC [ ... = CSI and so on).
+//   - A chunk that ends in a lone ESC (or in ESC ESC, ESC [, ESC O, ESC ], ESC P,
+//     ESC _) with drained set is resolved at once: Esc (Alt+Esc, Alt+'[', ...).
+//     Terminals write a key's sequence with one write, so nothing else is coming.
+//   - Otherwise the bytes stay pending; Deadline says when (chunk time +
+//     EscDelay, 10 ms by default) and Expire resolves them: a lone ESC becomes
+//     Esc, ESC + introducer becomes Alt+introducer (the rest is decoded again),
+//     a partial CSI/SS3 becomes KindUnknown, a partial UTF-8 sequence U+FFFD.
+//   - Under the kitty keyboard protocol (SetKitty(true)) the Esc key arrives as
+//     CSI 27 u and is delivered with no delay at all. A raw ESC byte is then
+//     always the start of a sequence, so a chunk ending in ESC waits for the
+//     rest (bounded by the same deadline) instead of guessing from "drained".
+//
+// # UTF-8
+//
+// Invalid UTF-8 becomes Rune U+FFFD, one event per maximal invalid subpart
+// (the Unicode / WHATWG "maximal subpart" practice): a truncated but otherwise
+// valid prefix such as E2 82 followed by 'A' is one U+FFFD event (Raw E2 82),
+// then 'A'; every byte that cannot start or continue a sequence (80..BF alone,
+// C0, C1, F5..FF) is one U+FFFD event by itself. A sequence split across chunks
+// is completed, not replaced.
+//
+// # Control keys
+//
+// 0x0D is Enter, 0x09 Tab, 0x7F and 0x08 Backspace (0x08 is also what Ctrl+H
+// and, in xterm, Ctrl+Backspace send: they cannot be told apart), 0x1B Esc.
+// Other C0 bytes are Ctrl+letter as KeyRune with ModCtrl and the lower-case
+// letter: 0x03 is Rune 'c' + ModCtrl (ev.IsRune('c', ModCtrl)), 0x1A is Ctrl+'z',
+// 0x0A is Ctrl+'j', 0x00 is Ctrl+Space, 0x1C..0x1F are Ctrl+'\\', ']', '^', '_'.
+// The kitty protocol reports Ctrl+C the same way (CSI 99;5u), so one test works
+// everywhere.
+//
+// # Cursor position reports and F3
+//
+// CSI 1;5R is both Ctrl+F3 (xterm) and a cursor position report for row 1,
+// column 5. The decoder treats CSI row;col R as a reply (ReplyCPR) when the
+// application announced, with ExpectCPR, that it asked for one (each reply
+// consumes one expectation), or when row is not 1 (no F3 key has that form),
+// or under the kitty protocol (which sends F3 as CSI 13~). Otherwise it is F3
+// with the modifiers. CSI ? row;col R (DECXCPR) is always a reply.
+//
+// # Bounds
+//
+// A CSI or SS3 sequence longer than MaxSequence bytes becomes KindUnknown (its
+// first MaxSequence bytes; decoding resumes after them). OSC, DCS and APC
+// strings are bounded by MaxString the same way. A bracketed paste is bounded by
+// Options.MaxPaste (64 MiB by default): a longer paste is delivered in pieces,
+// each a KindPaste event with More set except the last, so nothing is lost and
+// memory stays bounded. A paste whose end marker never comes is delivered when
+// it has seen no byte for Options.PasteTimeout (Deadline / Expire), and the
+// decoder leaves paste mode, so keys are never swallowed for ever.
+//
+// # Concurrency
+//
+// A Decoder is not safe for concurrent use: one goroutine (the input consumer)
+// calls all of its methods. Steady-state decoding allocates nothing.
+package keys
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DefaultEscDelay is how long an ambiguous ESC waits for the rest of a sequence
+// when the chunk did not settle it (see the package doc).
+const DefaultEscDelay = 10 * time.Millisecond
+
+// NoEscDelay as Options.EscDelay resolves pending bytes as soon as Expire is
+// called (ROSHAMBO_ESCDELAY=0).
+const NoEscDelay time.Duration = -1
+
+// DefaultMaxPaste is the default bound on one KindPaste event's text.
+const DefaultMaxPaste = 64 << 20
+
+// DefaultPasteTimeout is how long an unterminated paste waits for more bytes.
+const DefaultPasteTimeout = time.Second
+
+// MaxSequence bounds a CSI or SS3 sequence (bytes, including ESC [ and the final byte).
+const MaxSequence = 64
+
+// MaxString bounds an OSC, DCS or APC string (bytes, including the introducer and terminator).
+const MaxString = 64 << 10
+
+// minMaxPaste keeps paste pieces able to make progress past a split end marker.
+const minMaxPaste = 16
+
+// keepPasteCap is the largest paste buffer kept for reuse after a paste ends.
+const keepPasteCap = 8 << 20
+
+// EnvEscDelay is the environment variable read by EscDelayFromEnv.
+const EnvEscDelay = "ROSHAMBO_ESCDELAY"
+
+// ErrBadEscDelay is wrapped by EscDelayFromEnv for a malformed value.
+var ErrBadEscDelay = errors.New("bad escape delay")
+
+// EscDelayFromEnv reads ROSHAMBO_ESCDELAY: a whole number of milliseconds from 0
+// to 1000, like ncurses' ESCDELAY. It returns the delay (ready for
+// Options.EscDelay: 0 ms is returned as NoEscDelay), whether the variable was set
+// (and not empty), and an error wrapping ErrBadEscDelay for any other value.
+func EscDelayFromEnv() (time.Duration, bool, error) {
+	s, ok := os.LookupEnv(EnvEscDelay)
+	if !ok || s == "" {
+		return 0, false, nil
+	}
+	ms, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, true, fmt.Errorf("%s=%q: want whole milliseconds (e.g. 10): %w", EnvEscDelay, s, ErrBadEscDelay)
+	}
+	if ms < 0 || ms > 1000 {
+		return 0, true, fmt.Errorf("%s=%q: want 0 to 1000 milliseconds: %w", EnvEscDelay, s, ErrBadEscDelay)
+	}
+	if ms == 0 {
+		return NoEscDelay, true, nil
+	}
+	return time.Duration(ms) * time.Millisecond, true, nil
+}
+
+// Options configure a Decoder. The zero value gives the defaults.
+type Options struct {
+	// EscDelay is the fallback for an ambiguous ESC or a partial sequence:
+	// 0 = DefaultEscDelay, NoEscDelay (or any negative value) = none.
+	EscDelay time.Duration
+	// MaxPaste bounds one KindPaste event's text in bytes: 0 = DefaultMaxPaste;
+	// values below 16 are raised to 16.
+	MaxPaste int
+	// PasteTimeout is how long an unterminated paste waits for more bytes:
+	// 0 = DefaultPasteTimeout.
+	PasteTimeout time.Duration
+}
+
+var (
+	pasteStart = []byte("\x1b[200~")
+	pasteEnd   = []byte("\x1b[201~")
+)
+
+// mode says how to treat a sequence that is truncated at the end of the input.
+type mode uint8
+
+const (
+	modeWait mode = iota // incomplete: wait for more bytes
+	modeSoft             // end of a drained chunk: resolve ESC and ESC + introducer
+	modeHard             // deadline passed: resolve everything
+)
+
+// Decoder turns captured chunks into events. See the package doc for the
+// rules. Use one Decoder per input stream, from one goroutine.
+type Decoder struct {
+	escDelay     int64
+	pasteTimeout int64
+	maxPaste     int
+	kitty        bool
+	expectCPR    int
+
+	// current chunk
+	data    []byte
+	pos     int
+	t       int64
+	drained bool
+	force   bool // Expire passed the deadline: resolve what is pending
+
+	// pending bytes (an incomplete sequence, copied): pend[pendOff:]
+	pend     []byte
+	pendOff  int
+	pendTime int64
+
+	// bracketed paste in progress
+	pasting   bool
+	pasteBuf  []byte // raw bytes of the current piece (starting with the start marker if pasteHdr > 0)
+	pasteHdr  int
+	pasteCut  int // bytes of pasteBuf delivered by the last event, dropped at the next call
+	pasteTime int64
+
+	text [64]byte // kitty associated text, UTF-8
+}
+
+// NewDecoder returns a Decoder with the given options.
+func NewDecoder(opts Options) *Decoder {
+	d := &Decoder{
+		escDelay:     int64(opts.EscDelay),
+		pasteTimeout: int64(opts.PasteTimeout),
+		maxPaste:     opts.MaxPaste,
+		pend:         make([]byte, 0, 256),
+	}
+	switch {
+	case opts.EscDelay == 0:
+		d.escDelay = int64(DefaultEscDelay)
+	case opts.EscDelay < 0:
+		d.escDelay = 0
+	}
+	if d.pasteTimeout <= 0 {
+		d.pasteTimeout = int64(DefaultPasteTimeout)
+	}
+	if d.maxPaste == 0 {
+		d.maxPaste = DefaultMaxPaste
+	}
+	if d.maxPaste < minMaxPaste {
+		d.maxPaste = minMaxPaste
+	}
+	return d
+}
+
+// SetKitty tells the decoder whether the kitty keyboard protocol is active (the
+// terminal confirmed it): the Esc key then arrives as CSI 27 u, a raw ESC byte
+// always starts a sequence, and CSI row;col R is always a cursor position report.
+func (d *Decoder) SetKitty(on bool) { d.kitty = on }
+
+// ExpectCPR announces that the application asked for a cursor position report
+// (wrote CSI 6 n): the next CSI row;col R is decoded as ReplyCPR even when it
+// also reads as a modified F3 (CSI 1;mR). Each call covers one reply.
+func (d *Decoder) ExpectCPR() { d.expectCPR++ }
+
+// Feed hands the decoder one captured chunk: data (which must stay valid until
+// Next returns false; the decoder copies only an incomplete tail), its capture
+// time t (mono ns) and drained (the kernel had no more bytes queued). Call Next
+// until it returns false before the next Feed; bytes of an earlier chunk that
+// were not decoded yet are kept and decoded first.
+func (d *Decoder) Feed(data []byte, t int64, drained bool) {
+	d.settle()
+	if d.pos < len(d.data) {
+		d.pend = append(d.pend, d.data[d.pos:]...)
+		d.pendTime = d.t
+	}
+	d.data, d.pos, d.t, d.drained, d.force = data, 0, t, drained, false
+}
+
+// Deadline returns when (mono ns) the pending bytes must be resolved with
+// Expire: the capture time of the last chunk plus EscDelay for an incomplete
+// sequence, plus PasteTimeout for an unterminated paste; 0 when nothing is pending.
+func (d *Decoder) Deadline() int64 {
+	if d.pasting {
+		return d.pasteTime + d.pasteTimeout
+	}
+	if d.pendOff < len(d.pend) {
+		return d.pendTime + d.escDelay
+	}
+	return 0
+}
+
+// Expire resolves the pending bytes if now (mono ns) >= Deadline(): call Next
+// afterwards to receive the resulting events (a lone ESC becomes Esc, a partial
+// sequence Unknown, an unterminated paste a KindPaste event; see the package
+// doc). It does nothing before the deadline.
+func (d *Decoder) Expire(now int64) {
+	d.settle()
+	if dl := d.Deadline(); dl != 0 && now >= dl {
+		d.force = true
+	}
+}
+
+// settle drops what the previous call's event still aliased.
+func (d *Decoder) settle() {
+	if d.pendOff > 0 {
+		n := copy(d.pend, d.pend[d.pendOff:])
+		d.pend = d.pend[:n]
+		d.pendOff = 0
+	}
+	if d.pasteCut > 0 {
+		n := copy(d.pasteBuf, d.pasteBuf[d.pasteCut:])
+		d.pasteBuf = d.pasteBuf[:n]
+		d.pasteCut = 0
+	}
+}
+
+// endMode is how to treat a sequence truncated at the end of the current chunk.
+func (d *Decoder) endMode() mode {
+	switch {
+	case d.force:
+		return modeHard
+	case d.drained && !d.kitty:
+		return modeSoft
+	}
+	return modeWait
+}
+
+// Next decodes the next complete event into *ev and reports whether there was
+// one. It returns false when the fed bytes are used up; an incomplete sequence
+// at the end is kept until the next Feed or until Expire.
+func (d *Decoder) Next(ev *Event) bool {
+	d.settle()
+	if d.pasting {
+		return d.nextPaste(ev)
+	}
+	if d.pendOff < len(d.pend) {
+		return d.nextPend(ev)
+	}
+	if d.pos >= len(d.data) {
+		return false
+	}
+	b := d.data[d.pos:]
+	n := d.scan(b, ev, d.endMode())
+	if n == 0 {
+		d.pend = append(d.pend[:0], b...)
+		d.pendTime = d.t
+		d.pos = len(d.data)
+		return false
+	}
+	start := d.pos
+	d.pos += n
+	ev.Raw = b[:n]
+	ev.Time = d.t
+	if ev.Kind == kindPasteStart {
+		return d.beginPaste(ev, start, true)
+	}
+	return true
+}
+
+// nextPend decodes an event that starts in the pending bytes, completing them
+// with bytes of the current chunk.
+func (d *Decoder) nextPend(ev *Event) bool {
+	old := len(d.pend)
+	rest := d.data[d.pos:]
+	k := min(len(rest), 2*MaxSequence)
+	for {
+		d.pend = append(d.pend[:old], rest[:k]...)
+		m := modeWait
+		if k == len(rest) {
+			m = d.endMode()
+		}
+		n := d.scan(d.pend, ev, m)
+		if n == 0 {
+			if k < len(rest) {
+				k = min(len(rest), 2*k)
+				continue
+			}
+			d.pos += k
+			if k > 0 {
+				d.pendTime = d.t
+			}
+			return false
+		}
+		ev.Raw = d.pend[:n]
+		if n > old {
+			d.pos += n - old
+			ev.Time = d.t
+			d.pend = d.pend[:0]
+		} else {
+			ev.Time = d.pendTime
+			d.pend = d.pend[:old]
+			d.pendOff = n
+			if n == old {
+				d.pend, d.pendOff = d.pend[:0], 0
+			}
+		}
+		if ev.Kind == kindPasteStart {
+			return d.beginPaste(ev, 0, false)
+		}
+		return true
+	}
+}
+
+// beginPaste starts a bracketed paste whose start marker is ev.Raw (at
+// data[start:] when fromData).
+func (d *Decoder) beginPaste(ev *Event, start int, fromData bool) bool {
+	d.pasting = true
+	d.pasteTime = ev.Time
+	if fromData && d.pendOff >= len(d.pend) {
+		// Fast path: the whole paste is in this chunk; alias it, copy nothing.
+		rest := d.data[d.pos:]
+		if i := bytes.Index(rest, pasteEnd); i >= 0 && i <= d.maxPaste {
+			end := d.pos + i + len(pasteEnd)
+			*ev = Event{Kind: KindPaste, Time: d.t, Raw: d.data[start:end], Text: rest[:i]}
+			d.pos = end
+			d.pasting = false
+			return true
+		}
+	}
+	d.pasteBuf = append(d.pasteBuf[:0], pasteStart...)
+	d.pasteHdr = len(pasteStart)
+	return d.nextPaste(ev)
+}
+
+// src returns the bytes to decode next: the pending bytes, else the chunk's rest.
+func (d *Decoder) src() ([]byte, bool) {
+	if d.pendOff < len(d.pend) {
+		return d.pend[d.pendOff:], true
+	}
+	return d.data[d.pos:], false
+}
+
+func (d *Decoder) consume(n int, fromPend bool) {
+	if !fromPend {
+		d.pos += n
+		return
+	}
+	d.pendOff += n
+	if d.pendOff >= len(d.pend) {
+		d.pend, d.pendOff = d.pend[:0], 0
+	}
+}
+
+// nextPaste continues a bracketed paste: it copies bytes into pasteBuf until
+// the end marker, the size bound, or the end of the input.
+func (d *Decoder) nextPaste(ev *Event) bool {
+	for {
+		src, fromPend := d.src()
+		if len(src) == 0 {
+			if !d.force {
+				return false
+			}
+			// Unterminated paste, stalled past PasteTimeout: deliver it and leave paste mode.
+			d.emitPaste(ev, len(d.pasteBuf), len(d.pasteBuf), false)
+			d.pasting = false
+			return true
+		}
+		if fromPend {
+			d.pasteTime = d.pendTime
+		} else {
+			d.pasteTime = d.t
+		}
+		old := len(d.pasteBuf)
+		room := max(d.maxPaste-(old-d.pasteHdr), 0)
+		w := min(len(src), room+len(pasteEnd))
+		if i := bytes.Index(src[:w], pasteEnd); i >= 0 {
+			w = i + len(pasteEnd)
+		}
+		d.pasteBuf = append(d.pasteBuf, src[:w]...)
+		from := max(d.pasteHdr, old-(len(pasteEnd)-1))
+		if i := bytes.Index(d.pasteBuf[from:], pasteEnd); i >= 0 {
+			e := from + i + len(pasteEnd)
+			d.consume(e-old, fromPend)
+			d.pasteBuf = d.pasteBuf[:e]
+			d.emitPaste(ev, e-len(pasteEnd), e, false)
+			d.pasting = false
+			return true
+		}
+		d.consume(w, fromPend)
+		if len(d.pasteBuf)-d.pasteHdr < d.maxPaste {
+			continue
+		}
+		// Too long for one event: deliver a piece, keeping back a possible
+		// start of the end marker so that it is still recognised.
+		c := min(d.pasteHdr+d.maxPaste, len(d.pasteBuf)-markerPrefix(d.pasteBuf[d.pasteHdr:]))
+		d.emitPaste(ev, c, c, true)
+		d.pasteHdr = 0
+		return true
+	}
+}
+
+// emitPaste delivers pasteBuf[:rawEnd] as a KindPaste event whose text ends at textEnd.
+func (d *Decoder) emitPaste(ev *Event, textEnd, rawEnd int, more bool) {
+	*ev = Event{
+		Kind: KindPaste,
+		Time: d.pasteTime,
+		Raw:  d.pasteBuf[:rawEnd],
+		Text: d.pasteBuf[d.pasteHdr:textEnd],
+		More: more,
+	}
+	d.pasteCut = rawEnd
+	if !more && cap(d.pasteBuf) > keepPasteCap {
+		// Do not pin a huge buffer after a huge paste; the event still aliases it.
+		d.pasteBuf, d.pasteCut = nil, 0
+	}
+}
+
+// markerPrefix returns the length of the longest suffix of b that is a proper
+// prefix of the paste end marker.
+func markerPrefix(b []byte) int {
+	for j := min(len(pasteEnd)-1, len(b)); j > 0; j-- {
+		if bytes.Equal(b[len(b)-j:], pasteEnd[:j]) {
+			return j
+		}
+	}
+	return 0
+}
