@@ -27,6 +27,9 @@ var (
 	// one of them (and every child followed) has exited, and all their
 	// events have been read.
 	ErrTargetsExited = errors.New("every target has exited")
+	// ErrStopped is returned by Read after Stop, once the events recorded
+	// before it have been read.
+	ErrStopped = errors.New("spy stopped")
 	// ErrClosed is returned by Read after (or during) Close.
 	ErrClosed = errors.New("spy closed")
 )

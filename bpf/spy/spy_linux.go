@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cilium/ebpf"
@@ -95,7 +96,7 @@ func (o *Options) normalize() error {
 // Spy is a loaded and attached set of spy programs with its ring buffer.
 //
 // Concurrency: Read (and SetDeadline) must be called from one goroutine at
-// a time. AddTarget, RemoveTarget, Launch, Dropped and Close may be called
+// a time. AddTarget, RemoveTarget, Launch, Dropped, Targets, Stop and Close may be called
 // from any goroutine, concurrently with Read. Close unblocks a blocked Read,
 // which then returns ErrClosed.
 type Spy struct {
@@ -107,6 +108,8 @@ type Spy struct {
 
 	stopFD int // eventfd: readable once Close starts, wakes the watchers
 	wg     sync.WaitGroup
+
+	stopping atomic.Bool // Stop was called
 
 	mu       sync.Mutex
 	closed   bool
@@ -300,6 +303,13 @@ func (s *Spy) Launch(cmd *exec.Cmd) error {
 	s.tracking = true
 	s.mu.Unlock()
 
+	// The os package tests once whether pidfds work, by forking a dummy
+	// child on the first process start; do that now, before the launcher
+	// entry exists, so that the dummy is not followed.
+	if p, err := os.FindProcess(os.Getpid()); err == nil {
+		p.Release()
+	}
+
 	// The fork happens on the calling OS thread (os.StartProcess clones
 	// from the thread it runs on): pin the goroutine to it.
 	runtime.LockOSThread()
@@ -384,7 +394,8 @@ func exited(pidfd int) bool {
 // Read blocks until the next event and decodes it into ev, reusing ev.Data.
 // It returns ErrTargetsExited once every target has exited and its events
 // have been read (never when Options.Comm is set: more processes may match),
-// ErrClosed after Close, and os.ErrDeadlineExceeded (wrapped) when a
+// ErrStopped after Stop once the ring is drained, ErrClosed after Close,
+// and os.ErrDeadlineExceeded (wrapped) when a
 // deadline set with SetDeadline passes.
 func (s *Spy) Read(ev *event.Event) error {
 	for {
@@ -395,6 +406,9 @@ func (s *Spy) Read(ev *event.Event) error {
 		switch {
 		case err == nil:
 		case errors.Is(err, ringbuf.ErrFlushed):
+			if s.stopping.Load() {
+				return ErrStopped
+			}
 			continue
 		case errors.Is(err, os.ErrClosed):
 			return ErrClosed
@@ -416,6 +430,14 @@ func (s *Spy) Read(ev *event.Event) error {
 		}
 		return nil
 	}
+}
+
+// Stop makes Read return the events already in the ring buffer, then
+// ErrStopped (a clean shutdown, e.g. on SIGINT, that loses nothing already
+// recorded). It may be called from any goroutine, before Close.
+func (s *Spy) Stop() {
+	s.stopping.Store(true)
+	s.rd.Flush()
 }
 
 func (s *Spy) allExited() bool {
