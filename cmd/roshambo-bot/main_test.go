@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/roshambo-game/roshambo/game"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+	buildOut  []byte
+	buildDir  string
+)
+
+// bot builds roshambo-bot once per test binary run, into a temporary
+// directory, and returns its path.
+func bot(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "roshambo-bot-test")
+		if buildErr != nil {
+			return
+		}
+		binPath = filepath.Join(buildDir, "roshambo-bot")
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		buildOut, buildErr = cmd.CombinedOutput()
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v\n%s", buildErr, buildOut)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// TestRoundTrip plays real matches against the built binary over pipes.
+func TestRoundTrip(t *testing.T) {
+	for _, commit := range []bool{false, true} {
+		name := map[bool]string{false: "plain", true: "commit"}[commit]
+		t.Run(name, func(t *testing.T) {
+			argv := []string{bot(t), "--strategy", "iocaine", "--seed", "5"}
+			if commit {
+				argv = append(argv, "--commit")
+			}
+			op, err := game.StartOpponent(context.Background(), argv, game.OpponentOptions{RequireCommit: commit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := op.Ask(1)
+			if err != nil || a.Committed() != commit {
+				t.Fatalf("Ask(1) = %+v, %v", a, err)
+			}
+			bm, err := op.Reveal(1, game.Paper)
+			if err != nil || !bm.Valid() {
+				t.Fatalf("Reveal = %v, %v", bm, err)
+			}
+			m := game.NewMatch(game.Rounds(300))
+			m.Record(game.Paper, bm)
+			s, _ := game.NewStrategy("cycle", 0)
+			s.Update(game.Rock, bm) // cycle's round 1 was played by hand above
+			if err := game.PlayOpponent(context.Background(), s, op, m); err != nil {
+				t.Fatal(err)
+			}
+			if m.Played() != 300 || m.Score().Diff() > -200 {
+				t.Errorf("cycle vs roshambo-bot: %d rounds, score %+v", m.Played(), m.Score())
+			}
+			if err := op.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+		})
+	}
+}
+
+// TestOneWritePerAnswer checks with strace that every answer line leaves the
+// bot in a single write(2), which the spy depends on.
+func TestOneWritePerAnswer(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed; cannot observe write(2) calls")
+	}
+	out := filepath.Join(t.TempDir(), "trace")
+	cmd := exec.Command(strace, "-f", "-qq", "-e", "trace=write,writev", "-e", "signal=none", "-s", "200", "-o", out,
+		bot(t), "--commit", "--seed", "1")
+	cmd.Stdin = strings.NewReader("round 1\nopponent 1 rock\nround 2\nopponent 2 paper\nround 3\nquit\n")
+	stdout, err := cmd.Output()
+	if err != nil {
+		if strings.Contains(err.Error(), "exit status") {
+			t.Skipf("strace cannot trace here (%v): %s", err, stdout)
+		}
+		t.Fatal(err)
+	}
+	trace, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`write(v?)\(1, "(.*)", \d+\) = \d+`)
+	var lines []string
+	for _, l := range strings.Split(string(trace), "\n") {
+		if m := re.FindStringSubmatch(l); m != nil {
+			if m[1] == "v" {
+				t.Errorf("answer written with writev: %s", l)
+			}
+			lines = append(lines, m[2])
+		}
+	}
+	if len(lines) != 5 {
+		t.Fatalf("%d writes to stdout, want 5 (3 commits, 2 reveals):\n%s", len(lines), trace)
+	}
+	for _, l := range lines {
+		if !strings.HasSuffix(l, `\n`) || strings.Count(l, `\n`) != 1 {
+			t.Errorf("write %q is not exactly one line", l)
+		}
+	}
+	if got := strings.Count(string(stdout), "\n"); got != 5 {
+		t.Errorf("stdout has %d lines:\n%s", got, stdout)
+	}
+}
+
+func TestCLI(t *testing.T) {
+	b := bot(t)
+	tests := []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"--list"}, 0, []string{"iocaine", "markov", "random", "rock"}},
+		{[]string{"--strategy", "spock"}, 2, []string{"unknown strategy"}},
+		{[]string{"extra"}, 2, []string{"unexpected argument"}},
+		{[]string{"tournament", "--rounds", "100", "rock", "paper", "iocaine"}, 0, []string{"100 rounds per match", "±5", "rank"}},
+		{[]string{"tournament", "rock", "spock"}, 2, []string{"unknown strategy"}},
+		{[]string{"tournament", "--opponent", `"unterminated`, "rock"}, 2, []string{"unterminated"}},
+		{[]string{"tournament", "--rounds", "0"}, 2, []string{"positive"}},
+	}
+	for _, tt := range tests {
+		out, err := exec.Command(b, tt.args...).CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != tt.code {
+			t.Errorf("%v: exit %d, want %d\n%s", tt.args, code, tt.code, out)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(string(out), w) {
+				t.Errorf("%v: output lacks %q:\n%s", tt.args, w, out)
+			}
+		}
+	}
+}
+
+func TestTournamentWithExternalOpponent(t *testing.T) {
+	b := bot(t)
+	out, err := exec.Command(b, "tournament", "--rounds", "200", "--json",
+		"--opponent", b+" --strategy cycle --commit --seed 2", "iocaine", "rock").Output()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var res struct {
+		Entrants []string
+		Cross    [][]int
+		Matches  []struct{ Err string }
+	}
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(res.Entrants) != 3 || !strings.HasPrefix(res.Entrants[2], "roshambo-bot") {
+		t.Fatalf("entrants %q", res.Entrants)
+	}
+	if res.Cross[0][2] < 150 {
+		t.Errorf("iocaine vs external cycle: %+d", res.Cross[0][2])
+	}
+	for _, m := range res.Matches {
+		if m.Err != "" {
+			t.Errorf("match error: %s", m.Err)
+		}
+	}
+}
