@@ -12,6 +12,8 @@ var (
 	// CAP_BPF and CAP_PERFMON (root has both). The error is a
 	// *PrivilegeError naming what is missing.
 	ErrNoPrivilege = errors.New("missing privileges")
+	// ErrInvalidOptions means an Options field is out of range.
+	ErrInvalidOptions = errors.New("invalid spy options")
 	// ErrNoBTF means the kernel exposes no BTF (/sys/kernel/btf/vmlinux),
 	// which the tp_btf programs need: a kernel built without
 	// CONFIG_DEBUG_INFO_BTF.

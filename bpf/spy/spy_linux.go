@@ -69,26 +69,30 @@ type Options struct {
 	Wakeup Wakeup
 }
 
+func badOption(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrInvalidOptions}, args...)...)
+}
+
 func (o *Options) normalize() error {
 	if o.RingSize == 0 {
 		o.RingSize = DefaultRingSize
 	}
 	page := os.Getpagesize()
 	if o.RingSize < page || o.RingSize&(o.RingSize-1) != 0 {
-		return fmt.Errorf("ring size %d: must be a power of two of at least %d bytes", o.RingSize, page)
+		return badOption("ring size %d: must be a power of two of at least %d bytes", o.RingSize, page)
 	}
 	if o.CopyBytes == 0 {
 		o.CopyBytes = DefaultCopyBytes
 	}
 	if o.CopyBytes < 0 || o.CopyBytes > MaxCopyBytes {
-		return fmt.Errorf("copy bound %d: must be between 1 and %d bytes", o.CopyBytes, MaxCopyBytes)
+		return badOption("copy bound %d: must be between 1 and %d bytes", o.CopyBytes, MaxCopyBytes)
 	}
 	if len(o.Comm) > MaxCommLen {
-		return fmt.Errorf("comm %q is %d bytes long: the kernel keeps only %d bytes of a process name (use %q)",
+		return badOption("comm %q is %d bytes long: the kernel keeps only %d bytes of a process name (use %q)",
 			o.Comm, len(o.Comm), MaxCommLen, o.Comm[:MaxCommLen])
 	}
 	if o.Wakeup > WakeupAlways {
-		return fmt.Errorf("unknown wake-up policy %d", o.Wakeup)
+		return badOption("unknown wake-up policy %d", o.Wakeup)
 	}
 	return nil
 }
@@ -123,7 +127,7 @@ type Spy struct {
 // ErrUnsupportedKernel with errors.Is when those are the cause.
 func Open(opts Options) (*Spy, error) {
 	if err := opts.normalize(); err != nil {
-		return nil, fmt.Errorf("spy options: %w", err)
+		return nil, err
 	}
 	if err := checkPrivileges(); err != nil {
 		return nil, err

@@ -540,7 +540,7 @@ func TestOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		o := tt.opts
-		if err := o.normalize(); (err == nil) != tt.ok {
+		if err := o.normalize(); (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrInvalidOptions)) {
 			t.Errorf("%+v: %v", tt.opts, err)
 		}
 	}

@@ -144,10 +144,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	s, err := spy.Open(spy.Options{RingSize: c.ringSize, CopyBytes: c.copy, Comm: c.comm, NoFollowForks: c.noFollow})
 	switch {
-	case errors.Is(err, spy.ErrNoPrivilege):
-		fmt.Fprintf(stderr, "roshambo-spy: %v\n", err)
-		return exitUsage
-	case err != nil && strings.HasPrefix(err.Error(), "spy options:"):
+	case errors.Is(err, spy.ErrNoPrivilege), errors.Is(err, spy.ErrInvalidOptions):
 		fmt.Fprintf(stderr, "roshambo-spy: %v\n", err)
 		return exitUsage
 	case err != nil:

@@ -1,0 +1,444 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The test binary doubles as roshambo-spy (ROSHAMBO_SPY_MAIN=1) and as a
+// target process (ROSHAMBO_SPY_TARGET=1).
+func TestMain(m *testing.M) {
+	if os.Getenv("ROSHAMBO_SPY_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	if os.Getenv("ROSHAMBO_SPY_TARGET") == "1" {
+		os.Exit(target())
+	}
+	os.Exit(m.Run())
+}
+
+// target waits for a line on stdin, writes two moves and a non-move, then
+// exits.
+func target() int {
+	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+		return 1
+	}
+	for _, s := range []string{"rock\n", "hello\n", "commit 00ff\n"} {
+		if _, err := unix.Write(1, []byte(s)); err != nil {
+			return 1
+		}
+	}
+	return 0
+}
+
+// spyCmd returns the test binary run as roshambo-spy with args.
+func spyCmd(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "ROSHAMBO_SPY_MAIN=1")
+	return cmd
+}
+
+// requireRoot skips privileged tests with the reason.
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("skipping: roshambo-spy needs CAP_BPF and CAP_PERFMON (run the tests as root)")
+	}
+	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
+		t.Skipf("skipping: kernel BTF is missing: %v", err)
+	}
+}
+
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "nothing to follow"},
+		{[]string{"--pid", "abc"}, "not a process id"},
+		{[]string{"--pid", "-3"}, "not a process id"},
+		{[]string{"--pid", "1", "--ringbuf", "lots"}, "not a size"},
+		{[]string{"--bogus"}, "flag provided but not defined"},
+		{[]string{"--pid", "1", "extra"}, "after --"},
+		{[]string{"--pid", "1", "--copy", "5000"}, "copy bound"},
+		{[]string{"--pid", "1", "--ringbuf", "3000"}, "power of two"},
+		{[]string{"--comm", "a-name-longer-than-15"}, "15 bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr)
+			if code != exitUsage {
+				if os.Geteuid() != 0 && strings.Contains(stderr.String(), "CAP_BPF") {
+					// Options are checked before privileges: never here.
+					t.Fatalf("privilege error before the usage error: %s", stderr.String())
+				}
+				t.Fatalf("exit code %d, want %d; stderr %q", code, exitUsage, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Fatalf("stderr %q does not contain %q", stderr.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int{"4096": 4096, "256K": 256 << 10, "256KiB": 256 << 10, "1M": 1 << 20, "2mb": 2 << 20} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "K", "-1", "1G", "x"} {
+		if _, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) succeeded", in)
+		}
+	}
+}
+
+// TestUnprivileged runs roshambo-spy as nobody: exit code 2 and a message
+// naming the missing capabilities.
+func TestUnprivileged(t *testing.T) {
+	var cmd *exec.Cmd
+	if os.Geteuid() == 0 {
+		dir, err := os.MkdirTemp("", "spycmd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		os.Chmod(dir, 0o755)
+		bin := filepath.Join(dir, "roshambo-spy.test")
+		b, err := os.ReadFile(os.Args[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(bin, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		cmd = exec.Command(bin, "--pid", "1")
+		cmd.Env = append(os.Environ(), "ROSHAMBO_SPY_MAIN=1")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	} else {
+		cmd = spyCmd("--pid", "1")
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if code := exitCode(err); code != exitUsage {
+		t.Fatalf("exit code %d (%v), want %d; stderr %q", code, err, exitUsage, stderr.String())
+	}
+	msg := stderr.String()
+	for _, w := range []string{"CAP_BPF", "CAP_PERFMON", "root"} {
+		if !strings.Contains(msg, w) {
+			t.Errorf("stderr %q does not name %s", msg, w)
+		}
+	}
+	if strings.Contains(msg, "MEMLOCK") {
+		t.Errorf("stderr %q mentions MEMLOCK", msg)
+	}
+}
+
+func TestNoSuchPID(t *testing.T) {
+	requireRoot(t)
+	var stdout, stderr bytes.Buffer
+	// PIDs above pid_max (4194304 at most) never exist.
+	if code := run([]string{"--pid", "99999999"}, &stdout, &stderr); code != exitFail {
+		t.Fatalf("exit code %d, want %d; stderr %q", code, exitFail, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "no such process") {
+		t.Fatalf("stderr %q", stderr.String())
+	}
+}
+
+// waitLine reads r until a line containing want, or fails after 20 s.
+func waitLine(t *testing.T, lines <-chan string, want string) {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("output ended before a line with %q", want)
+			}
+			if strings.Contains(l, want) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no line with %q after 20 s", want)
+		}
+	}
+}
+
+func lineChan(r io.Reader) <-chan string {
+	ch := make(chan string, 100)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+	}()
+	return ch
+}
+
+// TestPID follows a running process by PID, prints its moves as text, and
+// exits 0 with the summary when the target exits.
+func TestPID(t *testing.T) {
+	requireRoot(t)
+	tgt := exec.Command(os.Args[0])
+	tgt.Env = append(os.Environ(), "ROSHAMBO_SPY_TARGET=1")
+	goAhead, err := tgt.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tgt.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer tgt.Wait()
+
+	spy := spyCmd("--pid", fmt.Sprint(tgt.Process.Pid))
+	var stdout bytes.Buffer
+	spy.Stdout = &stdout
+	stderrR, err := spy.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := spy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := lineChan(stderrR)
+	waitLine(t, lines, "following pid")
+	io.WriteString(goAhead, "go\n")
+	var rest []string
+	for l := range lines {
+		rest = append(rest, l)
+	}
+	if err := spy.Wait(); err != nil {
+		t.Fatalf("roshambo-spy: %v; stderr %q", err, rest)
+	}
+	if tgt.Wait() != nil {
+		t.Fatal("target failed")
+	}
+	out := stdout.String()
+	got := strings.Split(strings.TrimSpace(out), "\n")
+	if len(got) != 2 || !strings.Contains(got[0], "ROCK") || !strings.Contains(got[1], "COMMIT (move hidden)") {
+		t.Fatalf("report:\n%s\nwant a ROCK line and a COMMIT line", out)
+	}
+	for _, l := range got {
+		if !strings.Contains(l, fmt.Sprintf("pid %d/", tgt.Process.Pid)) || strings.Contains(l, "\x1b[") {
+			t.Errorf("line %q: want the target's pid and no colour (not a tty)", l)
+		}
+	}
+	if summary := strings.Join(rest, "\n"); !strings.Contains(summary, "3 events, 2 moves, 0 dropped") {
+		t.Fatalf("summary %q", summary)
+	}
+}
+
+// TestSignal stops roshambo-spy with SIGTERM: exit 0 and the summary.
+func TestSignal(t *testing.T) {
+	requireRoot(t)
+	spy := spyCmd("--comm", "no-such-comm")
+	stderrR, err := spy.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := spy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := lineChan(stderrR)
+	waitLine(t, lines, "following processes named")
+	spy.Process.Signal(syscall.SIGTERM)
+	waitLine(t, lines, "0 events, 0 moves, 0 dropped")
+	for range lines {
+	}
+	if err := spy.Wait(); err != nil {
+		t.Fatalf("roshambo-spy after SIGTERM: %v", err)
+	}
+}
+
+// buildBot builds cmd/roshambo-bot, or skips if it does not exist yet.
+func buildBot(t *testing.T) string {
+	t.Helper()
+	src, err := filepath.Abs("../roshambo-bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(src, "*.go")); len(m) == 0 {
+		t.Skipf("skipping: %s has no Go files yet (issue 3)", src)
+	}
+	bin := filepath.Join(t.TempDir(), "roshambo-bot")
+	out, err := exec.Command("go", "build", "-o", bin, src).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build roshambo-bot: %v\n%s", err, out)
+	}
+	return bin
+}
+
+type reportLine struct {
+	Event      string `json:"event"`
+	PID        uint32 `json:"pid"`
+	Comm       string `json:"comm"`
+	Syscall    string `json:"syscall"`
+	Data       string `json:"data"`
+	Move       string `json:"move"`
+	Commitment string `json:"commitment"`
+	Truncated  bool   `json:"truncated"`
+}
+
+// playBot runs "roshambo-spy --json -o report -- bot args..." and plays
+// rounds over the opponent protocol; it returns the bot's answers and the
+// spy's report.
+func playBot(t *testing.T, spyArgs []string, bot string, rounds int, botArgs ...string) (answers []string, report []reportLine) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "report.jsonl")
+	args := append(append([]string{"--json", "-o", out}, spyArgs...), "--", bot)
+	spy := spyCmd(append(args, botArgs...)...)
+	stdin, err := spy.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdoutR, err := spy.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	spy.Stderr = &stderr
+	if err := spy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := lineChan(stdoutR)
+	next := func() string {
+		select {
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("bot output ended; stderr %q", stderr.String())
+			}
+			return l
+		case <-time.After(20 * time.Second):
+			t.Fatalf("bot did not answer; stderr %q", stderr.String())
+		}
+		return ""
+	}
+	opp := []string{"rock", "paper", "scissors"}
+	for n := 1; n <= rounds; n++ {
+		fmt.Fprintf(stdin, "round %d\n", n)
+		a := next()
+		answers = append(answers, a)
+		fmt.Fprintf(stdin, "opponent %d %s\n", n, opp[n%3])
+		if strings.HasPrefix(a, "commit ") {
+			answers = append(answers, next()) // the reveal
+		}
+	}
+	io.WriteString(stdin, "quit\n")
+	stdin.Close()
+	for range lines {
+	}
+	if err := spy.Wait(); err != nil {
+		t.Fatalf("roshambo-spy: %v; stderr %q", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "0 dropped") {
+		t.Errorf("summary: %q", stderr.String())
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r reportLine
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("report line %q: %v", l, err)
+		}
+		report = append(report, r)
+	}
+	return answers, report
+}
+
+// TestBot spies on roshambo-bot in a short match: every move it answers
+// is reported, in order.
+func TestBot(t *testing.T) {
+	requireRoot(t)
+	bot := buildBot(t)
+	answers, report := playBot(t, nil, bot, 6)
+	var moves []string
+	for _, r := range report {
+		if r.Event == "write" && r.Move != "" {
+			moves = append(moves, r.Move)
+			if strings.TrimSpace(r.Data) != r.Move {
+				t.Errorf("report data %q, move %q", r.Data, r.Move)
+			}
+		}
+	}
+	if strings.Join(moves, " ") != strings.Join(answers, " ") {
+		t.Fatalf("spy reported %v, bot answered %v", moves, answers)
+	}
+}
+
+// TestBotCommit spies on roshambo-bot in commit mode: each commitment is
+// reported with the move hidden, then the reveal shows the move. A
+// commitment line is 72 bytes: --copy 128 keeps the whole digest.
+func TestBotCommit(t *testing.T) {
+	requireRoot(t)
+	bot := buildBot(t)
+	answers, report := playBot(t, []string{"--copy", "128"}, bot, 4, "--commit")
+	var got []string
+	for _, r := range report {
+		if r.Event != "write" || r.Move == "" {
+			continue
+		}
+		if r.Move == "commit" {
+			got = append(got, "commit "+r.Commitment)
+		} else {
+			got = append(got, strings.TrimSpace(r.Data))
+			if !strings.Contains(r.Data, r.Move) {
+				t.Errorf("reveal %q reported as %q", r.Data, r.Move)
+			}
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(answers, "\n") {
+		t.Fatalf("spy reported\n%s\nbot answered\n%s", strings.Join(got, "\n"), strings.Join(answers, "\n"))
+	}
+}
+
+// TestBotCommitTruncated keeps the default 64-byte copy bound: the
+// commitment is cut, and still reported as a commitment, flagged truncated.
+func TestBotCommitTruncated(t *testing.T) {
+	requireRoot(t)
+	bot := buildBot(t)
+	answers, report := playBot(t, nil, bot, 2, "--commit")
+	var commits int
+	for _, r := range report {
+		if r.Event != "write" || r.Move != "commit" {
+			continue
+		}
+		if !r.Truncated || len(r.Commitment) != 64-len("commit ") || !strings.HasPrefix(answers[2*commits], "commit "+r.Commitment) {
+			t.Errorf("commitment %q truncated %v, answer %q", r.Commitment, r.Truncated, answers[2*commits])
+		}
+		commits++
+	}
+	if commits != 2 {
+		t.Fatalf("%d commitments reported, want 2", commits)
+	}
+}
