@@ -9,6 +9,28 @@
 // never as keys. Bytes it does not understand become KindUnknown events: every
 // input byte ends up in exactly one event's Raw, in order.
 //
+// # Use
+//
+// The input consumer feeds each chunk, drains Next, and resolves pending bytes
+// when the decoder's deadline passes first:
+//
+//	for {
+//		c, err := reader.Next(dec.Deadline())
+//		if errors.Is(err, input.ErrDeadline) {
+//			dec.Expire(mono.Now())
+//		} else if err != nil {
+//			return err
+//		} else {
+//			dec.Feed(c.Data, c.Time, c.Drained)
+//		}
+//		for dec.Next(&ev) {
+//			handle(ev)
+//		}
+//		if err == nil {
+//			reader.Release() // the decoder copied what it still needs
+//		}
+//	}
+//
 // # Chunks, time and the lone ESC
 //
 // The decoder is fed captured chunks (bytes + capture time + "drained": the
@@ -51,19 +73,23 @@
 // The kitty protocol reports Ctrl+C the same way (CSI 99;5u), so one test works
 // everywhere.
 //
+// Mouse reports are not decoded (roshambo does not enable mouse reporting):
+// they arrive as KindUnknown.
+//
 // # Cursor position reports and F3
 //
 // CSI 1;5R is both Ctrl+F3 (xterm) and a cursor position report for row 1,
 // column 5. The decoder treats CSI row;col R as a reply (ReplyCPR) when the
 // application announced, with ExpectCPR, that it asked for one (each reply
-// consumes one expectation), or when row is not 1 (no F3 key has that form),
+// consumes one expectation, as does any CSI ? row;col R), or when row is not 1 (no F3 key has that form),
 // or under the kitty protocol (which sends F3 as CSI 13~). Otherwise it is F3
 // with the modifiers. CSI ? row;col R (DECXCPR) is always a reply.
 //
 // # Bounds
 //
-// A CSI or SS3 sequence longer than MaxSequence bytes becomes KindUnknown (its
-// first MaxSequence bytes; decoding resumes after them). OSC, DCS and APC
+// A CSI sequence longer than MaxSequence bytes (an SS3 sequence longer than 16)
+// becomes KindUnknown: its first MaxSequence (16) bytes, and decoding resumes
+// after them. OSC, DCS and APC
 // strings are bounded by MaxString the same way. A bracketed paste is bounded by
 // Options.MaxPaste (64 MiB by default): a longer paste is delivered in pieces,
 // each a KindPaste event with More set except the last, so nothing is lost and

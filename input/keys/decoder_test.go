@@ -293,6 +293,31 @@ func TestCPRAmbiguity(t *testing.T) {
 	}
 }
 
+func TestCPRExpectationUsedByDECXCPR(t *testing.T) {
+	d := NewDecoder(Options{})
+	d.ExpectCPR()
+	evs := decode(t, d, one("\x1b[?3;7R\x1b[1;3R")...)
+	if evs[0].Reply != ReplyCPR || !evs[1].Is(KeyF3, ModAlt) {
+		t.Errorf("got %q", strs(evs))
+	}
+}
+
+func TestPasteExpireAfterPiece(t *testing.T) {
+	d := NewDecoder(Options{MaxPaste: 16})
+	in := "\x1b[200~" + strings.Repeat("p", 20)
+	evs := decode(t, d, chunk{in, 5, true})
+	if len(evs) != 2 || !evs[0].More || evs[1].More || len(evs[0].Text)+len(evs[1].Text) != 20 {
+		t.Fatalf("got %q", strs(evs))
+	}
+	if d.Deadline() != 0 {
+		t.Fatal("still pending")
+	}
+	evs = decode(t, d, one("\x1b[A")...)
+	if !evs[0].Is(KeyUp, 0) {
+		t.Fatalf("after the paste: %q", strs(evs))
+	}
+}
+
 func TestUnknownAndMalformed(t *testing.T) {
 	long := "\x1b[" + strings.Repeat("1", 70) + "A"
 	runTable(t, Options{}, nil, []tcase{
@@ -309,6 +334,8 @@ func TestUnknownAndMalformed(t *testing.T) {
 			slices.Repeat([]string{"Rune '1'"}, 8)...), "Rune 'A'")},
 		{"string aborted by control", "\x1b]1\x03", []string{"Alt+']'", "Rune '1'", "Ctrl+'c'"}},
 		{"string aborted by esc", "\x1bPx\x1b[A", []string{"Alt+'P'", "Rune 'x'", "Up"}},
+		{"overlong ss3", "\x1bO" + strings.Repeat("1", 20) + "A", append(append([]string{"Unknown SS3 " + strings.Repeat("1", 14)},
+			slices.Repeat([]string{"Rune '1'"}, 6)...), "Rune 'A'")},
 		{"esc esc before reply", "\x1b\x1b[?1u", []string{"Esc", "Reply KittyFlags CSI ?1u"}},
 	})
 	// An OSC string longer than MaxString is bounded too.

@@ -283,7 +283,8 @@ type Event struct {
 	// More is set on a KindPaste event when the paste continues in the next
 	// KindPaste event: it was longer than Options.MaxPaste, so it was split.
 	More bool
-	// Time is the capture time (mono ns) of the chunk that completed the event.
+	// Time is the capture time (mono ns) of the chunk that completed the event
+	// (for an event resolved by Expire: of the chunk that delivered its last byte).
 	Time int64
 	// Raw is exactly the bytes this event consumed. Every input byte is in
 	// exactly one event's Raw, in order.

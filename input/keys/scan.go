@@ -396,6 +396,9 @@ func (d *Decoder) csiFinal(b []byte, ev *Event, m mode, priv, inter byte, ps, fi
 		case 'u':
 			return reply(ev, ReplyKittyFlags, &p, n)
 		case 'R':
+			if d.expectCPR > 0 {
+				d.expectCPR--
+			}
 			return reply(ev, ReplyCPR, &p, n)
 		case 'n':
 			return reply(ev, ReplyDSR, &p, n)
