@@ -14,11 +14,13 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_core_read.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 // Minimal kernel types, relocated by CO-RE against the running kernel's BTF.
+// tp_btf arguments are typed pointers: the programs dereference them
+// directly (the verifier turns the loads into fault-safe PROBE_MEM loads),
+// with no bpf_probe_read_kernel, which kernel lockdown may forbid.
 struct pt_regs {
 	unsigned long di;
 	unsigned long si;
@@ -220,9 +222,9 @@ int on_sys_enter(__u64 *ctx)
 	struct args a = {};
 	a.ts_ns = bpf_ktime_get_ns();
 	a.nr = nr;
-	a.fd = BPF_CORE_READ(regs, di);
-	a.buf = BPF_CORE_READ(regs, si);
-	a.count = BPF_CORE_READ(regs, dx);
+	a.fd = regs->di;
+	a.buf = regs->si;
+	a.count = regs->dx;
 	bpf_map_update_elem(&inflight, &pid_tgid, &a, BPF_ANY);
 	return 0;
 }
@@ -267,7 +269,7 @@ int on_sys_exit(__u64 *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
 	long ret = (long)ctx[1];
-	long nr = BPF_CORE_READ(regs, orig_ax);
+	long nr = regs->orig_ax;
 	if (!is_write_call(nr))
 		return 0;
 
@@ -358,9 +360,9 @@ int on_fork(__u64 *ctx)
 {
 	struct task_struct *parent = (struct task_struct *)ctx[0];
 	struct task_struct *child = (struct task_struct *)ctx[1];
-	__u32 ptgid = BPF_CORE_READ(parent, tgid);
-	__u32 ptid = BPF_CORE_READ(parent, pid);
-	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	__u32 ptgid = parent->tgid;
+	__u32 ptid = parent->pid;
+	__u32 ctgid = child->tgid;
 	if (ctgid == ptgid)
 		return 0; // a new thread of the same process
 
@@ -379,14 +381,14 @@ SEC("tp_btf/sched_process_exit")
 int on_exit(__u64 *ctx)
 {
 	struct task_struct *p = (struct task_struct *)ctx[0];
-	__u32 tgid = BPF_CORE_READ(p, tgid);
+	__u32 tgid = p->tgid;
 	if (!bpf_map_lookup_elem(&targets, &tgid))
 		return 0;
 	// do_exit decrements signal->live before this tracepoint: 0 means the
 	// whole thread group is dead (works on kernels without the group_dead argument).
-	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+	if (p->signal->live.counter != 0)
 		return 0;
 	bpf_map_delete_elem(&targets, &tgid);
-	emit_task(KIND_EXIT, tgid, BPF_CORE_READ(p, pid), 0);
+	emit_task(KIND_EXIT, tgid, p->pid, 0);
 	return 0;
 }
