@@ -137,6 +137,7 @@ func New(cfg Config) *Game {
 		Opponent: cfg.Name,
 		Commit:   cfg.Commit,
 		Match:    game.NewMatch(cfg.Format),
+		Phase:    PhaseWait,
 		Spy:      cfg.Spy,
 	}
 	return g
@@ -204,9 +205,12 @@ func (g *Game) waitKey() (Key, error) {
 			return Key{}, fmt.Errorf("read input: %w", err)
 		}
 		switch ev.Kind {
-		case EventResize:
-			g.show(true)
-		case EventRepaint:
+		case EventResize, EventRepaint:
+			// Show makes tcell read the new size (Size is updated only
+			// by Show and Sync); the frame is then composed for it and
+			// repainted in full.
+			g.takeSpied()
+			g.scr.Show()
 			g.show(true)
 		case EventWake:
 			if g.takeSpied() {

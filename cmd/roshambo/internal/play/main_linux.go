@@ -1,0 +1,145 @@
+package play
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/tui"
+	"github.com/roshambo-game/roshambo/input/keys"
+	"github.com/roshambo-game/roshambo/input/term"
+)
+
+// Main runs `roshambo play` with args (the flags) on the process's terminal
+// and returns the exit code: 0 when the match ended or the player quit, 1
+// when the opponent failed (after the error screen), 2 for bad flags or when
+// stdin or stdout is not a terminal.
+func Main(args []string, stdout, stderr io.Writer) int {
+	o, err := ParseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "roshambo: %v\n", err)
+		return ExitUsage
+	}
+	for _, f := range []struct {
+		fd   int
+		name string
+	}{{0, "stdin"}, {1, "stdout"}} {
+		if !term.IsTerminal(f.fd) {
+			fmt.Fprintf(stderr, "roshambo: %s is not a terminal (the game needs an interactive terminal)\n", f.name)
+			return ExitUsage
+		}
+	}
+	kopts := keys.Options{EscDelay: o.EscDelay}
+	if o.EscSet && o.EscDelay == 0 {
+		kopts.EscDelay = keys.NoEscDelay
+	}
+	if !o.EscSet {
+		d, set, err := keys.EscDelayFromEnv()
+		if err != nil {
+			fmt.Fprintf(stderr, "roshambo: %v\n", err)
+			return ExitUsage
+		}
+		if set {
+			kopts.EscDelay = d
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	op, argv, err := startOpponent(ctx, o)
+	if err != nil {
+		fmt.Fprintf(stderr, "roshambo: %v\n", err)
+		return ExitOpponent
+	}
+	defer op.Close()
+	name := o.Bot
+	if o.Opponent != "" {
+		name = strings.Join(argv, " ")
+	}
+
+	panel := tui.SpyPanel{Enabled: o.Spy}
+	var sp *spyOn
+	if o.Spy {
+		// Follow the opponent before it is first asked: its first
+		// answer is its first write.
+		sp, err = openSpy(op.PID())
+		if err != nil {
+			fmt.Fprintf(stderr, "roshambo: --spy: %v; playing on without the spy\n", err)
+			panel.Status = err.Error()
+		} else {
+			defer sp.close()
+			panel.Status = fmt.Sprintf("eBPF spy on the opponent, pid %d", op.PID())
+		}
+	}
+
+	con, err := newConsole(0, 1, kopts)
+	if err != nil {
+		fmt.Fprintf(stderr, "roshambo: %v\n", err)
+		if errors.Is(err, term.ErrNotTerminal) {
+			return ExitUsage
+		}
+		return ExitOpponent
+	}
+	defer con.Close()
+	defer con.t.RestoreOnPanic()
+	scr, err := tcell.NewTerminfoScreenFromTty(con.Tty())
+	if err == nil {
+		err = scr.Init()
+	}
+	if err != nil {
+		con.Close()
+		fmt.Fprintf(stderr, "roshambo: start the screen: %v\n", err)
+		return ExitOpponent
+	}
+	scr.HideCursor()
+	// tcell's own event queue is never read (input comes from the input
+	// layer), but tcell still posts resize events to it: drain it so that
+	// they do not pile up. PollEvent returns nil after Fini.
+	go func() {
+		for scr.PollEvent() != nil {
+		}
+	}()
+	g := tui.New(tui.Config{
+		Screen:   scr,
+		Input:    con,
+		Opponent: op,
+		Name:     name,
+		Format:   o.Format(),
+		Commit:   o.Commit,
+		Theme:    tui.NewTheme(scr.Colors(), os.Getenv("NO_COLOR") != ""),
+		Spy:      panel,
+	})
+	if sp != nil {
+		go sp.run(g)
+	}
+	res := g.Run()
+	if sp != nil {
+		sp.close()
+	}
+	scr.Fini()
+	cerr := con.Close()
+	op.Close()
+
+	fmt.Fprint(stdout, tui.Summary(name, res))
+	if res.Err != nil {
+		fmt.Fprintf(stderr, "roshambo: %s\n", oneLine(res.Err.Error()))
+		return ExitOpponent
+	}
+	if cerr != nil {
+		fmt.Fprintf(stderr, "roshambo: restore the terminal: %v\n", cerr)
+		return ExitOpponent
+	}
+	return ExitOK
+}
+
+// oneLine squeezes a message onto one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
