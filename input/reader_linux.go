@@ -58,6 +58,10 @@ type Reader struct {
 
 	closeOnce sync.Once
 	closeErr  error
+	// evmu guards the eventfd between a space-freed signal from Release
+	// (the slow path only) and Close closing it.
+	evmu     sync.Mutex
+	evClosed bool
 
 	reads, wakeups, spaceWaits, doorbells, parks, spins atomic.Uint64
 }
@@ -126,7 +130,8 @@ func (r *Reader) setup() error {
 	return nil
 }
 
-// release closes the epoll fd and the eventfd and restores fd's flags.
+// release closes the epoll fd and the eventfd and restores fd's flags. It
+// runs once, after the reader goroutine exited (or before it started).
 func (r *Reader) release() error {
 	var errs []error
 	if r.setNonblock {
@@ -135,12 +140,14 @@ func (r *Reader) release() error {
 		}
 		r.setNonblock = false
 	}
-	for _, fd := range []*int{&r.epfd, &r.evfd} {
-		if *fd >= 0 {
-			if err := unix.Close(*fd); err != nil {
-				errs = append(errs, fmt.Errorf("close fd %d: %w", *fd, err))
+	r.evmu.Lock()
+	r.evClosed = true
+	r.evmu.Unlock()
+	for _, fd := range []int{r.epfd, r.evfd} {
+		if fd >= 0 {
+			if err := unix.Close(fd); err != nil {
+				errs = append(errs, fmt.Errorf("close fd %d: %w", fd, err))
 			}
-			*fd = -1
 		}
 	}
 	if len(errs) > 0 {
@@ -398,8 +405,18 @@ func (r *Reader) absorb() {
 func (r *Reader) Release() {
 	r.ring.Release()
 	if r.prodWait.Load() && r.prodWait.Swap(false) {
+		r.signalSpace()
+	}
+}
+
+// signalSpace wakes the reader thread waiting for space (off the fast path:
+// only when the reader announced the wait).
+func (r *Reader) signalSpace() {
+	r.evmu.Lock()
+	if !r.evClosed {
 		_, _ = unix.Write(r.evfd, r.one[:])
 	}
+	r.evmu.Unlock()
 }
 
 // Interrupt makes the consumer's current or next Next return ErrInterrupted

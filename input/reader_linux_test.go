@@ -513,3 +513,38 @@ func TestReaderNoAllocs(t *testing.T) {
 		})
 	}
 }
+
+// TestReaderCloseWhileFull closes the reader while it waits for space and
+// the consumer is releasing chunks: the consumer sees a prefix of the input,
+// in order, then ErrClosed (run with -race: Release's wake-up of the reader
+// races with Close closing the eventfd).
+func TestReaderCloseWhileFull(t *testing.T) {
+	for range 20 {
+		master, slave := openRawPty(t)
+		r := newReader(t, slave, ReaderOptions{RingSize: 64})
+		input := make([]byte, 2048)
+		for i := range input {
+			input[i] = pasteByte(i)
+		}
+		writeAll(t, master, input)
+		for r.Stats().SpaceWaits == 0 {
+			time.Sleep(100 * time.Microsecond)
+		}
+		go r.Close()
+		var got []byte
+		for {
+			c, err := r.Next(0)
+			if errors.Is(err, ErrClosed) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("Next: %v", err)
+			}
+			got = append(got, c.Data...)
+			r.Release()
+		}
+		if len(got) < 64 || !bytes.Equal(got, input[:len(got)]) {
+			t.Fatalf("got %d bytes, not a prefix of the input (or less than the ring held)", len(got))
+		}
+	}
+}
