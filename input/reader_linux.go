@@ -69,7 +69,10 @@ type Reader struct {
 // NewReader starts capturing fd. It turns O_NONBLOCK on (Close restores the
 // fd's flags), creates its own epoll instance watching fd (EPOLLIN|EPOLLET)
 // and an eventfd (stop and space-freed wake-ups), and starts the reader
-// goroutine, locked to its OS thread. fd must be pollable (a tty, pty, pipe or
+// goroutine, locked to its OS thread. On each readiness edge the reader
+// reads until EAGAIN or a short read (the kernel had nothing more queued);
+// when the ring is full it stops reading and resumes as soon as the consumer
+// releases a chunk, without waiting for a new edge. fd must be pollable (a tty, pty, pipe or
 // socket); it is not closed by Close. Nothing else may read fd meanwhile.
 func NewReader(fd int, opts ReaderOptions) (*Reader, error) {
 	size := opts.RingSize
