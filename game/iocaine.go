@@ -22,11 +22,12 @@ import "math/rand/v2"
 // be one or two steps ahead of P); P'.0 to P'.2 assume that the opponent runs
 // P against me, so they beat the move that beats my predicted move, again
 // rotated. Every variant is scored each round as if it had been played
-// (+1 win, -1 loss), with exponential decay over six horizons (from about 2
-// to about 200 rounds). Each horizon nominates its best variant; a second
-// level scores the horizons' nominations the same way and plays the best
-// one. When the best score is not above zero, Iocaine throws a uniformly
-// random move, which no opponent can beat on average.
+// (+1 win, -1 loss), with exponential decay over seven horizons (from about
+// 2 rounds to about 200, and the whole match). Each horizon nominates its
+// best variant; a second level scores the horizons' nominations (decay 0.99)
+// and plays the nomination of the best horizon. When that horizon's best
+// score is not above zero, Iocaine throws a uniformly random move, which no
+// opponent can beat on average.
 //
 // Every structure is updated incrementally: deciding a move costs the same
 // with 10 or 10,000 rounds of history (see BenchmarkIocaine).
@@ -42,19 +43,21 @@ type Iocaine struct {
 	scores            [][]float64 // [horizon][variant]
 	choice            []int8      // per horizon: its nominated move, -1 = none scores
 	meta              []float64   // per horizon: score of its nominations
+	decays            []float64
+	metaDecay         float64
 	next              Move
 }
 
 // iocaineDecays are the horizons at which variants are scored.
-var iocaineDecays = []float64{0.5, 0.8, 0.9, 0.95, 0.98, 0.995}
+var iocaineDecays = []float64{0.5, 0.8, 0.9, 0.95, 0.98, 0.995, 1}
 
-const iocaineMetaDecay = 0.95
+var iocaineMetaDecay = 0.99
 
 var iocaineWindows = []int{10, 30, 100, 1 << 30}
 
 // NewIocaine returns the meta-strategy; seed drives its random fallback.
 func NewIocaine(seed int64) *Iocaine {
-	s := &Iocaine{rng: newRand(seed), ms: newMatchers()}
+	s := &Iocaine{rng: newRand(seed), ms: newMatchers(), decays: iocaineDecays, metaDecay: iocaineMetaDecay}
 	for _, kind := range []int{ctxOpp, ctxMine, ctxPair} {
 		for _, l := range []float64{1, 0.7} {
 			s.fam = append(s.fam, newMarkovFamily(kind, 3, l))
@@ -67,12 +70,12 @@ func NewIocaine(seed int64) *Iocaine {
 	s.predOpp = make([]int8, np)
 	s.predMine = make([]int8, np)
 	s.moves = make([]int8, 6*np)
-	s.scores = make([][]float64, len(iocaineDecays))
+	s.scores = make([][]float64, len(s.decays))
 	for i := range s.scores {
 		s.scores[i] = make([]float64, 6*np)
 	}
-	s.choice = make([]int8, len(iocaineDecays))
-	s.meta = make([]float64, len(iocaineDecays))
+	s.choice = make([]int8, len(s.decays))
+	s.meta = make([]float64, len(s.decays))
 	s.decide()
 	return s
 }
@@ -95,12 +98,12 @@ func (s *Iocaine) Predictors() int { return len(s.predOpp) }
 // and prepares the next decision.
 func (s *Iocaine) Update(mine, theirs Move) {
 	o, m := int8(theirs.idx()), int8(mine.idx())
-	for d, dec := range iocaineDecays {
+	for d, dec := range s.decays {
 		sc := s.scores[d]
 		for v, mv := range s.moves {
 			sc[v] = sc[v]*dec + float64(payoff[mv][o])
 		}
-		s.meta[d] *= iocaineMetaDecay
+		s.meta[d] *= s.metaDecay
 		if c := s.choice[d]; c >= 0 {
 			s.meta[d] += float64(payoff[c][o])
 		}
@@ -167,7 +170,7 @@ func (s *Iocaine) predict() {
 
 // decide picks the next move from the scores.
 func (s *Iocaine) decide() {
-	for d := range iocaineDecays {
+	for d := range s.decays {
 		sc := s.scores[d]
 		best := 0
 		for v := 1; v < len(sc); v++ {
