@@ -118,7 +118,7 @@ func TestDefaultStrength(t *testing.T) {
 		}, 500},
 		opp{"win-stay-lose-shift", func(int64) Strategy { return &winStayLoseShift{} }, 500},
 		opp{"phase-shifter", func(int64) Strategy { return &phaseShifter{} }, 500},
-		opp{"biased-random", func(seed int64) Strategy { return &biased{rng: newRand(seed + 100)} }, 50},
+		opp{"biased-random", func(seed int64) Strategy { return &biased{rng: newRand(seed + 100)} }, 100},
 		// An exact copy of a markov opponent that counters the default's
 		// previous move is covered by counter-last; a second iocaine must
 		// not run away with the match either.
