@@ -299,6 +299,30 @@ func (s *Spy) RemoveTarget(pid int) error {
 // it can run, let alone write. Its children are followed too (unless
 // Options.NoFollowForks). The caller still owns cmd and must Wait for it.
 func (s *Spy) Launch(cmd *exec.Cmd) error {
+	if err := s.LaunchFunc(cmd.Start); err != nil {
+		return fmt.Errorf("launch %s: %w", cmd.Path, err)
+	}
+	// The kernel reports the child with a fork event, which Read adds to
+	// the live set; the pidfd watcher covers a lost event.
+	if pidfd, err := unix.PidfdOpen(cmd.Process.Pid, 0); err == nil {
+		s.watch(uint32(cmd.Process.Pid), pidfd)
+	}
+	return nil
+}
+
+// LaunchFunc calls start, and every process that start forks from the
+// calling goroutine (as exec.Cmd.Start and os.StartProcess do) is followed
+// from its very first instruction, with its children. It is for callers
+// that start a process inside another API, e.g. the game's opponent:
+//
+//	err := s.LaunchFunc(func() (err error) {
+//		opp, err = game.StartOpponent(ctx, argv, opts)
+//		return err
+//	})
+//
+// Processes started by other goroutines meanwhile are not followed. The
+// error is start's, or a map update's.
+func (s *Spy) LaunchFunc(start func() error) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -315,27 +339,19 @@ func (s *Spy) Launch(cmd *exec.Cmd) error {
 	}
 
 	// The fork happens on the calling OS thread (os.StartProcess clones
-	// from the thread it runs on): pin the goroutine to it.
+	// from the thread it runs on): pin the goroutine to it, and mark the
+	// thread for the kernel's fork hook.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	tid := uint32(unix.Gettid())
 	if err := s.objs.Launchers.Put(tid, uint8(1)); err != nil {
-		return fmt.Errorf("launch %s: %w", cmd.Path, err)
+		return fmt.Errorf("mark launcher thread: %w", err)
 	}
-	err := cmd.Start()
+	err := start()
 	if derr := s.objs.Launchers.Delete(tid); derr != nil && err == nil {
-		err = derr
+		err = fmt.Errorf("unmark launcher thread: %w", derr)
 	}
-	if err != nil {
-		return fmt.Errorf("launch %s: %w", cmd.Path, err)
-	}
-	pid := cmd.Process.Pid
-	// The kernel reports the child with a fork event, which Read adds to
-	// the live set; the pidfd watcher covers a lost event.
-	if pidfd, err := unix.PidfdOpen(pid, 0); err == nil {
-		s.watch(uint32(pid), pidfd)
-	}
-	return nil
+	return err
 }
 
 // forget removes pid from the live set and, if that empties it, wakes Read.

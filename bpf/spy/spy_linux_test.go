@@ -576,3 +576,32 @@ func TestLayout(t *testing.T) {
 		t.Errorf("fields missing from struct event: %v", want)
 	}
 }
+
+// TestLaunchFunc follows every process started inside the function.
+func TestLaunchFunc(t *testing.T) {
+	s := openSpy(t, Options{})
+	a, b := helperCmd("once"), helperCmd("once")
+	err := s.LaunchFunc(func() error {
+		if err := a.Start(); err != nil {
+			return err
+		}
+		return b.Start()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := collect(t, s, 10*time.Second)
+	a.Wait()
+	b.Wait()
+	for _, pid := range []int{a.Process.Pid, b.Process.Pid} {
+		var moves int
+		for _, ev := range evs {
+			if ev.PID == uint32(pid) && ev.Kind == event.KindWrite && ev.Reveal().Move == event.Paper {
+				moves++
+			}
+		}
+		if moves != 1 {
+			t.Errorf("pid %d: %d moves reported, want 1", pid, moves)
+		}
+	}
+}
