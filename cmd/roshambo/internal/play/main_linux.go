@@ -74,7 +74,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		sp, err = openSpy(op.PID())
 		if err != nil {
 			fmt.Fprintf(stderr, "roshambo: --spy: %v; playing on without the spy\n", err)
-			panel.Status = err.Error()
+			panel.Status, panel.Unavailable = err.Error(), true
 		} else {
 			defer sp.close()
 			panel.Status = fmt.Sprintf("eBPF spy on the opponent, pid %d", op.PID())

@@ -235,3 +235,87 @@ func TestTmuxOpponentDies(t *testing.T) {
 		t.Errorf("no summary in the scrollback:\n%s", back)
 	}
 }
+
+// spyPrivileged skips the test unless the process can load the spy.
+func spyPrivileged(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("the --spy end-to-end test needs root (CAP_BPF and CAP_PERFMON to load the eBPF spy); run it as root")
+	}
+	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
+		t.Skipf("the spy needs kernel BTF: %v", err)
+	}
+}
+
+func TestTmuxSpy(t *testing.T) {
+	spyPrivileged(t)
+	p := newPane(t, 80, 24)
+	p.line(gameBinary(t) + " --spy --bot cycle --seed 1 --rounds 3; echo EXIT=$?")
+	// Before any throw, the panel already shows the bot's first move.
+	s := p.wait("round 1: the bot wrote ROCK", 15*time.Second, "round 1 · throw:", "throw paper to beat it")
+	if strings.Contains(s, "YOU WIN") {
+		t.Fatalf("the panel was checked too late:\n%s", s)
+	}
+	p.keys("p")
+	p.wait("round 2: the bot wrote PAPER", 5*time.Second, "round 1: YOU WIN", "round 2 · throw:")
+	p.keys("s")
+	p.wait("round 3: the bot wrote SCISSORS", 5*time.Second, "round 3 · throw:")
+	p.keys("r")
+	p.wait("MATCH OVER: YOU WIN 3 : 0", 5*time.Second)
+	p.keys("Enter")
+	p.wait("EXIT=0", 5*time.Second)
+}
+
+func TestTmuxSpyCommit(t *testing.T) {
+	spyPrivileged(t)
+	p := newPane(t, 80, 24)
+	p.line(gameBinary(t) + " --spy --commit --bot cycle --seed 1 --rounds 2; echo EXIT=$?")
+	s := p.wait("round 1: committed, move hidden", 15*time.Second, "round 1 · throw:", "commit mode")
+	if strings.Contains(s, "wrote") {
+		t.Errorf("the spy revealed a committed move:\n%s", s)
+	}
+	p.keys("p")
+	s = p.wait("round 2: committed, move hidden", 5*time.Second, "round 1: YOU WIN · paper covers rock")
+	if strings.Contains(s, "wrote") {
+		t.Errorf("the spy revealed a committed move:\n%s", s)
+	}
+	p.keys("q")
+	p.wait("EXIT=0", 5*time.Second)
+}
+
+// TestTmuxSpyUnprivileged runs --spy without privileges (the game as an
+// unprivileged user): the missing privileges are named and the game plays on.
+func TestTmuxSpyUnprivileged(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to start the game as the unprivileged user nobody (setpriv)")
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("setpriv (util-linux) is not installed")
+	}
+	bin := gameBinary(t)
+	// The binary must be reachable by nobody.
+	dir := filepath.Dir(strings.Fields(bin)[2])
+	for d := dir; d != "/"; d = filepath.Dir(d) {
+		os.Chmod(d, 0o755)
+	}
+	self, _ := os.Executable()
+	for d := filepath.Dir(self); d != "/"; d = filepath.Dir(d) {
+		os.Chmod(d, 0o755)
+	}
+	os.Chmod(self, 0o755)
+	p := newPane(t, 80, 24)
+	p.line(setpriv + " --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all " + bin + " --spy --bot cycle --seed 1 --rounds 1; echo EXIT=$?")
+	s := p.wait("round 1 · throw:", 15*time.Second)
+	if !strings.Contains(s, "spy unavailable") || !strings.Contains(s, "CAP_BPF") {
+		t.Errorf("the spy panel does not say what is missing:\n%s", s)
+	}
+	p.keys("r")
+	p.wait("MATCH OVER", 5*time.Second)
+	p.keys("Enter")
+	s = p.wait("EXIT=0", 5*time.Second)
+	if !strings.Contains(p.scrollback(), "playing on without the spy") {
+		t.Errorf("no message about the missing privileges before the game:\n%s", p.scrollback())
+	}
+	_ = s
+}

@@ -51,9 +51,11 @@ const (
 type SpyPanel struct {
 	// Enabled is set when --spy was given.
 	Enabled bool
-	// Status is one line about the spy: what it is attached to, or exactly
-	// why it is unavailable.
+	// Status says what the spy is attached to, or exactly why it is
+	// unavailable.
 	Status string
+	// Unavailable is set when the spy could not be started.
+	Unavailable bool
 	// Round is the round of the last move or commitment seen; 0 for none.
 	Round int
 	// Move is the move the opponent wrote in Round (plain mode).
@@ -419,9 +421,9 @@ func drawPanels(c canvas, st *State, th Theme, x0, cw, y, h int) {
 	for i := x0; i < x0+cw; i++ {
 		c.put(i, y, "─", th.Dim)
 	}
-	spy := spyLines(st)
 	if cw >= 72 {
 		rx := x0 + cw - spyColumn
+		spy := spyLines(st, x0+cw-rx-1)
 		stats := statsLines(st, rx-2-(x0+2)-1)
 		for i := 0; i < h-1; i++ {
 			if i < len(stats) {
@@ -437,8 +439,10 @@ func drawPanels(c canvas, st *State, th Theme, x0, cw, y, h int) {
 	// Narrow: the statistics, then the spy's last lines.
 	lines := statsLines(st, cw-4)
 	if st.Spy.Enabled {
-		keep := min(max(0, h-1-2), len(lines))
-		lines = append(lines[:keep:keep], spy[1:min(3, len(spy))]...)
+		spy := spyLines(st, cw-4)[1:]
+		spy = spy[max(0, len(spy)-2):]
+		keep := min(max(0, h-1-len(spy)), len(lines))
+		lines = append(lines[:keep:keep], spy...)
 	}
 	for i := 0; i < h-1 && i < len(lines); i++ {
 		c.put(x0+2, y+1+i, clip(lines[i].text, cw-4), lines[i].style(th))
@@ -529,16 +533,25 @@ func plural(o game.Outcome, n int) string {
 	return word + "s"
 }
 
-func spyLines(st *State) []line {
+// spyLines returns the spy panel's lines; the status is wrapped at width.
+func spyLines(st *State, width int) []line {
 	sp := st.Spy
 	out := []line{{"SPY", 1}}
 	if !sp.Enabled {
 		return append(out, line{"off (sudo roshambo --spy)", 3})
 	}
-	out = append(out, line{sp.Status, 3})
+	status := wrap(sp.Status, max(width, 8))
+	if len(status) > 4 {
+		status = status[:4]
+	}
+	for _, l := range status {
+		out = append(out, line{l, 3})
+	}
 	switch {
 	case sp.Round == 0:
-		out = append(out, line{"waiting for the opponent's write…", 3})
+		if !sp.Unavailable {
+			out = append(out, line{"waiting for the opponent's write…", 3})
+		}
 	case sp.Committed:
 		out = append(out, line{fmt.Sprintf("round %d: committed, move hidden", sp.Round), 2})
 		if sp.Commitment != "" {

@@ -138,7 +138,7 @@ func TestDrawGolden(t *testing.T) {
 		}},
 		{"spy_unavailable_60x16_narrow", 60, 24, func(t *testing.T) *State {
 			st := threeRounds(t)
-			st.Spy = SpyPanel{Enabled: true, Status: "spy unavailable: needs CAP_BPF and CAP_PERFMON (run as root)"}
+			st.Spy = SpyPanel{Enabled: true, Unavailable: true, Status: "spy unavailable: needs CAP_BPF and CAP_PERFMON (run as root)"}
 			return st
 		}},
 	}
@@ -373,4 +373,19 @@ func TestOnlyChangesAreSent(t *testing.T) {
 		t.Errorf("the next round sent %d bytes; a full repaint is %d", next, full)
 	}
 	t.Logf("full repaint %d bytes, unchanged frame %d, prompt change %d, next round %d", full, len(same), len(wait), next)
+}
+
+func TestSpyUnavailableWraps(t *testing.T) {
+	st := threeRounds(t)
+	st.Spy = SpyPanel{Enabled: true, Unavailable: true,
+		Status: "spy unavailable: missing privileges: the spy needs CAP_BPF and CAP_PERFMON (run as root)"}
+	s := newSim(t, 80, 24)
+	NewRenderer(NewTheme(256, false)).Draw(s, st)
+	s.Show()
+	got := text(s)
+	for _, want := range []string{"missing", "CAP_BPF", "CAP_PERFMON (run as", "root)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the spy panel lacks %q:\n%s", want, got)
+		}
+	}
 }
