@@ -2,6 +2,8 @@ package keys
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -65,5 +67,44 @@ func FuzzDecode(f *testing.F) {
 		if !bytes.Equal(raw, in) {
 			t.Fatalf("Raw concatenation differs from input\n got %q\nwant %q", raw, in)
 		}
+
+		// Where the chunks are cut must not matter when the intermediate chunks
+		// are not drained (a drained chunk legitimately settles a trailing ESC).
+		whole := summarize(in, nil, kitty)
+		split := summarize(in, cuts, kitty)
+		if whole != split {
+			t.Fatalf("split decoding differs from whole\nwhole %s\nsplit %s", whole, split)
+		}
 	})
+}
+
+// summarize decodes in (cut by cuts, no chunk drained but the last) and
+// renders the events, merging consecutive paste pieces.
+func summarize(in, cuts []byte, kitty bool) string {
+	d := NewDecoder(Options{})
+	d.SetKitty(kitty)
+	if len(in) > 0 && in[0]&1 == 1 {
+		d.ExpectCPR()
+	}
+	var b strings.Builder
+	var ev Event
+	out := func() {
+		for d.Next(&ev) {
+			fmt.Fprintf(&b, "[%s %q %q]", ev, ev.Raw, ev.Text)
+		}
+	}
+	for off, i := 0, 0; off < len(in); i++ {
+		n := len(in) - off
+		if len(cuts) > 0 {
+			n = min(int(cuts[i%len(cuts)]&63)+1, n)
+		}
+		d.Feed(in[off:off+n], 1, off+n == len(in))
+		out()
+		off += n
+	}
+	for i := 0; d.Deadline() != 0 && i <= len(in)+2; i++ {
+		d.Expire(d.Deadline())
+		out()
+	}
+	return b.String()
 }
