@@ -302,6 +302,15 @@ func TestCPRExpectationUsedByDECXCPR(t *testing.T) {
 	}
 }
 
+func TestCPRAfterEscUsesOneExpectation(t *testing.T) {
+	d := NewDecoder(Options{})
+	d.ExpectCPR()
+	evs := decode(t, d, one("\x1b\x1b[1;5R\x1b[1;5R")...)
+	if got := strs(evs); !slices.Equal(got, []string{"Esc", "Reply CPR CSI 1;5R", "Ctrl+F3"}) {
+		t.Errorf("got %q", got)
+	}
+}
+
 func TestPasteExpireAfterPiece(t *testing.T) {
 	d := NewDecoder(Options{MaxPaste: 16})
 	in := "\x1b[200~" + strings.Repeat("p", 20)

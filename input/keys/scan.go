@@ -161,10 +161,14 @@ func (d *Decoder) scanEscEsc(b []byte, ev *Event, m mode) int {
 		return alt(ev, 0x1b)
 	}
 	var n int
+	cpr := d.expectCPR // restored if the inner sequence is not used here
 	if b[2] == '[' {
 		n = d.scanCSI(b[1:], ev, m)
 	} else {
 		n = d.scanSS3(b[1:], ev, m)
+	}
+	if n == 0 || ev.Kind != KindKey {
+		d.expectCPR = cpr
 	}
 	if n == 0 {
 		return 0
