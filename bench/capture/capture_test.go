@@ -1,0 +1,233 @@
+package capture
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMain(m *testing.M) {
+	if code, ok := RunChild(); ok {
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// TestEndToEndJSON runs the whole benchmark (every reader, every load, the
+// ESC test, the idle CPU guard) with a few hundred samples through Main and
+// checks that the JSON is well formed and complete. No timing thresholds.
+func TestEndToEndJSON(t *testing.T) {
+	const samples = 150
+	var stdout, stderr bytes.Buffer
+	// The cpu load (every P busy) makes each sample take ~10-20 ms: it has
+	// its own shorter test below.
+	loads := []string{LoadIdle, LoadCPU1, LoadExt}
+	code := Main([]string{"--json", "--quiet", "--samples", "150", "--warmup", "10", "--esc-samples", "5", "--load", strings.Join(loads, ","),
+		"--idle-cpu", "500ms", "--budget", "2m", "--seed", "7"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("Main exit %d; stderr:\n%s\nstdout:\n%s", code, stderr.String(), stdout.String())
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatalf("JSON does not parse: %v\n%s", err, stdout.String())
+	}
+	for _, k := range []string{"benchmark", "samples", "kernel", "cpus", "go", "runs", "esc", "breakdown", "idle_cpu_pct"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("JSON lacks key %q", k)
+		}
+	}
+	if doc["benchmark"] != "capture" || doc["samples"] != float64(samples) {
+		t.Errorf("benchmark=%v samples=%v", doc["benchmark"], doc["samples"])
+	}
+	if pct, ok := doc["idle_cpu_pct"].(float64); !ok || pct < 0 {
+		t.Errorf("idle_cpu_pct = %v (%s)", doc["idle_cpu_pct"], doc["idle_cpu_note"])
+	}
+
+	// Every reader and stage under every load, with well-formed figures.
+	want := map[string]bool{}
+	for _, s := range specs() {
+		for _, st := range s.stages {
+			for _, ld := range loads {
+				want[s.name+"/"+st+"/"+ld] = true
+			}
+		}
+	}
+	runs, _ := doc["runs"].([]any)
+	for _, r := range runs {
+		run := r.(map[string]any)
+		key := run["reader"].(string) + "/" + run["stage"].(string) + "/" + run["load"].(string)
+		if !want[key] {
+			t.Errorf("unexpected or duplicate run %s", key)
+			continue
+		}
+		delete(want, key)
+		checkFigures(t, key, run, []string{"p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns"})
+		if n := run["n"]; n != float64(samples) {
+			t.Errorf("%s: n = %v, want %d", key, n, samples)
+		}
+		if a, ok := run["allocs_per_key"].(float64); !ok || a < 0 {
+			t.Errorf("%s: allocs_per_key = %v", key, run["allocs_per_key"])
+		}
+	}
+	for k := range want {
+		t.Errorf("missing run %s", k)
+	}
+
+	esc, _ := doc["esc"].([]any)
+	escWant := map[string]bool{"roshambo": true, "tcell": true}
+	for _, e := range esc {
+		m := e.(map[string]any)
+		name := m["reader"].(string)
+		if !escWant[name] {
+			t.Errorf("unexpected ESC run %q", name)
+		}
+		delete(escWant, name)
+		checkFigures(t, "esc/"+name, m, []string{"p50_ns", "p99_ns", "max_ns"})
+		if m["count"] != float64(5) {
+			t.Errorf("esc/%s: count = %v, want 5", name, m["count"])
+		}
+	}
+	for k := range escWant {
+		t.Errorf("missing ESC run for %s", k)
+	}
+
+	bd, _ := doc["breakdown"].(map[string]any)
+	us, _ := bd["user_space"].([]any)
+	if len(us) != len(loads) {
+		t.Errorf("breakdown.user_space has %d loads, want %d", len(us), len(loads))
+	}
+	for _, u := range us {
+		m := u.(map[string]any)
+		checkFigures(t, "user_space/"+m["load"].(string), m, []string{"p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns"})
+	}
+	goals, _ := doc["goals"].([]any)
+	if len(goals) < 9 {
+		t.Errorf("%d goals evaluated, want at least 9", len(goals))
+	}
+	for _, g := range goals {
+		m := g.(map[string]any)
+		s, name := m["status"], m["name"].(string)
+		if strings.HasPrefix(name, "cpu:") {
+			if s != "N/A" {
+				t.Errorf("goal %v: status %v without the cpu load", name, s)
+			}
+		} else if s != "PASS" && s != "FAIL" && s != "INFO" {
+			t.Errorf("goal %v: status %v with every figure measured", name, s)
+		}
+	}
+}
+
+// TestCPULoad: every reader under the cpu load (GOMAXPROCS busy goroutines),
+// with few samples because each waits for a P.
+func TestCPULoad(t *testing.T) {
+	const samples = 10
+	res, err := Execute(Config{Samples: samples, Warmup: 2, Gap: GapFast, Loads: []string{LoadCPU}, Readers: ReaderNames(), Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) > 0 {
+		t.Fatalf("run errors: %v", res.Errors)
+	}
+	n := 0
+	for _, s := range specs() {
+		for _, st := range s.stages {
+			run, ok := res.Find(s.name, st, LoadCPU)
+			if !ok {
+				t.Errorf("missing run %s/%s", s.name, st)
+				continue
+			}
+			n++
+			if run.N != samples || run.Count != samples {
+				t.Errorf("%s/%s: n=%d count=%d, want %d", s.name, st, run.N, run.Count, samples)
+			}
+			if !(run.P50 > 0 && run.P50 <= run.P90 && run.P90 <= run.P99 && run.P99 <= run.P999 && run.P999 <= run.Max) {
+				t.Errorf("%s/%s: percentiles not positive and ordered: %+v", s.name, st, run.Summary)
+			}
+		}
+	}
+	if len(res.Runs) != n {
+		t.Errorf("%d runs, want %d", len(res.Runs), n)
+	}
+}
+
+// checkFigures: every percentile is positive and they are ordered.
+func checkFigures(t *testing.T, what string, m map[string]any, keys []string) {
+	t.Helper()
+	prev := 0.0
+	for _, k := range keys {
+		v, ok := m[k].(float64)
+		if !ok || v <= 0 {
+			t.Errorf("%s: %s = %v, want > 0", what, k, m[k])
+			continue
+		}
+		if v < prev {
+			t.Errorf("%s: %s = %v is below the previous percentile %v", what, k, v, prev)
+		}
+		prev = v
+	}
+}
+
+func TestReportAndPlot(t *testing.T) {
+	res, err := Execute(Config{Samples: 50, Warmup: 5, Gap: GapFast, Loads: []string{LoadIdle, LoadCPU1},
+		Readers: []string{"roshambo", "osfile", "busypoll"}, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) > 0 {
+		t.Fatalf("run errors: %v", res.Errors)
+	}
+	var b bytes.Buffer
+	if err := WriteReport(&b, res); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"load idle", "load cpu1", "roshambo  ring", "busypoll", "(log scale)", "user-space part", "Goals:",
+		"[N/A] cpu: roshambo ring P50", "idle CPU guard: not measured"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	dir := t.TempDir()
+	files, err := WritePlots(filepath.Join(dir, "cdf.svg"), res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 2 || filepath.Base(files[1]) != "cdf-cpu1.svg" {
+		t.Fatalf("plots %v, want cdf.svg and cdf-cpu1.svg", files)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil || !bytes.Contains(data, []byte("<svg")) {
+			t.Errorf("%s: not an SVG (%v)", f, err)
+		}
+	}
+}
+
+func TestMainRejectsBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--load", "idle,busy"},
+		{"--readers", "roshambo,curses"},
+		{"--gap", "slow"},
+		{"--samples", "-3"},
+		{"--esc-samples", "-1"},
+		{"extra"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := Main(append(args, "--idle-cpu", "0"), &stdout, &stderr); code != 2 {
+			t.Errorf("Main(%v) = %d, want 2; stderr: %s", args, code, stderr.String())
+		} else if stderr.Len() == 0 {
+			t.Errorf("Main(%v): no error message", args)
+		}
+	}
+}
+
+func TestGapRange(t *testing.T) {
+	lo, hi, err := gapRange(GapHuman)
+	if err != nil || lo != 50*time.Millisecond || hi != 250*time.Millisecond {
+		t.Errorf("human gap = %v..%v, %v", lo, hi, err)
+	}
+}

@@ -1,0 +1,50 @@
+// Command roshambo-bench runs the side-by-side benchmarks:
+//
+//	roshambo-bench capture [flags]   capture latency: pty master write -> reader (see bench/capture)
+//	roshambo-bench spy [flags]       spy overhead against its peers
+//
+// Run `roshambo-bench <benchmark> -h` for the flags of each.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/roshambo-game/roshambo/bench/capture"
+)
+
+func main() {
+	// The benchmarks re-execute this program for their child processes
+	// (the terminal writer, load spinners, the idle CPU guard).
+	if code, ok := capture.RunChild(); ok {
+		os.Exit(code)
+	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, "usage: roshambo-bench capture|spy [flags]\n\n"+
+		"  capture  capture latency of roshambo's input layer against os.File, bufio, tcell, cancelreader and a busy-poll floor\n"+
+		"  spy      overhead of roshambo-spy on a traced process against its peers\n")
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "capture":
+		return capture.Main(args[1:], stdout, stderr)
+	case "spy":
+		fmt.Fprintln(stderr, "roshambo-bench spy: the spy benchmark is not built yet (bench/spybench)")
+		return 1
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "roshambo-bench: unknown benchmark %q\n", args[0])
+	usage(stderr)
+	return 2
+}
