@@ -12,6 +12,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/tui"
+	"github.com/roshambo-game/roshambo/game"
 	"github.com/roshambo-game/roshambo/input/keys"
 	"github.com/roshambo-game/roshambo/input/term"
 )
@@ -53,9 +54,33 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	panel := tui.SpyPanel{Enabled: o.Spy}
+	var sp *spyOn
+	if o.Spy {
+		sp, err = openSpy()
+		if err != nil {
+			fmt.Fprintf(stderr, "roshambo: --spy: %v; playing on without the spy\n", err)
+			panel.Status, panel.Unavailable = err.Error(), true
+		} else {
+			defer sp.close()
+		}
+	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	op, argv, err := startOpponent(ctx, o)
+	var op *game.Opponent
+	var argv []string
+	start := func() (err error) {
+		op, argv, err = startOpponent(ctx, o)
+		return err
+	}
+	if sp != nil {
+		// The opponent is followed from its first instruction: its
+		// first answer is seen.
+		err = sp.launch(start)
+	} else {
+		err = start()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "roshambo: %v\n", err)
 		return ExitOpponent
@@ -65,20 +90,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if o.Opponent != "" {
 		name = strings.Join(argv, " ")
 	}
-
-	panel := tui.SpyPanel{Enabled: o.Spy}
-	var sp *spyOn
-	if o.Spy {
-		// Follow the opponent before it is first asked: its first
-		// answer is its first write.
-		sp, err = openSpy(op.PID())
-		if err != nil {
-			fmt.Fprintf(stderr, "roshambo: --spy: %v; playing on without the spy\n", err)
-			panel.Status, panel.Unavailable = err.Error(), true
-		} else {
-			defer sp.close()
-			panel.Status = fmt.Sprintf("eBPF spy on the opponent, pid %d", op.PID())
-		}
+	if sp != nil {
+		panel.Status = fmt.Sprintf("eBPF spy on the opponent, pid %d", op.PID())
 	}
 
 	con, err := newConsole(0, 1, kopts)

@@ -11,30 +11,25 @@ import (
 	"github.com/roshambo-game/roshambo/game"
 )
 
-// spyOn is an attached spy following the opponent.
+// spyOn is a loaded spy that follows the opponent.
 type spyOn struct {
-	s   *spy.Spy
-	pid int
+	s *spy.Spy
 }
 
-// openSpy loads the spy and follows pid. It must be called before the
-// opponent is first asked for a move: the bots write nothing before their
-// first answer, so every answer is seen. The error says exactly what is
-// missing when privileges are.
-func openSpy(pid int) (*spyOn, error) {
+// openSpy loads the spy. The error says exactly what is missing when
+// privileges are (spy.PrivilegeError names the capabilities).
+func openSpy() (*spyOn, error) {
 	s, err := spy.Open(spy.Options{})
 	if err != nil {
-		var pe *spy.PrivilegeError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("spy unavailable: %w", err)
-		}
 		return nil, fmt.Errorf("spy unavailable: %w", err)
 	}
-	if err := s.AddTarget(pid); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("spy: follow opponent pid %d: %w", pid, err)
-	}
-	return &spyOn{s: s, pid: pid}, nil
+	return &spyOn{s: s}, nil
+}
+
+// launch calls start, which starts the opponent process: the spy follows it
+// (and its children) from its very first instruction, so no answer escapes.
+func (sp *spyOn) launch(start func() error) error {
+	return sp.s.LaunchFunc(start)
 }
 
 // run reads the spy's events until Close and reports the opponent's answers
