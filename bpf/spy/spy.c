@@ -3,7 +3,7 @@
 // roshambo-spy: report what target processes write.
 //
 // Hooks (all BTF-typed raw tracepoints, so no tracefs is needed):
-//   tp_btf/sys_enter           save the arguments of write-family syscalls per thread
+//   tp_btf/sys_enter           save the arguments of write-family syscalls (task storage)
 //   tp_btf/sys_exit            copy the buffer (now faulted in) and emit one event
 //   tp_btf/sched_process_fork  follow the children of targets (and of a launcher thread)
 //   tp_btf/sched_process_exit  forget a target when its whole thread group is dead
@@ -132,10 +132,11 @@ struct {
 	__type(value, __u8); // 1
 } launchers SEC(".maps");
 
+// Per-thread saved arguments: task-local storage, freed with the task.
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64); // pid_tgid
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct args);
 } inflight SEC(".maps");
 
@@ -219,13 +220,17 @@ int on_sys_enter(__u64 *ctx)
 		return 0;
 
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
-	struct args a = {};
-	a.ts_ns = bpf_ktime_get_ns();
-	a.nr = nr;
-	a.fd = regs->di;
-	a.buf = regs->si;
-	a.count = regs->dx;
-	bpf_map_update_elem(&inflight, &pid_tgid, &a, BPF_ANY);
+	struct args *a = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
+					      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!a) {
+		count_drop(); // out of memory: never lose the write silently
+		return 0;
+	}
+	a->ts_ns = bpf_ktime_get_ns();
+	a->nr = nr;
+	a->fd = regs->di;
+	a->buf = regs->si;
+	a->count = regs->dx;
 	return 0;
 }
 
@@ -273,14 +278,12 @@ int on_sys_exit(__u64 *ctx)
 	if (!is_write_call(nr))
 		return 0;
 
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct args *ap = bpf_map_lookup_elem(&inflight, &pid_tgid);
-	if (!ap)
+	struct args *ap = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
+	if (!ap || ap->nr != nr)
 		return 0;
 	struct args a = *ap;
-	bpf_map_delete_elem(&inflight, &pid_tgid);
-	if (a.nr != nr)
-		return 0;
+	ap->nr = 0; // consumed
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
