@@ -461,21 +461,22 @@ func (d *Decoder) nextPaste(ev *Event) bool {
 		}
 		old := len(d.pasteBuf)
 		room := max(d.maxPaste-(old-d.pasteHdr), 0)
-		w := min(len(src), room+len(pasteEnd))
-		if i := bytes.Index(src[:w], pasteEnd); i >= 0 {
-			w = i + len(pasteEnd)
+		w, found := min(len(src), room+len(pasteEnd)), false
+		// An end marker that began in the bytes already buffered comes first,
+		// then one inside src (each byte is searched once).
+		if k := straddle(d.pasteBuf[d.pasteHdr:], src); k > 0 {
+			w, found = k, true
+		} else if i := bytes.Index(src[:w], pasteEnd); i >= 0 {
+			w, found = i+len(pasteEnd), true
 		}
 		d.pasteBuf = append(d.pasteBuf, src[:w]...)
-		from := max(d.pasteHdr, old-(len(pasteEnd)-1))
-		if i := bytes.Index(d.pasteBuf[from:], pasteEnd); i >= 0 {
-			e := from + i + len(pasteEnd)
-			d.consume(e-old, fromPend)
-			d.pasteBuf = d.pasteBuf[:e]
+		d.consume(w, fromPend)
+		if found {
+			e := len(d.pasteBuf)
 			d.emitPaste(ev, e-len(pasteEnd), e, false)
 			d.pasting = false
 			return true
 		}
-		d.consume(w, fromPend)
 		if len(d.pasteBuf)-d.pasteHdr < d.maxPaste {
 			continue
 		}
@@ -502,6 +503,20 @@ func (d *Decoder) emitPaste(ev *Event, textEnd, rawEnd int, more bool) {
 		// Do not pin a huge buffer after a huge paste; the event still aliases it.
 		d.pasteBuf, d.pasteCut = nil, 0
 	}
+}
+
+// straddle returns how many bytes of src complete an end marker begun at the
+// end of buf, or 0.
+func straddle(buf, src []byte) int {
+	for j := min(len(pasteEnd)-1, len(buf)); j > 0; j-- {
+		if bytes.HasSuffix(buf, pasteEnd[:j]) {
+			if rest := pasteEnd[j:]; bytes.HasPrefix(src, rest) {
+				return len(rest)
+			}
+			return 0 // the marker has no self-overlap: no shorter suffix can match
+		}
+	}
+	return 0
 }
 
 // markerPrefix returns the length of the longest suffix of b that is a proper
