@@ -91,7 +91,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		name = strings.Join(argv, " ")
 	}
 	if sp != nil {
-		panel.Status = fmt.Sprintf("eBPF spy on the opponent, pid %d", op.PID())
+		panel.Status = fmt.Sprintf("eBPF on the opponent, pid %d", op.PID())
 	}
 
 	con, err := newConsole(0, 1, kopts)
