@@ -1,0 +1,292 @@
+package spybench
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Goal statuses.
+const (
+	GoalPass    = "PASS"
+	GoalFail    = "FAIL"
+	GoalUnknown = "UNKNOWN" // a run the goal needs is missing or failed
+	GoalInfo    = "INFO"    // a figure without a goal, shown beside them
+)
+
+// The goals' limits.
+const (
+	straceFactor        = 50  // targeted overhead ≤ 1/50 of strace's
+	untargetedLimitNs   = 50  // ns added per write of an untargeted process
+	deliveryRate        = 1e6 // writes/s at which delivery must be 100%
+	revealP99LimitNs    = 100_000
+	gamePaceMinPeriodNs = int64(time.Millisecond) // a run this slow or slower is a game-pace run
+)
+
+func isGamePace(r Run) bool {
+	return r.Rate > 0 && float64(time.Second)/r.Rate >= float64(gamePaceMinPeriodNs)
+}
+
+// find returns the first OK run matching tracer, sink and rate (and, for the
+// spy, the wake-up policy "" = any).
+func find(runs []Run, tracer, sink string, rate float64, wakeup string) *Run {
+	for i := range runs {
+		r := &runs[i]
+		if r.Tracer == tracer && r.Sink == sink && r.Rate == rate && r.Status == StatusOK && (wakeup == "" || r.Wakeup == wakeup) {
+			return r
+		}
+	}
+	return nil
+}
+
+// checkGoals evaluates the goals on the runs of one invocation.
+func checkGoals(runs []Run, opt *options) []Goal {
+	var goals []Goal
+	// The overhead goals are judged on unpaced runs: they measure the cost
+	// of a write, not the pacing.
+	base := 0.0
+	if !containsRate(opt.rates, 0) && len(opt.rates) > 0 {
+		base = opt.rates[0]
+	}
+	rn := rateName(base)
+
+	cmp := func(name string, peer string, limit func(peerOv float64) float64, rel string) Goal {
+		g := Goal{Name: name, Status: GoalPass}
+		var parts []string
+		seen := false
+		for _, sink := range opt.sinks {
+			s, p := find(runs, TracerSpy, sink, base, ""), find(runs, peer, sink, base, "")
+			if s == nil || p == nil || s.OverheadShortNs == nil || p.OverheadShortNs == nil {
+				parts = append(parts, fmt.Sprintf("%s %s: no %s/%s pair of runs", sink, rn, TracerSpy, peer))
+				continue
+			}
+			seen = true
+			lim := limit(*p.OverheadShortNs)
+			ok := *s.OverheadShortNs <= lim
+			if !ok {
+				g.Status = GoalFail
+			}
+			parts = append(parts, fmt.Sprintf("%s %s: spy %+.0f ns, %s %+.0f ns, limit %s %.0f ns: %s (plain means: spy %+.0f, %s %+.0f)",
+				sink, rn, *s.OverheadShortNs, peer, *p.OverheadShortNs, rel, lim, passWord(ok), *s.OverheadNs, peer, *p.OverheadNs))
+		}
+		if !seen {
+			g.Status = GoalUnknown
+		}
+		g.Detail = strings.Join(parts, "; ")
+		return g
+	}
+	goals = append(goals, cmp("targeted overhead <= bpftrace's (per-event printf)", TracerBpftrace,
+		func(p float64) float64 { return p }, "<="))
+	goals = append(goals, cmp(fmt.Sprintf("targeted overhead <= 1/%d of strace's", straceFactor), TracerStrace,
+		func(p float64) float64 { return p / straceFactor }, "<="))
+
+	// Untargeted.
+	g := Goal{Name: fmt.Sprintf("untargeted overhead <= %d ns per write", untargetedLimitNs), Status: GoalUnknown}
+	var parts []string
+	for _, sink := range opt.sinks {
+		o := find(runs, TracerSpyOther, sink, base, "")
+		if o == nil || o.OverheadShortNs == nil {
+			parts = append(parts, fmt.Sprintf("%s %s: no %s run", sink, rn, TracerSpyOther))
+			continue
+		}
+		ok := *o.OverheadShortNs <= untargetedLimitNs
+		if g.Status == GoalUnknown {
+			g.Status = GoalPass
+		}
+		if !ok {
+			g.Status = GoalFail
+		}
+		leak := ""
+		if o.Delivered != nil && *o.Delivered != 0 {
+			leak = fmt.Sprintf(" (and %d of its writes were reported: the filter leaks)", *o.Delivered)
+			g.Status = GoalFail
+		}
+		parts = append(parts, fmt.Sprintf("%s %s: %+.0f ns: %s%s (plain mean %+.0f; medians %d vs none %d)", sink, rn, *o.OverheadShortNs, passWord(ok), leak,
+			*o.OverheadNs, o.WriteP50Ns, noneP50(runs, sink, base)))
+	}
+	g.Detail = strings.Join(parts, "; ")
+	goals = append(goals, g)
+
+	// Delivery at 1M/s.
+	g = Goal{Name: "100% delivery at paced 1M writes/s", Status: GoalUnknown}
+	parts = nil
+	for _, sink := range opt.sinks {
+		s := find(runs, TracerSpy, sink, deliveryRate, "")
+		if s == nil || s.Delivered == nil {
+			parts = append(parts, fmt.Sprintf("%s: no %s run at 1M/s", sink, TracerSpy))
+			continue
+		}
+		ok := *s.Delivered == s.Expected && s.Dropped != nil && *s.Dropped == 0
+		if g.Status == GoalUnknown {
+			g.Status = GoalPass
+		}
+		if !ok {
+			g.Status = GoalFail
+		}
+		part := fmt.Sprintf("%s: spy %d/%d, %d dropped (achieved %.0f writes/s): %s", sink, *s.Delivered, s.Expected, derefOr(s.Dropped, -1), s.AchievedRate, passWord(ok))
+		if p := find(runs, TracerBpftrace, sink, deliveryRate, ""); p != nil && p.Delivered != nil && p.Expected > 0 {
+			part += fmt.Sprintf(" [bpftrace %d/%d = %.1f%%, Lost %d]", *p.Delivered, p.Expected, 100*float64(*p.Delivered)/float64(p.Expected), derefOr(p.Dropped, 0))
+		}
+		parts = append(parts, part)
+	}
+	g.Detail = strings.Join(parts, "; ")
+	goals = append(goals, g)
+
+	// Reveal latency at game pace, with the default (adaptive) policy unless
+	// --force-wakeup made it the policy of the run.
+	g = Goal{Name: fmt.Sprintf("reveal P99 <= %s at game pace", fmtNs(revealP99LimitNs)), Status: GoalUnknown}
+	parts = nil
+	for _, r := range runs {
+		if r.Tracer != TracerSpy || !isGamePace(r) || r.Status != StatusOK || r.LatencyP99Ns == nil {
+			continue
+		}
+		ok := *r.LatencyP99Ns <= revealP99LimitNs
+		wantPolicy := "adaptive"
+		if opt.forceWakeup {
+			wantPolicy = "always"
+		}
+		judged := r.Wakeup == wantPolicy
+		if judged {
+			if g.Status == GoalUnknown {
+				g.Status = GoalPass
+			}
+			if !ok {
+				g.Status = GoalFail
+			}
+		}
+		tag := ""
+		if !judged {
+			tag = " (for comparison)"
+		}
+		parts = append(parts, fmt.Sprintf("wake-up %s%s: P50 %s, P99 %s, max %s over %d samples: %s",
+			r.Wakeup, tag, fmtNs(*r.LatencyP50Ns), fmtNs(*r.LatencyP99Ns), fmtNs(derefOr(r.LatencyMaxNs, 0)), r.LatencySamples, passWord(ok)))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no game-pace spy run")
+	}
+	g.Detail = strings.Join(parts, "; ")
+	goals = append(goals, g)
+
+	// Reveal latency at 100k/s: reported, no goal.
+	parts = nil
+	for _, sink := range opt.sinks {
+		if s := find(runs, TracerSpy, sink, 1e5, ""); s != nil && s.LatencyP99Ns != nil {
+			parts = append(parts, fmt.Sprintf("%s: P50 %s, P99 %s", sink, fmtNs(*s.LatencyP50Ns), fmtNs(*s.LatencyP99Ns)))
+		}
+	}
+	if len(parts) > 0 {
+		goals = append(goals, Goal{Name: "reveal latency at 100k writes/s", Status: GoalInfo, Detail: strings.Join(parts, "; ")})
+	}
+	return goals
+}
+
+func noneP50(runs []Run, sink string, rate float64) int64 {
+	if n := find(runs, TracerNone, sink, rate, ""); n != nil {
+		return n.WriteP50Ns
+	}
+	return 0
+}
+
+func passWord(ok bool) string {
+	if ok {
+		return GoalPass
+	}
+	return GoalFail
+}
+
+func containsRate(rates []float64, r float64) bool {
+	for _, x := range rates {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func derefOr(p *int64, def int64) int64 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+// fmtNs prints a duration in ns, µs or ms with three significant digits.
+func fmtNs(ns int64) string {
+	v := float64(ns)
+	switch {
+	case math.Abs(v) >= 1e6:
+		return fmt.Sprintf("%.3g ms", v/1e6)
+	case math.Abs(v) >= 1e3:
+		return fmt.Sprintf("%.3g µs", v/1e3)
+	}
+	return fmt.Sprintf("%d ns", ns)
+}
+
+// writeTable prints the runs, the goals and the notes.
+func writeTable(w io.Writer, rep *Report) {
+	fmt.Fprintf(w, "roshambo-bench spy: cost of watching a process's writes, in ns per write call as the writer times it\n")
+	fmt.Fprintf(w, "(mean<1ms leaves out the calls during which the writer lost its CPU to another process: 'stalls'; the goals use it)\n\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "sink\trate\ttracer\tmean\toverhead\tmean<1ms\toverhead<1ms\tP50\tstalls\tdelivered/expected\tdropped\treveal P50\treveal P99\t")
+	for _, r := range rep.Runs {
+		rate := rateName(r.Rate)
+		if isGamePace(r) {
+			rate = "game " + fmtNs(int64(float64(time.Second)/r.Rate))
+		}
+		tracer := r.Tracer
+		if r.Wakeup == "always" {
+			tracer += " (force wake-up)"
+		}
+		if r.Status != StatusOK {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s: %s\t\t\t\t\t\t\t\t\t\t\n", r.Sink, rate, tracer, strings.ToUpper(r.Status), r.Note)
+			continue
+		}
+		num := func(p *float64, sign bool) string {
+			switch {
+			case p == nil:
+				return "-"
+			case sign:
+				return fmt.Sprintf("%+.0f", *p)
+			}
+			return fmt.Sprintf("%.0f", *p)
+		}
+		ov, ovs := num(r.OverheadNs, true), num(r.OverheadShortNs, true)
+		if r.Tracer == TracerNone {
+			ov, ovs = "-", "-"
+		}
+		del := "-"
+		if r.Delivered != nil {
+			del = fmt.Sprintf("%d/%d", *r.Delivered, r.Expected)
+		}
+		drop := "-"
+		if r.Dropped != nil {
+			drop = fmt.Sprint(*r.Dropped)
+		}
+		p50, p99 := "-", "-"
+		if r.LatencyP50Ns != nil {
+			p50, p99 = fmtNs(*r.LatencyP50Ns), fmtNs(*r.LatencyP99Ns)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t\n", r.Sink, rate, tracer,
+			num(r.NsPerWrite, false), ov, num(r.NsPerWriteShort, false), ovs, r.WriteP50Ns, r.Stalls, del, drop, p50, p99)
+	}
+	tw.Flush()
+	var notes []string
+	for _, r := range rep.Runs {
+		if r.Status == StatusOK && r.Note != "" {
+			notes = append(notes, fmt.Sprintf("%s %s %s: %s", r.Sink, rateName(r.Rate), r.Tracer, r.Note))
+		}
+	}
+	fmt.Fprintf(w, "\ngoals:\n")
+	for _, g := range rep.Goals {
+		fmt.Fprintf(w, "  %-7s %s\n          %s\n", g.Status, g.Name, g.Detail)
+	}
+	if len(rep.Notes)+len(notes) > 0 {
+		fmt.Fprintf(w, "\nnotes:\n")
+		for _, n := range append(append([]string{}, rep.Notes...), notes...) {
+			fmt.Fprintf(w, "  - %s\n", n)
+		}
+	}
+}

@@ -1,0 +1,562 @@
+package spybench
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Tracer names, as they appear in the output.
+const (
+	TracerNone          = "none"
+	TracerSpy           = "roshambo-spy"
+	TracerSpyOther      = "roshambo-spy-other"
+	TracerStrace        = "strace"
+	TracerBpftrace      = "bpftrace"
+	TracerBpftraceCount = "bpftrace-count"
+)
+
+var allTracers = []string{TracerNone, TracerSpy, TracerSpyOther, TracerStrace, TracerBpftrace, TracerBpftraceCount}
+
+// Run statuses.
+const (
+	StatusOK     = "ok"
+	StatusAbsent = "absent" // the tracer is not installed or cannot run here
+	StatusError  = "error"  // the run failed
+)
+
+// Run is one row of the results. Pointer fields are null in JSON when the
+// figure does not apply or was not measured.
+type Run struct {
+	Tracer string `json:"tracer"`
+	// Rate is the writes per second asked for; 0 means unpaced (as fast as
+	// possible). The game-pace run has Rate 50 (one write every 20 ms).
+	Rate float64 `json:"rate"`
+	// NsPerWrite is the mean time of one write call as the target sees it
+	// (one mono reading before and one after, so it includes ~20-40 ns of
+	// clock reading that is the same in every run).
+	NsPerWrite *float64 `json:"ns_per_write"`
+	// OverheadNs is NsPerWrite minus that of the none run with the same
+	// sink and rate.
+	OverheadNs *float64 `json:"overhead_ns"`
+	// NsPerWriteShort is the mean over the write calls of at most 1 ms:
+	// it leaves out the calls during which the writer lost its CPU to
+	// another process (Stalls counts them). The goals are judged on it.
+	NsPerWriteShort *float64 `json:"ns_per_write_short"`
+	OverheadShortNs *float64 `json:"overhead_short_ns"`
+	Stalls          int      `json:"stalls"`
+	// Delivered counts the target's sink writes that reached the tracer's
+	// user space; Expected is the writes made (0 for roshambo-spy-other,
+	// which must see none of them).
+	Delivered *int64 `json:"delivered"`
+	Expected  int64  `json:"expected"`
+	// Dropped is what the tracer reports it lost: the spy's in-kernel
+	// counter, bpftrace's "Lost N events" lines. Null where the tracer
+	// cannot lose events or does not say.
+	Dropped *int64 `json:"dropped"`
+	// LatencyP50Ns and LatencyP99Ns are the spy's reveal latency.
+	LatencyP50Ns *int64 `json:"latency_p50_ns"`
+	LatencyP99Ns *int64 `json:"latency_p99_ns"`
+
+	LatencyMaxNs   *int64  `json:"latency_max_ns,omitempty"`
+	LatencySamples int64   `json:"latency_samples,omitempty"`
+	Sink           string  `json:"sink"`
+	Writes         int     `json:"writes"`                  // writes the target made
+	AchievedRate   float64 `json:"achieved_rate,omitempty"` // writes per second over the loop
+	WriteP50Ns     int64   `json:"write_p50_ns,omitempty"`  // median write call
+	WriteP99Ns     int64   `json:"write_p99_ns,omitempty"`  // 99th percentile write call
+	MaxWriteNs     int64   `json:"max_write_ns,omitempty"`  // the longest write call
+	Wakeup         string  `json:"wakeup,omitempty"`        // spy runs: the ring buffer wake-up policy
+	// Repeats lists the ns_per_write_short of every repeat (with --repeat >
+	// 1), in the order they ran; the row is the median one.
+	Repeats []float64 `json:"repeats_ns_per_write_short,omitempty"`
+	Status  string    `json:"status"`
+	Note    string    `json:"note,omitempty"`
+}
+
+// Goal is one of the issue's goals, checked against this invocation's runs.
+type Goal struct {
+	Name   string `json:"goal"`
+	Status string `json:"status"` // PASS, FAIL, or UNKNOWN (a run it needs is missing)
+	Detail string `json:"detail"`
+}
+
+// Report is the --json output.
+type Report struct {
+	Benchmark string   `json:"benchmark"`
+	Runs      []Run    `json:"runs"`
+	Goals     []Goal   `json:"goals"`
+	Notes     []string `json:"notes,omitempty"`
+}
+
+// options are the command-line flags.
+type options struct {
+	writes         int
+	duration       time.Duration
+	rates          []float64
+	sinks          []string
+	tracers        []string
+	straceWrites   int
+	bpftraceWrites int
+	repeat         int
+	gameSamples    int
+	gamePeriod     time.Duration
+	pin            bool
+	json           bool
+	ringSize       int
+	copyBytes      int
+	forceWakeup    bool
+	gameBoth       bool
+	exe            string
+}
+
+// Main runs `roshambo-bench spy` with args (without the "spy" word) and
+// returns the exit code: 0 when every run completed (whatever the goals
+// say), 1 when a run failed, 2 for bad flags. In a re-executed target
+// process (IsTarget) it is the target instead, whatever args say.
+func Main(args []string, stdout, stderr io.Writer) int {
+	if spec := os.Getenv(targetEnv); spec != "" {
+		return runTarget(spec, stdout, stderr)
+	}
+	opt, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	rep, err := run(opt, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "roshambo-bench spy: %v\n", err)
+		return 1
+	}
+	if opt.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(stderr, "roshambo-bench spy: %v\n", err)
+			return 1
+		}
+	} else {
+		writeTable(stdout, rep)
+	}
+	for _, r := range rep.Runs {
+		if r.Status == StatusError {
+			return 1
+		}
+	}
+	return 0
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	fs := flag.NewFlagSet("roshambo-bench spy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	opt := &options{}
+	fs.IntVar(&opt.writes, "writes", 1_000_000, "writes per unpaced run (and the cap for paced runs)")
+	fs.DurationVar(&opt.duration, "duration", time.Second, "length of each paced run: rate*duration writes, at most --writes")
+	rates := fs.String("rates", "0,10000,100000,1000000", "comma-separated write rates per second; 0 = unpaced")
+	sinks := fs.String("sinks", sinkDevNull+","+sinkPipe, "comma-separated sinks: devnull, pipe")
+	tracers := fs.String("tracers", strings.Join(allTracers, ","), "comma-separated tracers: "+strings.Join(allTracers, ", "))
+	fs.IntVar(&opt.straceWrites, "strace-writes", 20_000, "cap on the writes of a strace run (strace slows each write by tens of µs)")
+	fs.IntVar(&opt.bpftraceWrites, "bpftrace-writes", 200_000, "cap on the writes of a bpftrace (printf) run (it slows each write by µs)")
+	fs.IntVar(&opt.repeat, "repeat", 1, "measure each sink and rate this many times (tracers interleaved) and report the run with the median ns/write")
+	fs.IntVar(&opt.gameSamples, "game-samples", 400, "writes of the game-pace spy run (0: no game-pace run)")
+	fs.DurationVar(&opt.gamePeriod, "game-period", 20*time.Millisecond, "time between writes at game pace")
+	fs.BoolVar(&opt.pin, "pin", true, "pin the target to CPU 1 and the benchmark and tracers to CPU 0 (needs 2 CPUs)")
+	fs.BoolVar(&opt.json, "json", false, "print JSON instead of a table")
+	fs.IntVar(&opt.ringSize, "ring-size", 0, "spy ring buffer size in bytes (0: the spy's default)")
+	fs.IntVar(&opt.copyBytes, "copy-bytes", 0, "bytes of data the spy copies per write (0: the spy's default)")
+	fs.BoolVar(&opt.gameBoth, "game-both-wakeups", true, "at game pace, also run the spy with BPF_RB_FORCE_WAKEUP to compare the policies")
+	fs.BoolVar(&opt.forceWakeup, "force-wakeup", false, "spy: wake the reader on every event (BPF_RB_FORCE_WAKEUP) instead of the default policy")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: roshambo-bench spy [flags]\n\nThe spy's cost and delivery against strace and bpftrace (root needed).\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	bad := func(format string, a ...any) (*options, error) {
+		err := fmt.Errorf(format, a...)
+		fmt.Fprintf(stderr, "roshambo-bench spy: %v\n", err)
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return bad("unexpected arguments %q", fs.Args())
+	}
+	if opt.writes < 1 {
+		return bad("--writes must be at least 1, got %d", opt.writes)
+	}
+	if opt.straceWrites < 1 || opt.bpftraceWrites < 1 {
+		return bad("--strace-writes and --bpftrace-writes must be at least 1")
+	}
+	if opt.repeat < 1 {
+		return bad("--repeat must be at least 1, got %d", opt.repeat)
+	}
+	if opt.duration <= 0 || opt.gamePeriod <= 0 || opt.gameSamples < 0 {
+		return bad("--duration and --game-period must be positive and --game-samples not negative")
+	}
+	for _, f := range splitList(*rates) {
+		r, err := strconv.ParseFloat(f, 64)
+		if err != nil || r < 0 || r > 1e9 {
+			return bad("bad rate %q in --rates (want writes per second, 0 = unpaced)", f)
+		}
+		opt.rates = append(opt.rates, r)
+	}
+	for _, s := range splitList(*sinks) {
+		if s != sinkDevNull && s != sinkPipe {
+			return bad("unknown sink %q in --sinks (want %s or %s)", s, sinkDevNull, sinkPipe)
+		}
+		opt.sinks = append(opt.sinks, s)
+	}
+	for _, t := range splitList(*tracers) {
+		known := false
+		for _, a := range allTracers {
+			known = known || a == t
+		}
+		if !known {
+			return bad("unknown tracer %q in --tracers (want some of %s)", t, strings.Join(allTracers, ", "))
+		}
+		opt.tracers = append(opt.tracers, t)
+	}
+	if len(opt.rates) == 0 || len(opt.sinks) == 0 || len(opt.tracers) == 0 {
+		return bad("--rates, --sinks and --tracers must each name at least one")
+	}
+	return opt, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// bench holds one invocation's state.
+type bench struct {
+	opt       *options
+	log       io.Writer
+	targetCPU int          // -1: not pinned
+	allCPUs   *unix.CPUSet // the CPUs this process could use before pinning (nil: not pinned)
+	notes     []string
+	tracefs   error // from mounting tracefs, for the bpftrace runs
+}
+
+func run(opt *options, log io.Writer) (*Report, error) {
+	b := &bench{opt: opt, log: log, targetCPU: -1}
+	if opt.exe == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("find own executable to re-execute as the target: %w", err)
+		}
+		opt.exe = exe
+	}
+	if os.Geteuid() != 0 {
+		b.notes = append(b.notes, "not running as root: the spy, strace -p and bpftrace runs need root")
+	}
+	if opt.pin {
+		restore, err := b.pin()
+		if err != nil {
+			b.notes = append(b.notes, "not pinned: "+err.Error())
+		} else {
+			defer restore()
+		}
+	} else {
+		b.notes = append(b.notes, "not pinned (--pin=false): target and tracers share the CPUs")
+	}
+	if contains(opt.tracers, TracerBpftrace) || contains(opt.tracers, TracerBpftraceCount) {
+		if _, err := exec.LookPath("bpftrace"); err == nil {
+			note, err := ensureTracefs()
+			if note != "" {
+				b.notes = append(b.notes, note)
+			}
+			b.tracefs = err
+		}
+	}
+
+	var runs []Run
+	for _, sink := range opt.sinks {
+		for _, rate := range opt.rates {
+			all := make([][]Run, len(opt.tracers))
+			for rep := 0; rep < opt.repeat; rep++ {
+				for i, tr := range opt.tracers {
+					all[i] = append(all[i], b.runOne(tr, sink, rate, 0, opt.forceWakeup))
+				}
+			}
+			var none *Run
+			block := make([]Run, len(opt.tracers))
+			for i, tr := range opt.tracers {
+				block[i] = median(all[i])
+				if tr == TracerNone && block[i].Status == StatusOK {
+					none = &block[i]
+				}
+			}
+			for i := range block {
+				r := &block[i]
+				if none != nil && r.NsPerWrite != nil {
+					ov := *r.NsPerWrite - *none.NsPerWrite
+					r.OverheadNs = &ov
+				}
+				if none != nil && r.NsPerWriteShort != nil && none.NsPerWriteShort != nil {
+					ov := *r.NsPerWriteShort - *none.NsPerWriteShort
+					r.OverheadShortNs = &ov
+				}
+			}
+			runs = append(runs, block...)
+		}
+	}
+	if contains(opt.tracers, TracerSpy) && opt.gameSamples > 0 {
+		period := opt.gamePeriod
+		rate := float64(time.Second) / float64(period)
+		runs = append(runs, b.runOne(TracerSpy, sinkDevNull, rate, period, opt.forceWakeup))
+		if !opt.forceWakeup && opt.gameBoth {
+			// The other wake-up policy, to show what it changes.
+			runs = append(runs, b.runOne(TracerSpy, sinkDevNull, rate, period, true))
+		}
+	}
+	rep := &Report{Benchmark: "spy", Runs: runs, Notes: b.notes}
+	rep.Goals = checkGoals(runs, opt)
+	return rep, nil
+}
+
+// median returns the run with the median ns/write among the repeats of one
+// measurement (the lower middle one for an even count), with every repeat's
+// figure attached; a failed repeat is returned as is.
+func median(reps []Run) Run {
+	var ok []Run
+	for _, r := range reps {
+		if r.Status != StatusOK || r.NsPerWrite == nil {
+			return r
+		}
+		ok = append(ok, r)
+	}
+	if len(ok) == 1 {
+		return ok[0]
+	}
+	key := func(r Run) float64 {
+		if r.NsPerWriteShort != nil {
+			return *r.NsPerWriteShort
+		}
+		return *r.NsPerWrite
+	}
+	sort.Slice(ok, func(i, j int) bool { return key(ok[i]) < key(ok[j]) })
+	m := ok[(len(ok)-1)/2]
+	m.Repeats = nil
+	for _, r := range reps {
+		m.Repeats = append(m.Repeats, key(r))
+	}
+	return m
+}
+
+// pin puts every thread of this process (and so the tracers it starts) on
+// CPU 0, and tells targets to pin themselves to CPU 1.
+func (b *bench) pin() (restore func(), err error) {
+	var cur unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &cur); err != nil {
+		return nil, fmt.Errorf("get affinity: %w", err)
+	}
+	if cur.Count() < 2 || !cur.IsSet(0) || !cur.IsSet(1) {
+		return nil, fmt.Errorf("CPUs 0 and 1 are not both available (%d CPUs allowed)", cur.Count())
+	}
+	var zero unix.CPUSet
+	zero.Set(0)
+	old, err := pinAll(&zero)
+	if err != nil {
+		_, _ = pinAll(&cur)
+		return nil, err
+	}
+	b.targetCPU = 1
+	b.allCPUs = &cur
+	b.notes = append(b.notes, fmt.Sprintf("pinned: target on CPU 1; benchmark, spy reader, pipe drainer and bpftrace on CPU 0 (of %d); "+
+		"strace left free to run on either CPU (pinned away from its tracee it measured ~10x slower: a cross-CPU wake-up at every ptrace stop)", runtime.NumCPU()))
+	return func() { _, _ = pinAll(&old) }, nil
+}
+
+// writesFor is the number of writes a run makes.
+func (b *bench) writesFor(tracer string, rate float64) int {
+	n := b.opt.writes
+	if rate > 0 {
+		if m := int(rate * b.opt.duration.Seconds()); m < n {
+			n = m
+		}
+	}
+	if tracer == TracerStrace && b.opt.straceWrites < n {
+		n = b.opt.straceWrites
+	}
+	if tracer == TracerBpftrace && b.opt.bpftraceWrites < n {
+		n = b.opt.bpftraceWrites
+	}
+	if n < 1 {
+		n = 1
+	}
+	return n
+}
+
+// runOne measures one tracer on one target. gamePeriod > 0 makes it the
+// game-pace run (the target sleeps between writes).
+func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Duration, forceWakeup bool) Run {
+	r := Run{Tracer: tracer, Rate: rate, Sink: sink, Status: StatusOK}
+	if tracer == TracerSpy || tracer == TracerSpyOther {
+		r.Wakeup = "adaptive"
+		if forceWakeup {
+			r.Wakeup = "always"
+		}
+	}
+	n := b.writesFor(tracer, rate)
+	cfg := targetConfig{Writes: n, CPU: b.targetCPU}
+	if rate > 0 {
+		cfg.Period = int64(float64(time.Second) / rate)
+	}
+	if gamePeriod > 0 {
+		n = b.opt.gameSamples
+		cfg.Writes, cfg.Period, cfg.Sleep = n, int64(gamePeriod), true
+	}
+	r.Expected = int64(n)
+	if tracer == TracerSpyOther {
+		r.Expected = 0
+	}
+	fmt.Fprintf(b.log, "spy bench: %-18s sink=%-7s %-14s %d writes\n", tracer, sink, rateName(rate), n)
+	fail := func(status string, err error) Run {
+		r.Status = status
+		r.Note = err.Error()
+		fmt.Fprintf(b.log, "spy bench:   %s: %v\n", status, err)
+		return r
+	}
+	if tracer == TracerBpftrace || tracer == TracerBpftraceCount {
+		if _, err := exec.LookPath("bpftrace"); err != nil {
+			return fail(StatusAbsent, errAbsent{"bpftrace is not installed (make bench-deps installs it)"})
+		}
+		if b.tracefs != nil {
+			return fail(StatusAbsent, b.tracefs)
+		}
+	}
+
+	t, err := startTarget(b.opt.exe, cfg, sink)
+	if err != nil {
+		return fail(StatusError, err)
+	}
+	var other *target
+	var sess session
+	switch tracer {
+	case TracerNone:
+	case TracerSpy:
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), forceWakeup)
+	case TracerSpyOther:
+		// The spy follows another (idle) process; count what it reports
+		// of the measured, untargeted one (nothing, if the filter works).
+		other, err = startTarget(b.opt.exe, targetConfig{NoStart: true, CPU: -1}, sinkDevNull)
+		if err == nil {
+			sess, err = startSpy(b.opt, other.pid(), t.pid(), forceWakeup)
+		}
+	case TracerStrace:
+		sess, err = startStrace(t.pid(), b.allCPUs)
+	case TracerBpftrace:
+		sess, err = startBpftrace(t.pid(), false)
+	case TracerBpftraceCount:
+		sess, err = startBpftrace(t.pid(), true)
+	}
+	if other != nil {
+		defer other.kill()
+	}
+	if err != nil {
+		t.kill()
+		if isAbsent(err) {
+			return fail(StatusAbsent, err)
+		}
+		return fail(StatusError, fmt.Errorf("attach %s: %w", tracer, err))
+	}
+	if err := t.start(); err != nil {
+		t.kill()
+		if sess != nil {
+			sess.abort()
+		}
+		return fail(StatusError, err)
+	}
+	timeout := 60*time.Second + time.Duration(n)*200*time.Microsecond
+	if cfg.Period > 0 {
+		timeout += time.Duration(n) * time.Duration(cfg.Period)
+	}
+	res, err := t.wait(timeout)
+	if err != nil {
+		if sess != nil {
+			sess.abort()
+		}
+		return fail(StatusError, err)
+	}
+	if sink == sinkPipe {
+		if got, want := t.drained.Load(), res.Bytes; got != want {
+			r.Note = fmt.Sprintf("pipe drained %d bytes of %d written; ", got, want)
+		}
+	}
+	r.Writes = res.Writes
+	r.MaxWriteNs = res.MaxNs
+	r.WriteP50Ns, r.WriteP99Ns = res.P50Ns, res.P99Ns
+	fmt.Fprintf(b.log, "spy bench:   %.0f ns/write (P50 %d, P99 %d), longest %d ns (write #%d)\n",
+		float64(res.SumNs)/float64(max(res.Writes, 1)), res.P50Ns, res.P99Ns, res.MaxNs, res.MaxAt)
+	if res.Errors > 0 {
+		return fail(StatusError, fmt.Errorf("%d of %d writes failed or were short", res.Errors, res.Writes))
+	}
+	ns := float64(res.SumNs) / float64(max(res.Writes, 1))
+	r.NsPerWrite = &ns
+	if res.Short > 0 {
+		tr := float64(res.SumShortNs) / float64(res.Short)
+		r.NsPerWriteShort = &tr
+		r.Stalls = res.Writes - res.Short
+	}
+	if res.ElapsedNs > 0 {
+		r.AchievedRate = float64(res.Writes) / (float64(res.ElapsedNs) / 1e9)
+	}
+	if sess != nil {
+		out, err := sess.finish(int64(n))
+		if err != nil {
+			return fail(StatusError, fmt.Errorf("%s: %w", tracer, err))
+		}
+		r.Delivered, r.Dropped = out.delivered, out.dropped
+		r.LatencyP50Ns, r.LatencyP99Ns, r.LatencyMaxNs, r.LatencySamples = out.latP50, out.latP99, out.latMax, out.latN
+		r.Note += out.note
+	}
+	if gamePeriod > 0 {
+		r.Note += "game pace: the target sleeps between writes"
+	}
+	r.Note = strings.TrimSuffix(strings.TrimSpace(r.Note), ";")
+	return r
+}
+
+func rateName(rate float64) string {
+	if rate == 0 {
+		return "unpaced"
+	}
+	return fmt.Sprintf("%s/s", siCount(rate))
+}
+
+func siCount(v float64) string {
+	switch {
+	case v >= 1e6 && v == float64(int64(v/1e6))*1e6:
+		return fmt.Sprintf("%dM", int64(v/1e6))
+	case v >= 1e3 && v == float64(int64(v/1e3))*1e3:
+		return fmt.Sprintf("%dk", int64(v/1e3))
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
