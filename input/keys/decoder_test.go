@@ -95,6 +95,10 @@ func TestUTF8(t *testing.T) {
 		{"surrogate", "\xed\xa0\x80", []string{"Rune '�'", "Rune '�'", "Rune '�'"}},
 		{"truncated at end resolves on expire", "x\xe2\x82", []string{"Rune 'x'", "Rune '�'"}},
 		{"C1 csi is not a sequence", "\x9b", []string{"Rune '�'"}},
+		{"E0 needs A0..BF", "\xe0\x80\xe0\xa0z", []string{"Rune '�'", "Rune '�'", "Rune '�'", "Rune 'z'"}},
+		{"F0 needs 90..BF", "\xf0\x80\xf0\x90\x80z", []string{"Rune '�'", "Rune '�'", "Rune '�'", "Rune 'z'"}},
+		{"F4 needs 80..8F", "\xf4\x90\xf4\x8f\xbfz", []string{"Rune '�'", "Rune '�'", "Rune '�'", "Rune 'z'"}},
+		{"F1 truncated", "\xf1\x80\x80z", []string{"Rune '�'", "Rune 'z'"}},
 	})
 	// Raw of each replacement is exactly its maximal subpart.
 	evs := decode(t, NewDecoder(Options{}), one("\xe2\x82A\xff")...)
@@ -595,6 +599,35 @@ func TestFeedBeforeDrainKeepsBytes(t *testing.T) {
 	evs := drain(d, nil)
 	if got := strs(evs); !slices.Equal(got, []string{"Rune 'b'", "Up", "Rune 'c'"}) {
 		t.Fatalf("%q", got)
+	}
+
+	// The same with a paste in the bytes not drained yet.
+	d.Feed([]byte("x\x1b[200~abc"), 3, false)
+	if !d.Next(&ev) || ev.Rune != 'x' {
+		t.Fatal(ev)
+	}
+	d.Feed([]byte("def\x1b[201~y"), 4, true)
+	evs = drain(d, nil)
+	if got := strs(evs); !slices.Equal(got, []string{"Paste(6 bytes)", "Rune 'y'"}) || string(evs[0].Text) != "abcdef" {
+		t.Fatalf("%q", got)
+	}
+}
+
+func TestHugePasteBufferIsNotKept(t *testing.T) {
+	d := NewDecoder(Options{})
+	body := bytes.Repeat([]byte("z"), keepPasteCap+1)
+	in := append(append(append([]byte{}, pasteStart...), body...), pasteEnd...)
+	var evs []got
+	for off := 0; off < len(in); off += 1 << 16 {
+		d.Feed(in[off:min(off+1<<16, len(in))], 1, true)
+		evs = drain(d, evs)
+	}
+	checkRaw(t, string(in), evs)
+	if len(evs) != 1 || len(evs[0].Text) != len(body) {
+		t.Fatalf("%q", strs(evs))
+	}
+	if d.pasteBuf != nil {
+		t.Errorf("a %d MiB paste buffer is kept after the paste", cap(d.pasteBuf)>>20)
 	}
 }
 
