@@ -282,6 +282,8 @@ type Event struct {
 	Params  [MaxParams]int
 	// More is set on a KindPaste event when the paste continues in the next
 	// KindPaste event: it was longer than Options.MaxPaste, so it was split.
+	// The last piece has More unset (if the paste stalled right after a
+	// piece, that last event may have empty Text and Raw).
 	More bool
 	// Time is the capture time (mono ns) of the chunk that completed the event
 	// (for an event resolved by Expire: of the chunk that delivered its last byte).
@@ -303,7 +305,8 @@ func (e Event) Is(k Key, m Mod) bool {
 
 // IsRune reports whether e is a press or repeat of the character r with exactly
 // the modifiers m, ignoring Caps Lock and Num Lock. Ctrl-C is IsRune('c', ModCtrl)
-// in every encoding (byte 0x03, ESC-less kitty CSI 99;5u).
+// in every encoding (byte 0x03, kitty CSI 99;5u, xterm modifyOtherKeys
+// CSI 27;5;99~). Note that ESC 0x03 (Alt+Ctrl+C) is IsRune('c', ModCtrl|ModAlt).
 func (e Event) IsRune(r rune, m Mod) bool {
 	return e.Is(KeyRune, m) && e.Rune == r
 }
