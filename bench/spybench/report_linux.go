@@ -83,6 +83,24 @@ func checkGoals(runs []Run, opt *options) []Goal {
 	goals = append(goals, cmp(fmt.Sprintf("targeted overhead <= 1/%d of strace's", straceFactor), TracerStrace,
 		func(p float64) float64 { return p / straceFactor }, "<="))
 
+	// The polling reader: no goal, it shows what the wake-ups cost.
+	var pp []string
+	for _, sink := range opt.sinks {
+		q, s := find(runs, TracerSpyPoll, sink, base, ""), find(runs, TracerSpy, sink, base, "")
+		if q == nil || q.OverheadShortNs == nil {
+			continue
+		}
+		part := fmt.Sprintf("%s %s: %s %+.0f ns", sink, rn, TracerSpyPoll, *q.OverheadShortNs)
+		if s != nil && s.OverheadShortNs != nil {
+			part += fmt.Sprintf(" vs blocking reader %+.0f ns", *s.OverheadShortNs)
+		}
+		part += fmt.Sprintf(", delivered %d/%d, dropped %d, reveal P50 %s", derefOr(q.Delivered, 0), q.Expected, derefOr(q.Dropped, 0), fmtNs(derefOr(q.LatencyP50Ns, 0)))
+		pp = append(pp, part)
+	}
+	if len(pp) > 0 {
+		goals = append(goals, Goal{Name: fmt.Sprintf("targeted overhead with a reader polling every %v (fewer kernel wake-ups)", opt.spyPoll), Status: GoalInfo, Detail: strings.Join(pp, "; ")})
+	}
+
 	// Untargeted.
 	g := Goal{Name: fmt.Sprintf("untargeted overhead <= %d ns per write", untargetedLimitNs), Status: GoalUnknown}
 	var parts []string

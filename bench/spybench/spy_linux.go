@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -26,11 +27,15 @@ type spySession struct {
 	hist      *hdrhistogram.Histogram
 	readErr   error
 	done      chan struct{}
+	// poll > 0 makes the reader drain the ring, then sleep poll, instead
+	// of blocking in Read: the kernel's adaptive wake-up then fires once
+	// per drain (the first event into an empty ring), not once per event.
+	poll time.Duration
 }
 
 // startSpy opens the spy, adds follow as its target and starts reading;
 // the events of process watch on the sink fd are counted and timed.
-func startSpy(opt *options, follow, watch int, forceWakeup bool) (session, error) {
+func startSpy(opt *options, follow, watch int, forceWakeup bool, poll time.Duration) (session, error) {
 	o := spy.Options{RingSize: opt.ringSize, CopyBytes: opt.copyBytes, NoFollowForks: true}
 	if forceWakeup {
 		o.Wakeup = spy.WakeupAlways
@@ -51,6 +56,11 @@ func startSpy(opt *options, follow, watch int, forceWakeup bool) (session, error
 		watch: uint32(watch),
 		hist:  hdrhistogram.New(1, int64(10*time.Second), 3),
 		done:  make(chan struct{}),
+		poll:  poll,
+	}
+	if poll > 0 {
+		// Read returns os.ErrDeadlineExceeded as soon as the ring is empty.
+		s.SetDeadline(time.Unix(1, 0))
 	}
 	go ss.read()
 	return ss, nil
@@ -65,6 +75,10 @@ func (ss *spySession) read() {
 	for {
 		err := ss.s.Read(&ev)
 		now := mono.Now()
+		if ss.poll > 0 && errors.Is(err, os.ErrDeadlineExceeded) {
+			time.Sleep(ss.poll)
+			continue
+		}
 		if err != nil {
 			if !errors.Is(err, spy.ErrTargetsExited) && !errors.Is(err, spy.ErrClosed) {
 				ss.readErr = err

@@ -22,12 +22,13 @@ const (
 	TracerNone          = "none"
 	TracerSpy           = "roshambo-spy"
 	TracerSpyOther      = "roshambo-spy-other"
+	TracerSpyPoll       = "roshambo-spy-poll" // the spy with a reader that polls (--spy-poll) instead of blocking
 	TracerStrace        = "strace"
 	TracerBpftrace      = "bpftrace"
 	TracerBpftraceCount = "bpftrace-count"
 )
 
-var allTracers = []string{TracerNone, TracerSpy, TracerSpyOther, TracerStrace, TracerBpftrace, TracerBpftraceCount}
+var allTracers = []string{TracerNone, TracerSpy, TracerSpyOther, TracerSpyPoll, TracerStrace, TracerBpftrace, TracerBpftraceCount}
 
 // Run statuses.
 const (
@@ -117,6 +118,7 @@ type options struct {
 	ringSize       int
 	copyBytes      int
 	forceWakeup    bool
+	spyPoll        time.Duration
 	gameBoth       bool
 	exe            string
 }
@@ -178,6 +180,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&opt.ringSize, "ring-size", 0, "spy ring buffer size in bytes (0: the spy's default)")
 	fs.IntVar(&opt.copyBytes, "copy-bytes", 0, "bytes of data the spy copies per write (0: the spy's default)")
 	fs.BoolVar(&opt.gameBoth, "game-both-wakeups", true, "at game pace, also run the spy with BPF_RB_FORCE_WAKEUP to compare the policies")
+	fs.DurationVar(&opt.spyPoll, "spy-poll", 200*time.Microsecond, "the "+TracerSpyPoll+" reader's sleep after draining the ring")
 	fs.BoolVar(&opt.forceWakeup, "force-wakeup", false, "spy: wake the reader on every event (BPF_RB_FORCE_WAKEUP) instead of the default policy")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: roshambo-bench spy [flags]\n\nThe spy's cost and delivery against strace and bpftrace (root needed).\n\n")
@@ -199,6 +202,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if opt.straceWrites < 1 || opt.bpftraceWrites < 1 {
 		return bad("--strace-writes and --bpftrace-writes must be at least 1")
+	}
+	if opt.spyPoll <= 0 {
+		return bad("--spy-poll must be positive, got %v", opt.spyPoll)
 	}
 	if opt.repeat < 1 {
 		return bad("--repeat must be at least 1, got %d", opt.repeat)
@@ -409,7 +415,7 @@ func (b *bench) writesFor(tracer string, rate float64) int {
 // game-pace run (the target sleeps between writes).
 func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Duration, forceWakeup bool) Run {
 	r := Run{Tracer: tracer, Rate: rate, Sink: sink, Status: StatusOK}
-	if tracer == TracerSpy || tracer == TracerSpyOther {
+	if tracer == TracerSpy || tracer == TracerSpyOther || tracer == TracerSpyPoll {
 		r.Wakeup = "adaptive"
 		if forceWakeup {
 			r.Wakeup = "always"
@@ -453,13 +459,15 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 	switch tracer {
 	case TracerNone:
 	case TracerSpy:
-		sess, err = startSpy(b.opt, t.pid(), t.pid(), forceWakeup)
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), forceWakeup, 0)
+	case TracerSpyPoll:
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), forceWakeup, b.opt.spyPoll)
 	case TracerSpyOther:
 		// The spy follows another (idle) process; count what it reports
 		// of the measured, untargeted one (nothing, if the filter works).
 		other, err = startTarget(b.opt.exe, targetConfig{NoStart: true, CPU: -1}, sinkDevNull)
 		if err == nil {
-			sess, err = startSpy(b.opt, other.pid(), t.pid(), forceWakeup)
+			sess, err = startSpy(b.opt, other.pid(), t.pid(), forceWakeup, 0)
 		}
 	case TracerStrace:
 		sess, err = startStrace(t.pid(), b.allCPUs)

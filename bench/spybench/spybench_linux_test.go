@@ -36,7 +36,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("needs root: the spy needs CAP_BPF and CAP_PERFMON, strace -p and bpftrace need root")
 	}
 	code, out, errs := runMain(t, "--json", "--writes", "3000", "--rates", "1000000", "--duration", "3ms",
-		"--sinks", "devnull,pipe", "--strace-writes", "300", "--game-samples", "20", "--game-period", "2ms")
+		"--sinks", "devnull,pipe", "--strace-writes", "300", "--ring-size", "4194304", "--game-samples", "20", "--game-period", "2ms")
 	if code != 0 {
 		t.Fatalf("Main exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -91,8 +91,12 @@ func TestEndToEnd(t *testing.T) {
 			if r.Delivered != nil || r.Dropped != nil || r.LatencyP50Ns != nil {
 				t.Errorf("%s: untraced run reports delivery %v/%v/%v", name, r.Delivered, r.Dropped, r.LatencyP50Ns)
 			}
+		case TracerSpyPoll:
+			if r.Delivered == nil || r.Dropped == nil || *r.Delivered+*r.Dropped != r.Expected {
+				t.Errorf("%s: delivered %v + dropped %v != %d", name, r.Delivered, r.Dropped, r.Expected)
+			}
 		case TracerSpy:
-			// The ring holds these few events many times over: all arrive.
+			// The 4 MiB ring holds these few events many times over: all arrive.
 			if r.Delivered == nil || *r.Delivered != r.Expected || r.Dropped == nil || *r.Dropped != 0 {
 				t.Errorf("%s: delivered %v of %d, dropped %v", name, r.Delivered, r.Expected, r.Dropped)
 			}
@@ -118,7 +122,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	// 2 sinks x 1 rate, plus the game-pace runs under both wake-up policies.
-	for tr, want := range map[string]int{TracerNone: 2, TracerSpy: 4, TracerSpyOther: 2, TracerStrace: 2, TracerBpftrace: 2, TracerBpftraceCount: 2} {
+	for tr, want := range map[string]int{TracerNone: 2, TracerSpy: 4, TracerSpyOther: 2, TracerSpyPoll: 2, TracerStrace: 2, TracerBpftrace: 2, TracerBpftraceCount: 2} {
 		if counts[tr] != want {
 			t.Errorf("%d %s runs, want %d", counts[tr], tr, want)
 		}
