@@ -12,8 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -99,6 +101,20 @@ func runHelper(mode string) int {
 			}()
 		}
 		wg.Wait()
+		// A forked child that writes without exec: raw fork(2), then only
+		// raw system calls in the child (the Go runtime must not run there).
+		msg := []byte("f01 paper\n")
+		pid, _, errno := syscall.RawSyscall(syscall.SYS_FORK, 0, 0, 0)
+		if errno != 0 {
+			check("fork", errno)
+		}
+		if pid == 0 {
+			syscall.RawSyscall(syscall.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(&msg[0])), uintptr(len(msg)))
+			syscall.RawSyscall(syscall.SYS_EXIT_GROUP, 0, 0, 0)
+		}
+		var ws unix.WaitStatus
+		_, err = unix.Wait4(int(pid), &ws, 0, nil)
+		check("wait forked child", err)
 		// A child process (fork + exec of this binary).
 		child := helperCmd("child")
 		check("child", child.Run())
