@@ -231,7 +231,7 @@ func Execute(cfg Config) (*Result, error) {
 			s, err := runOne(spec.run, ld, ptyharness.WriterConfig{
 				Samples: cfg.Warmup + cfg.Samples, GapMin: gmin, GapMax: gmax,
 				Mode: ptyharness.ModeKeys, Seed: seed, Budget: cfg.Budget,
-			}, cfg.Warmup, len(spec.stages))
+			}, cfg.Warmup, len(spec.stages), nil)
 			if err != nil {
 				res.Errors = append(res.Errors, fmt.Sprintf("%s/%s: %v", name, ld, err))
 				cfg.progress("capture: %s under load %s FAILED: %v", name, ld, err)
@@ -266,7 +266,7 @@ func Execute(cfg Config) (*Result, error) {
 			s, err := runOne(spec.esc, LoadIdle, ptyharness.WriterConfig{
 				Samples: cfg.ESCSamples, GapMin: 2 * time.Millisecond, GapMax: 10 * time.Millisecond,
 				Mode: ptyharness.ModeEsc, Seed: seed, Budget: cfg.Budget,
-			}, 0, 1)
+			}, 0, 1, nil)
 			if err != nil {
 				res.Errors = append(res.Errors, fmt.Sprintf("esc %s: %v", name, err))
 				continue
@@ -289,7 +289,7 @@ func Execute(cfg Config) (*Result, error) {
 		res.IdleCPUNote = "not measured (--idle-cpu 0)"
 	}
 	if cfg.Breakdown {
-		k, err := kernelBreakdown(cfg)
+		k, err := kernelBreakdown(cfg, gmin, gmax)
 		if err != nil {
 			res.Breakdown.Note = fmt.Sprintf("eBPF breakdown not available: %v", err)
 		} else {
@@ -302,7 +302,10 @@ func Execute(cfg Config) (*Result, error) {
 
 // runOne runs one reader under one load against a fresh pty pair and a
 // fresh writer process.
-func runOne(read func(*session, string) error, loadName string, wcfg ptyharness.WriterConfig, warmup, nstages int) (*session, error) {
+// prepare, if not nil, is called with the session and the writer process
+// before the reader starts (the writer waits for the reader to be ready).
+func runOne(read func(*session, string) error, loadName string, wcfg ptyharness.WriterConfig, warmup, nstages int,
+	prepare func(s *session, w *ptyharness.Writer) error) (*session, error) {
 	pair, err := ptyharness.OpenPair()
 	if err != nil {
 		return nil, err
@@ -323,7 +326,13 @@ func runOne(read func(*session, string) error, loadName string, wcfg ptyharness.
 		return nil, err
 	}
 	s := newSession(sh, wcfg.Mode, warmup, wcfg.Samples, nstages)
-	rerr := read(s, pair.SlavePath)
+	var rerr error
+	if prepare != nil {
+		rerr = prepare(s, w)
+	}
+	if rerr == nil {
+		rerr = read(s, pair.SlavePath)
+	}
 	if rerr != nil {
 		sh.Abort()
 		w.Kill()

@@ -75,6 +75,15 @@ func evaluateGoals(res *Result) []Goal {
 		"P99 %s (P50 %s, max %s)", fnz(us, func(s *LoadSummary) int64 { return s.P99 }),
 		fnz(us, func(s *LoadSummary) int64 { return s.P50 }), fnz(us, func(s *LoadSummary) int64 { return s.Max }))
 
+	if ks, ok := res.Breakdown.Kernel.([]KernelSplit); ok {
+		for _, k := range ks {
+			if k.Load == LoadIdle && len(gs) > 0 {
+				gs[len(gs)-1].Detail += fmt.Sprintf("; eBPF, from the epoll_wait syscall's return (incl. Go's syscall exit): P50 %s, P99 %s",
+					f(k.User.P50), f(k.User.P99))
+			}
+		}
+	}
+
 	var esc *ESCRun
 	for i := range res.ESC {
 		if res.ESC[i].Reader == "roshambo" {

@@ -68,10 +68,32 @@ func WriteReport(w io.Writer, res *Result) error {
 		b.WriteString("\n")
 	}
 	if len(res.Breakdown.UserSpace) > 0 {
-		t := latency.Table{Title: "roshambo user-space part: epoll_wait returned -> capture stamp (the publish is one atomic store after it)",
+		t := latency.Table{Title: "roshambo user-space part without eBPF: Chunk.Woke -> Chunk.Time (epoll_wait back in Go code -> capture stamp; the publish is one atomic store after it)",
 			Header: append([]string{"load"}, latency.SummaryHeader...)}
 		for _, u := range res.Breakdown.UserSpace {
 			t.Add(append([]string{u.Load}, latency.SummaryCells(u.Summary)...)...)
+		}
+		_ = t.Write(&b)
+		b.WriteString("\n")
+	}
+	if ks, ok := res.Breakdown.Kernel.([]KernelSplit); ok && len(ks) > 0 {
+		t := latency.Table{Title: "eBPF breakdown of roshambo's ring stage (separate traced pass): the steps add up to the total",
+			Header: append([]string{"load", "step"}, latency.SummaryHeader...)}
+		for _, k := range ks {
+			for _, st := range []struct {
+				name string
+				s    latency.Summary
+			}{
+				{"flush: write -> reader thread woken", k.Flush},
+				{"  of which: write -> worker starts flush_to_ldisc", k.WorkerStart},
+				{"sched: woken -> switched in", k.Sched},
+				{"syscall exit: switched in -> epoll_wait returns", k.SyscallExit},
+				{"user: epoll_wait returns -> capture stamp", k.User},
+				{"total: write -> capture stamp", k.Total},
+			} {
+				t.Add(append([]string{k.Load, st.name}, latency.SummaryCells(st.s)...)...)
+			}
+			t.Add(k.Load, fmt.Sprintf("(%d samples split, %d unmatched, %d events lost)", k.N, k.Unmatched, k.Lost))
 		}
 		_ = t.Write(&b)
 		b.WriteString("\n")

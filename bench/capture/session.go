@@ -32,6 +32,11 @@ type session struct {
 	lat       [maxStages][]int64
 	userspace []int64
 
+	// keepAbs keeps the absolute write times and stage-0 stamps of the
+	// measured samples (for the eBPF breakdown).
+	keepAbs       bool
+	writes, first []int64
+
 	mallocStart, mallocEnd uint64
 	err                    error
 }
@@ -43,6 +48,13 @@ func newSession(sh *ptyharness.Shared, mode ptyharness.Mode, warmup, total, nsta
 	}
 	s.userspace = make([]int64, 0, total)
 	return s
+}
+
+// keepAbsolute makes the session keep absolute times (preallocated).
+func (s *session) keepAbsolute(total int) {
+	s.keepAbs = true
+	s.writes = make([]int64, 0, total)
+	s.first = make([]int64, 0, total)
 }
 
 // ready tells the writer to start. Readers call it once they are reading.
@@ -79,6 +91,10 @@ func (s *session) deliver(b byte, st stamps) bool {
 		}
 		if st.userspace != 0 {
 			s.userspace = append(s.userspace, st.userspace)
+		}
+		if s.keepAbs {
+			s.writes = append(s.writes, wt)
+			s.first = append(s.first, st.t[0])
 		}
 	}
 	s.next = i + 1

@@ -185,6 +185,9 @@ func (w *Writer) Wait() error {
 	return nil
 }
 
+// Pid is the writer process's id.
+func (w *Writer) Pid() int { return w.cmd.Process.Pid }
+
 // Kill stops the writer process at once (Wait must still be called).
 func (w *Writer) Kill() { _ = w.cmd.Process.Kill() }
 

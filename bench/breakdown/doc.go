@@ -1,0 +1,13 @@
+// Package breakdown traces, with eBPF, where a keystroke's time goes between
+// the terminal's write to the pty master and the reader thread: the kernel's
+// tty flush work, the wake-up and scheduling of the reader thread, the return
+// from epoll_wait, and the user-space part up to the capture stamp.
+//
+// It needs root (CAP_BPF and CAP_PERFMON) and uses only BTF-typed raw
+// tracepoints (tp_btf: syscalls, sched, workqueue), which need no tracefs;
+// kprobes and fentry are not used. The C source is breakdown.c; the bpf2go
+// output (breakdown_x86_bpfel.go/.o) is committed, so only `go build` is
+// needed; `go generate ./bench/breakdown` rebuilds it (clang).
+package breakdown
+
+//go:generate go tool bpf2go -cc clang -target amd64 -cflags "-O2 -g -Wall -Werror -I/usr/include/x86_64-linux-gnu" breakdown breakdown.c
