@@ -12,11 +12,14 @@ import (
 	"os"
 
 	"github.com/roshambo-game/roshambo/bench/capture"
+	"github.com/roshambo-game/roshambo/bench/spybench"
 )
 
 func main() {
-	// The benchmarks re-execute this program for their child processes
-	// (the terminal writer, load spinners, the idle CPU guard).
+	// The capture benchmark re-executes this program for its child
+	// processes (the terminal writer, load spinners, the idle CPU guard).
+	// The spy benchmark's targets are re-executed as `roshambo-bench spy`
+	// and recognized by spybench.Main itself.
 	if code, ok := capture.RunChild(); ok {
 		os.Exit(code)
 	}
@@ -38,8 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "capture":
 		return capture.Main(args[1:], stdout, stderr)
 	case "spy":
-		fmt.Fprintln(stderr, "roshambo-bench spy: the spy benchmark is not built yet (bench/spybench)")
-		return 1
+		return spybench.Main(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return 0

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestRunDispatch(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		code int
+		out  string // expected in stdout+stderr
+	}{
+		{nil, 2, "usage: roshambo-bench capture|spy"},
+		{[]string{"nope"}, 2, `unknown benchmark "nope"`},
+		{[]string{"help"}, 0, "capture  capture latency"},
+		{[]string{"capture", "--load", "bogus"}, 2, `unknown load "bogus"`},
+		{[]string{"capture", "-h"}, 0, "usage: roshambo-bench capture"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(tt.args, &stdout, &stderr)
+		if code != tt.code || !strings.Contains(stdout.String()+stderr.String(), tt.out) {
+			t.Errorf("run(%q) = %d, output %q; want %d and %q", tt.args, code, stdout.String()+stderr.String(), tt.code, tt.out)
+		}
+	}
+}
