@@ -84,7 +84,7 @@ func TestProtocolDocPythonBot(t *testing.T) {
 	if err := os.WriteFile(script, []byte(blocks[0]), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	op, err := StartOpponent(context.Background(), []string{py, script}, OpponentOptions{})
+	op, err := StartOpponent(context.Background(), []string{py, script}, OpponentOptions{Timeout: slowStart})
 	if err != nil {
 		t.Fatal(err)
 	}

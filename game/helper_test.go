@@ -42,7 +42,7 @@ func helperArgv(t *testing.T, mode string) []string {
 //	die             answers three rounds, then prints to stderr and exits 3
 //	garbage         answers two rounds, then answers "banana split"
 //	badreveal       commit mode, but reveals a move it did not commit to
-//	chatty          answers each round twice, in one write
+//	chatty          answers round 3 twice, in one write
 //	slow            answers each round after 300 ms
 func runHelper(mode string) int {
 	switch mode {
@@ -90,8 +90,10 @@ func runHelper(mode string) int {
 				say(fmt.Sprintf("reveal %d paper n0nce", msg.Round))
 			}
 		case "chatty":
-			if msg.Kind == MsgRound {
+			if msg.Kind == MsgRound && msg.Round == 3 {
 				say("rock\nrock") // two answers in one write
+			} else if msg.Kind == MsgRound {
+				say("rock")
 			}
 		case "slow":
 			if msg.Kind == MsgRound {

@@ -133,6 +133,9 @@ type Opponent struct {
 type lineResult struct {
 	text string
 	err  error
+	// trailing: more output was already buffered behind this line (it
+	// came in the same read), so the opponent said more than one line.
+	trailing bool
 }
 
 // StartOpponent starts argv[0] with arguments argv[1:] (or opts.Cmd) as an
@@ -220,7 +223,7 @@ func (o *Opponent) readLoop() {
 			line, err = fmt.Sprintf("(a line longer than %d bytes)", MaxLine), nil
 		}
 		select {
-		case o.lines <- lineResult{line, err}:
+		case o.lines <- lineResult{line, err, err == nil && r.Buffered() > 0}:
 		case <-o.done:
 			return
 		}
@@ -362,6 +365,9 @@ func (o *Opponent) read(n int) (string, error) {
 				detail = "reading its output: " + l.err.Error()
 			}
 			return "", o.fail(n, ErrOpponentExited, detail)
+		}
+		if l.trailing {
+			return "", o.fail(n, ErrMalformed, fmt.Sprintf("unsolicited output after the answer %q", l.text))
 		}
 		return l.text, nil
 	case <-t.C:

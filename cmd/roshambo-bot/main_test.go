@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/roshambo-game/roshambo/game"
 )
@@ -58,7 +59,7 @@ func TestRoundTrip(t *testing.T) {
 			if commit {
 				argv = append(argv, "--commit")
 			}
-			op, err := game.StartOpponent(context.Background(), argv, game.OpponentOptions{RequireCommit: commit})
+			op, err := game.StartOpponent(context.Background(), argv, game.OpponentOptions{RequireCommit: commit, Timeout: 15 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +169,7 @@ func TestCLI(t *testing.T) {
 
 func TestTournamentWithExternalOpponent(t *testing.T) {
 	b := bot(t)
-	out, err := exec.Command(b, "tournament", "--rounds", "200", "--json",
+	out, err := exec.Command(b, "tournament", "--rounds", "200", "--json", "--timeout", "15s",
 		"--opponent", b+" --strategy cycle --commit --seed 2", "iocaine", "rock").Output()
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/roshambo-game/roshambo/game"
 )
@@ -51,6 +52,10 @@ func helper(mode string) int {
 	}
 	return 0
 }
+
+// slowStart is the answer timeout for helper opponents: on a loaded CI
+// machine a race-enabled test binary may take seconds to start.
+const slowStart = 15 * time.Second
 
 func helperCommand(t *testing.T, mode string) []string {
 	exe, err := os.Executable()
@@ -140,7 +145,7 @@ func TestExternalEntrants(t *testing.T) {
 		{Name: "ext-cycle", Command: helperCommand(t, "cycle")}, // commit mode
 		{Strategy: "rock"},
 	}
-	res, err := Run(context.Background(), Config{Rounds: 100, Seed: 3}, entrants)
+	res, err := Run(context.Background(), Config{Rounds: 100, Seed: 3, Timeout: slowStart}, entrants)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +161,7 @@ func TestExternalEntrants(t *testing.T) {
 
 func TestFailingEntrantForfeits(t *testing.T) {
 	entrants := []Entrant{{Strategy: "paper"}, {Name: "dier", Command: helperCommand(t, "die")}}
-	res, err := Run(context.Background(), Config{Rounds: 100}, entrants)
+	res, err := Run(context.Background(), Config{Rounds: 100, Timeout: slowStart}, entrants)
 	if err != nil {
 		t.Fatal(err)
 	}
