@@ -371,7 +371,14 @@ func (s *Spy) forget(pid uint32) {
 // kernel missed it (it died before it was added) or the exit record was
 // lost, the watcher removes it.
 func (s *Spy) watch(pid uint32, pidfd int) {
-	s.wg.Add(1)
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		unix.Close(pidfd)
+		return
+	}
+	s.wg.Add(1) // under mu: Close sets closed before it waits
+	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
 		defer unix.Close(pidfd)
@@ -419,8 +426,8 @@ func exited(pidfd int) bool {
 // deadline set with SetDeadline passes.
 func (s *Spy) Read(ev *event.Event) error {
 	for {
-		if s.allExited() && s.rd.AvailableBytes() == 0 {
-			return ErrTargetsExited
+		if err := s.finished(); err != nil {
+			return err
 		}
 		err := s.rd.ReadInto(&s.rec)
 		switch {
@@ -460,10 +467,20 @@ func (s *Spy) Stop() {
 	s.rd.Flush()
 }
 
-func (s *Spy) allExited() bool {
+// finished returns ErrClosed after Close, ErrTargetsExited when every
+// target has exited and the ring is empty, or nil.
+func (s *Spy) finished() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.tracking && !s.comm && len(s.live) == 0
+	// Close sets closed under mu before it closes the reader, so the ring
+	// is still mapped here.
+	if s.closed {
+		return ErrClosed
+	}
+	if s.tracking && !s.comm && len(s.live) == 0 && s.rd.AvailableBytes() == 0 {
+		return ErrTargetsExited
+	}
+	return nil
 }
 
 // SetDeadline makes Read return os.ErrDeadlineExceeded (wrapped) once t has

@@ -526,6 +526,16 @@ func TestCloseUnblocksRead(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
+	var ev event.Event
+	if err := s.Read(&ev); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Read after Close = %v, want ErrClosed", err)
+	}
+	if err := s.AddTarget(os.Getpid()); !errors.Is(err, ErrClosed) {
+		t.Fatalf("AddTarget after Close = %v, want ErrClosed", err)
+	}
+	if err := s.Launch(exec.Command("true")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Launch after Close = %v, want ErrClosed", err)
+	}
 }
 
 func TestOptions(t *testing.T) {
@@ -602,5 +612,36 @@ func TestLaunchFunc(t *testing.T) {
 		if moves != 1 {
 			t.Errorf("pid %d: %d moves reported, want 1", pid, moves)
 		}
+	}
+}
+
+// TestStop checks that Stop returns the events already recorded, then ErrStopped.
+func TestStop(t *testing.T) {
+	// With a Comm filter Read never ends by itself (more processes may match).
+	s := openSpy(t, Options{Comm: "no-such-comm"})
+	cmd := helperCmd("once")
+	if err := s.Launch(cmd); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	s.Stop()
+	var moves int
+	var ev event.Event
+	for {
+		err := s.Read(&ev)
+		if errors.Is(err, ErrStopped) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Read after Stop: %v", err)
+		}
+		if ev.Kind == event.KindWrite && ev.Reveal().Move == event.Paper {
+			moves++
+		}
+	}
+	if moves != 1 {
+		t.Fatalf("%d moves read after Stop, want the 1 recorded before it", moves)
 	}
 }
