@@ -484,7 +484,9 @@ func (s *Spy) finished() error {
 }
 
 // SetDeadline makes Read return os.ErrDeadlineExceeded (wrapped) once t has
-// passed and the ring is empty. The zero time removes the deadline.
+// passed and the ring is empty. The zero time removes the deadline. Call it
+// from the reading goroutine, between Reads: it waits for a blocked Read to
+// return (use Stop or Close to interrupt one from elsewhere).
 func (s *Spy) SetDeadline(t time.Time) { s.rd.SetDeadline(t) }
 
 // Dropped returns how many events the kernel could not put in the ring
