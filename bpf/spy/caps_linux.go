@@ -6,10 +6,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// checkPrivileges reports the capabilities that loading the spy needs and
-// the calling thread lacks in its effective set. CAP_SYS_ADMIN stands in
-// for both, as the kernel allows.
-func checkPrivileges() error {
+// CheckPrivileges returns a *PrivilegeError (matching ErrNoPrivilege)
+// naming the capabilities that Open needs and the calling thread lacks in
+// its effective set: CAP_BPF and CAP_PERFMON (CAP_SYS_ADMIN stands in for
+// both, as the kernel allows). Open calls it first; callers can use it to
+// decide whether to offer the spy at all.
+func CheckPrivileges() error {
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData
 	if err := unix.Capget(&hdr, &data[0]); err != nil {

@@ -129,7 +129,7 @@ func Open(opts Options) (*Spy, error) {
 	if err := opts.normalize(); err != nil {
 		return nil, err
 	}
-	if err := checkPrivileges(); err != nil {
+	if err := CheckPrivileges(); err != nil {
 		return nil, err
 	}
 	if _, err := btf.LoadKernelSpec(); err != nil {

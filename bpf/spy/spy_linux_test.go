@@ -25,7 +25,7 @@ func errorsIsNoPrivilege(err error) bool { return errors.Is(err, ErrNoPrivilege)
 // can load the spy (CAP_BPF and CAP_PERFMON, kernel BTF).
 func requireSpy(t testing.TB) {
 	t.Helper()
-	if err := checkPrivileges(); err != nil {
+	if err := CheckPrivileges(); err != nil {
 		t.Skipf("skipping: %v", err)
 	}
 	if _, err := btf.LoadKernelSpec(); err != nil {
@@ -358,7 +358,7 @@ func TestPaced(t *testing.T) {
 func TestUnprivileged(t *testing.T) {
 	if os.Geteuid() != 0 {
 		// Already unprivileged: Open itself must say what is missing.
-		if err := checkPrivileges(); err == nil {
+		if err := CheckPrivileges(); err == nil {
 			t.Skip("skipping: not root (cannot drop credentials) but privileged")
 		}
 		_, err := Open(Options{})

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/bpf/spy"
 )
 
 // The test binary doubles as roshambo-spy (ROSHAMBO_SPY_MAIN=1) and as a
@@ -54,8 +56,8 @@ func spyCmd(args ...string) *exec.Cmd {
 // requireRoot skips privileged tests with the reason.
 func requireRoot(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipping: roshambo-spy needs CAP_BPF and CAP_PERFMON (run the tests as root)")
+	if err := spy.CheckPrivileges(); err != nil {
+		t.Skipf("skipping: %v", err)
 	}
 	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
 		t.Skipf("skipping: kernel BTF is missing: %v", err)
