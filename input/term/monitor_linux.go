@@ -1,0 +1,256 @@
+package term
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime/debug"
+	"sync"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// MonitorEnv is the environment variable that starts a process in crash
+// monitor mode. The package's init function checks it: any program that
+// imports this package can serve as its own monitor, and the Terminal
+// re-executes /proc/self/exe with MonitorEnv=1 rather than a separate binary.
+const MonitorEnv = "ROSHAMBO_TERM_MONITOR"
+
+// Descriptors the monitor inherits (ExtraFiles start at 3).
+const (
+	monTTY   = 3 // the terminal to restore
+	monCtl   = 4 // control messages from the parent; EOF = the parent is gone
+	monCrash = 5 // the runtime's crash output (debug.SetCrashOutput)
+)
+
+// Control messages: one byte of type, then the payload.
+const (
+	msgTermios  = 'T' // + sizeof(unix.Termios) bytes: the termios to restore
+	msgSequence = 'S' // + uint16 length + bytes: written to the tty before restoring
+	msgArm      = 'A' // raw mode is on: restore if the parent dies
+	msgDisarm   = 'D' // the parent restored the terminal itself: do nothing
+)
+
+const termiosSize = int(unsafe.Sizeof(unix.Termios{}))
+
+// maxCrashText bounds what the monitor keeps of a crash report.
+const maxCrashText = 4 << 20
+
+func init() {
+	if os.Getenv(MonitorEnv) == "1" {
+		os.Exit(runMonitor())
+	}
+}
+
+// monitor is the parent's side of the crash monitor.
+//
+// Concurrency: arm, setSequence and close are called with the Terminal's lock
+// held; the control pipe writes are small (atomic) and never block for long.
+type monitor struct {
+	ctl  *os.File
+	cmd  *exec.Cmd
+	wait sync.WaitGroup
+}
+
+// startMonitor starts the monitor process for the terminal on fd tty.
+func startMonitor(tty int, saved unix.Termios, seq []byte) (*monitor, error) {
+	ttyDup, err := unix.FcntlInt(uintptr(tty), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("dup tty: %w", err)
+	}
+	ttyFile := os.NewFile(uintptr(ttyDup), "tty")
+	defer ttyFile.Close()
+	ctlR, ctlW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("control pipe: %w", err)
+	}
+	defer ctlR.Close()
+	crashR, crashW, err := os.Pipe()
+	if err != nil {
+		ctlW.Close()
+		return nil, fmt.Errorf("crash pipe: %w", err)
+	}
+	defer crashR.Close()
+	defer crashW.Close()
+
+	cmd := exec.Command("/proc/self/exe")
+	cmd.Args = []string{"roshambo-crash-monitor"}
+	cmd.Env = append(os.Environ(), MonitorEnv+"=1")
+	cmd.Stderr = os.Stderr
+	cmd.ExtraFiles = []*os.File{ttyFile, ctlR, crashR}
+	// A process group of its own: the signals aimed at the program's group
+	// (the kernel's SIGHUP when a session leader dies, a kill of the job)
+	// must not reach the monitor before it has installed its dispositions.
+	// As a background process it may still restore the termios: it ignores
+	// SIGTTOU.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		ctlW.Close()
+		return nil, fmt.Errorf("exec monitor: %w", err)
+	}
+	m := &monitor{ctl: ctlW, cmd: cmd}
+	m.wait.Add(1)
+	go func() { // reap it whenever it ends
+		defer m.wait.Done()
+		_ = cmd.Wait()
+	}()
+	msg := make([]byte, 1+termiosSize)
+	msg[0] = msgTermios
+	copy(msg[1:], unsafe.Slice((*byte)(unsafe.Pointer(&saved)), termiosSize))
+	m.send(msg)
+	if len(seq) > 0 {
+		m.setSequence(seq)
+	}
+	// The runtime duplicates the descriptor (close-on-exec), so crashW can be
+	// closed on return.
+	if err := debug.SetCrashOutput(crashW, debug.CrashOptions{}); err != nil {
+		m.close()
+		return nil, fmt.Errorf("set crash output: %w", err)
+	}
+	return m, nil
+}
+
+func (m *monitor) send(msg []byte) {
+	// Errors mean the monitor is gone; the program goes on without it.
+	_, _ = m.ctl.Write(msg)
+}
+
+func (m *monitor) arm(on bool) {
+	if on {
+		m.send([]byte{msgArm})
+	} else {
+		m.send([]byte{msgDisarm})
+	}
+}
+
+func (m *monitor) setSequence(seq []byte) {
+	if len(seq) > 1024 {
+		seq = seq[:1024]
+	}
+	msg := make([]byte, 3, 3+len(seq))
+	msg[0] = msgSequence
+	binary.LittleEndian.PutUint16(msg[1:], uint16(len(seq)))
+	m.send(append(msg, seq...))
+}
+
+// close disarms the monitor and ends it: it sees EOF on the control pipe
+// while disarmed and exits without touching the terminal.
+func (m *monitor) close() {
+	_ = debug.SetCrashOutput(nil, debug.CrashOptions{})
+	m.send([]byte{msgDisarm})
+	_ = m.ctl.Close()
+	m.wait.Wait()
+}
+
+// runMonitor is the monitor process. It returns its exit status.
+func runMonitor() int {
+	// It must outlive the parent: no signal aimed at the session or a process
+	// group may end it, and restoring the termios from a background process
+	// group must not stop it (SIGTTOU).
+	signal.Ignore(unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT, unix.SIGTSTP,
+		unix.SIGTTIN, unix.SIGTTOU, unix.SIGPIPE)
+	var (
+		saved    unix.Termios
+		haveT    bool
+		seq      []byte
+		armed    bool
+		crash    []byte
+		ctlBuf   []byte
+		buf      = make([]byte, 64<<10)
+		crashEOF bool
+	)
+	_ = unix.SetNonblock(monCrash, true)
+	for {
+		fds := []unix.PollFd{{Fd: monCtl, Events: unix.POLLIN}}
+		if !crashEOF {
+			fds = append(fds, unix.PollFd{Fd: monCrash, Events: unix.POLLIN})
+		}
+		if _, err := unix.Poll(fds, -1); err != nil {
+			if errors.Is(err, unix.EINTR) {
+				continue
+			}
+			return 1
+		}
+		if !crashEOF && fds[1].Revents != 0 {
+			crash, crashEOF = readCrash(crash, buf)
+		}
+		if fds[0].Revents == 0 {
+			continue
+		}
+		n, err := unix.Read(monCtl, buf)
+		if errors.Is(err, unix.EINTR) || errors.Is(err, unix.EAGAIN) {
+			continue
+		}
+		if n <= 0 { // EOF: the parent's process is gone (or closed us)
+			break
+		}
+		ctlBuf = append(ctlBuf, buf[:n]...)
+		for len(ctlBuf) > 0 {
+			used := 0
+			switch ctlBuf[0] {
+			case msgArm:
+				armed, used = true, 1
+			case msgDisarm:
+				armed, used = false, 1
+			case msgTermios:
+				if len(ctlBuf) >= 1+termiosSize {
+					copy(unsafe.Slice((*byte)(unsafe.Pointer(&saved)), termiosSize), ctlBuf[1:])
+					haveT, used = true, 1+termiosSize
+				}
+			case msgSequence:
+				if len(ctlBuf) >= 3 {
+					l := int(binary.LittleEndian.Uint16(ctlBuf[1:]))
+					if len(ctlBuf) >= 3+l {
+						seq = append(seq[:0], ctlBuf[3:3+l]...)
+						used = 3 + l
+					}
+				}
+			default:
+				return 1 // protocol error: never guess
+			}
+			if used == 0 {
+				break // incomplete message
+			}
+			ctlBuf = ctlBuf[used:]
+		}
+	}
+	// The parent is gone. Its crash output, if any, was written before it
+	// exited: collect what is left.
+	if !crashEOF {
+		crash, _ = readCrash(crash, buf)
+	}
+	if !armed || !haveT {
+		return 0
+	}
+	if len(seq) > 0 {
+		_, _ = writeAll(monTTY, seq)
+	}
+	_ = setTermios(monTTY, &saved)
+	if len(crash) > 0 {
+		_, _ = writeAll(2, []byte("roshambo: the program crashed; terminal restored. Crash report:\n"))
+		_, _ = writeAll(2, crash)
+	}
+	return 0
+}
+
+// readCrash appends what the non-blocking crash pipe holds to crash.
+func readCrash(crash, buf []byte) ([]byte, bool) {
+	for {
+		n, err := unix.Read(monCrash, buf)
+		if n > 0 {
+			if room := maxCrashText - len(crash); room > 0 {
+				crash = append(crash, buf[:min(n, room)]...)
+			}
+			continue
+		}
+		if errors.Is(err, unix.EINTR) {
+			continue
+		}
+		return crash, err == nil && n == 0 // EOF
+	}
+}
