@@ -1,0 +1,380 @@
+package input
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/input/keys"
+	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/input/term"
+)
+
+// ErrNotTerminal is returned (wrapped) by OpenConsole when stdin is not a
+// terminal. It is term.ErrNotTerminal.
+var ErrNotTerminal = term.ErrNotTerminal
+
+// Terminal mode sequences the Console writes.
+const (
+	seqQueryKitty = "\x1b[?u" + "\x1b[c" // kitty flags query, then DA1 (every terminal answers DA1)
+	seqPushKitty  = "\x1b[>1u"           // push kitty flags: disambiguate escape codes
+	seqPopKitty   = "\x1b[<u"
+	seqPasteOn    = "\x1b[?2004h"
+	seqPasteOff   = "\x1b[?2004l"
+	seqFocusOn    = "\x1b[?1004h"
+	seqFocusOff   = "\x1b[?1004l"
+)
+
+// ConsoleOptions configure OpenConsole. The zero value gives the defaults.
+type ConsoleOptions struct {
+	// EscDelay is the decoder's fallback for an ambiguous ESC. 0 means the
+	// ROSHAMBO_ESCDELAY environment variable (milliseconds) if set, else
+	// keys.DefaultEscDelay; keys.NoEscDelay means none.
+	EscDelay time.Duration
+	// Reader configures the Reader.
+	Reader ReaderOptions
+	// NoKitty skips the kitty keyboard protocol detection.
+	NoKitty bool
+	// NoPaste and NoFocus leave bracketed paste and focus reporting off.
+	NoPaste, NoFocus bool
+	// NoMonitor disables the crash monitor (see term.Options).
+	NoMonitor bool
+}
+
+// EventType says where a Console event comes from.
+type EventType uint8
+
+const (
+	// EventInput is decoded terminal input: the embedded keys.Event is valid.
+	EventInput EventType = iota + 1
+	// EventResize: the window changed size (SIGWINCH); Cols and Rows hold the new size.
+	EventResize
+	// EventRepaint: the process was continued after a stop (SIGCONT), raw
+	// mode is on again: redraw everything. Cols and Rows hold the size.
+	EventRepaint
+	// EventTerminate: SIGTERM, SIGHUP or SIGINT arrived; the terminal is
+	// being restored and the process ends with that signal.
+	EventTerminate
+)
+
+// Event is one Console event. For EventInput the embedded keys.Event holds
+// the decoded input; its Raw and Text are valid until the next ReadEvent.
+type Event struct {
+	Type EventType
+	keys.Event
+	Cols, Rows int            // EventResize, EventRepaint
+	Signal     syscall.Signal // EventTerminate
+}
+
+// String returns a readable form: the keys.Event form for input, else
+// "Resize 120x40", "Repaint 120x40", "Terminate (terminated)".
+func (e *Event) String() string {
+	switch e.Type {
+	case EventInput:
+		return e.Event.String()
+	case EventResize:
+		return fmt.Sprintf("Resize %dx%d", e.Cols, e.Rows)
+	case EventRepaint:
+		return fmt.Sprintf("Repaint %dx%d", e.Cols, e.Rows)
+	case EventTerminate:
+		return fmt.Sprintf("Terminate (%v)", e.Signal)
+	}
+	return "Event(?)"
+}
+
+// Console ties the input layer together for an application: the terminal in
+// raw mode (input/term), the Reader on a private open file description of
+// the tty, the key decoder, the kitty keyboard protocol when the terminal
+// has it, bracketed paste and focus reporting, and signals turned into
+// events.
+//
+// Concurrency: ReadEvent is called by one goroutine (the application's input
+// loop). Write, Size, Suspend, Kitty, Stats, Terminal, Tty and Close may be
+// called from any goroutine. Signals are caught on a goroutine of the
+// terminal's Watch and handed to ReadEvent through atomic flags and
+// Reader.Interrupt.
+type Console struct {
+	term   *term.Terminal
+	reader *Reader
+	dec    *keys.Decoder
+	in     *os.File // the private description the Reader reads
+	opts   ConsoleOptions
+
+	stopWatch func()
+	held      bool // a Reader chunk is fed to the decoder and not released yet
+
+	// detection state, consumer only
+	detecting  bool
+	kittyReply bool
+
+	kitty    atomic.Bool
+	resize   atomic.Bool
+	repaint  atomic.Bool
+	termSig  atomic.Int32
+	modeMu   sync.Mutex // guards the mode writes of hooks and detection
+	closeErr error
+	once     sync.Once
+}
+
+// OpenConsole opens the terminal on stdin and stdout and starts the input
+// layer: raw mode, the Reader, the decoder and the terminal modes. stdin
+// must be a terminal (else the error wraps ErrNotTerminal); output goes to
+// stdout if it is a terminal, else to the terminal on stdin. Call Close on
+// every way out (it restores the terminal); signals and crashes are covered
+// by the terminal package.
+func OpenConsole(opts ConsoleOptions) (*Console, error) {
+	if !term.IsTerminal(0) {
+		return nil, fmt.Errorf("stdin: %w", ErrNotTerminal)
+	}
+	if opts.EscDelay == 0 {
+		d, set, err := keys.EscDelayFromEnv()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", keys.EnvEscDelay, err)
+		}
+		if set {
+			opts.EscDelay = d
+		}
+	}
+	// A private open file description of the same tty: the Reader's
+	// O_NONBLOCK then never leaks to the shell sharing stdin's description
+	// (on exit, on a crash, while suspended).
+	in, err := os.OpenFile("/proc/self/fd/0", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		// Fall back to stdin itself.
+		fd, derr := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 0)
+		if derr != nil {
+			return nil, fmt.Errorf("reopen stdin: %w", err)
+		}
+		in = os.NewFile(uintptr(fd), "stdin")
+	}
+	out := 1
+	if !term.IsTerminal(out) {
+		out = int(in.Fd())
+	}
+	c, err := newConsole(in, out, opts)
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// newConsole starts a Console reading the tty in (owned by the Console from
+// now on) and writing to out.
+func newConsole(in *os.File, out int, opts ConsoleOptions) (*Console, error) {
+	t, err := term.Open(int(in.Fd()), out, term.Options{NoMonitor: opts.NoMonitor})
+	if err != nil {
+		return nil, fmt.Errorf("open terminal: %w", err)
+	}
+	c := &Console{term: t, in: in, opts: opts}
+	c.dec = keys.NewDecoder(keys.Options{EscDelay: opts.EscDelay})
+	t.AddHook(term.Hook{Leave: c.modesOff, Enter: c.modesOn})
+	if err := t.MakeRaw(); err != nil {
+		return nil, fmt.Errorf("raw mode: %w", err)
+	}
+	r, err := NewReader(int(in.Fd()), opts.Reader)
+	if err != nil {
+		_ = t.Close()
+		return nil, fmt.Errorf("start reader: %w", err)
+	}
+	c.reader = r
+	c.stopWatch = t.Watch(c.onSignal)
+	c.modesOn()
+	if !opts.NoKitty {
+		c.detecting = true
+		if _, err := t.Write([]byte(seqQueryKitty)); err != nil {
+			_ = c.Close()
+			return nil, fmt.Errorf("query terminal: %w", err)
+		}
+	}
+	return c, nil
+}
+
+// modesOn switches the terminal's input modes on (at open and on resume).
+func (c *Console) modesOn() {
+	c.modeMu.Lock()
+	defer c.modeMu.Unlock()
+	var b []byte
+	if !c.opts.NoPaste {
+		b = append(b, seqPasteOn...)
+	}
+	if !c.opts.NoFocus {
+		b = append(b, seqFocusOn...)
+	}
+	if c.kitty.Load() {
+		b = append(b, seqPushKitty...)
+	}
+	if len(b) > 0 {
+		_, _ = c.term.Write(b)
+	}
+	c.setCrashSequence()
+}
+
+// modesOff switches them off (on exit, on suspend, on a terminating signal).
+func (c *Console) modesOff() {
+	c.modeMu.Lock()
+	defer c.modeMu.Unlock()
+	var b []byte
+	if c.kitty.Load() {
+		b = append(b, seqPopKitty...)
+	}
+	if !c.opts.NoFocus {
+		b = append(b, seqFocusOff...)
+	}
+	if !c.opts.NoPaste {
+		b = append(b, seqPasteOff...)
+	}
+	if len(b) > 0 {
+		_, _ = c.term.Write(b)
+	}
+}
+
+// setCrashSequence tells the crash monitor what modesOff would write.
+// Called with modeMu held.
+func (c *Console) setCrashSequence() {
+	var b []byte
+	if c.kitty.Load() {
+		b = append(b, seqPopKitty...)
+	}
+	if !c.opts.NoFocus {
+		b = append(b, seqFocusOff...)
+	}
+	if !c.opts.NoPaste {
+		b = append(b, seqPasteOff...)
+	}
+	c.term.SetCrashSequence(b)
+}
+
+// onSignal runs on the terminal's Watch goroutine.
+func (c *Console) onSignal(ev term.Event) {
+	switch ev.Kind {
+	case term.EventResize:
+		c.resize.Store(true)
+	case term.EventRepaint:
+		c.repaint.Store(true)
+	case term.EventTerminate:
+		c.termSig.Store(int32(ev.Signal))
+	}
+	c.reader.Interrupt()
+}
+
+// ReadEvent waits for the next event and stores it in *ev. Signal events
+// (terminate, repaint, resize, in that order of precedence) come before
+// pending input. It waits in Reader.Next, with the decoder's deadline for an
+// ambiguous ESC. It returns ErrClosed after Close, or the Reader's error
+// (EIO when the terminal hangs up). ev's Raw and Text stay valid until the
+// next call. Consumer only; it allocates nothing for ordinary keys.
+func (c *Console) ReadEvent(ev *Event) error {
+	for {
+		if s := c.termSig.Swap(0); s != 0 {
+			*ev = Event{Type: EventTerminate, Signal: syscall.Signal(s)}
+			return nil
+		}
+		if c.repaint.Swap(false) {
+			*ev = Event{Type: EventRepaint}
+			ev.Cols, ev.Rows, _ = c.term.Size()
+			return nil
+		}
+		if c.resize.Swap(false) {
+			*ev = Event{Type: EventResize}
+			ev.Cols, ev.Rows, _ = c.term.Size()
+			return nil
+		}
+		if c.dec.Next(&ev.Event) {
+			ev.Type = EventInput
+			ev.Cols, ev.Rows, ev.Signal = 0, 0, 0
+			if c.detecting && ev.Kind == keys.KindReply {
+				c.detect(&ev.Event)
+			}
+			return nil
+		}
+		if c.held {
+			c.reader.Release()
+			c.held = false
+		}
+		chunk, err := c.reader.Next(c.dec.Deadline())
+		switch {
+		case err == nil:
+			c.dec.Feed(chunk.Data, chunk.Time, chunk.Drained)
+			c.held = true
+		case errors.Is(err, ErrDeadline):
+			c.dec.Expire(mono.Now())
+		case errors.Is(err, ErrInterrupted):
+		default:
+			return err
+		}
+	}
+}
+
+// detect follows the replies to the kitty query: the kitty flags reply
+// before the DA1 reply means the terminal has the protocol.
+func (c *Console) detect(ev *keys.Event) {
+	switch ev.Reply {
+	case keys.ReplyKittyFlags:
+		c.kittyReply = true
+	case keys.ReplyDA1:
+		c.detecting = false
+		if !c.kittyReply {
+			return
+		}
+		c.modeMu.Lock()
+		_, err := c.term.Write([]byte(seqPushKitty))
+		if err == nil {
+			c.kitty.Store(true)
+			c.dec.SetKitty(true)
+			c.setCrashSequence()
+		}
+		c.modeMu.Unlock()
+	}
+}
+
+// Kitty reports whether the kitty keyboard protocol is on. Any goroutine.
+func (c *Console) Kitty() bool { return c.kitty.Load() }
+
+// Write writes p to the terminal (see term.Terminal.Write). Any goroutine.
+func (c *Console) Write(p []byte) (int, error) { return c.term.Write(p) }
+
+// Size returns the window size in columns and rows. Any goroutine.
+func (c *Console) Size() (cols, rows int, err error) { return c.term.Size() }
+
+// Suspend leaves raw mode and the Console's terminal modes, stops the
+// process, and restores both when it is continued; ReadEvent then reports an
+// EventRepaint. Call it when the user types Ctrl-Z (ev.IsRune('z',
+// keys.ModCtrl)). Any goroutine.
+func (c *Console) Suspend() error { return c.term.Suspend() }
+
+// Terminal returns the underlying terminal, e.g. to add a renderer's hooks
+// with AddHook (they run before the Console's on the way out and after them
+// on the way back in).
+func (c *Console) Terminal() *term.Terminal { return c.term }
+
+// Tty returns a tcell.Tty for drawing with tcell on this terminal.
+func (c *Console) Tty() *term.Tty { return c.term.Tty() }
+
+// Stats returns the Reader's counters. Any goroutine.
+func (c *Console) Stats() ReaderStats { return c.reader.Stats() }
+
+// Close stops the signal watch and the Reader, switches the terminal modes
+// off, restores the termios and stops the crash monitor. It is idempotent.
+// Any goroutine; a ReadEvent in progress returns ErrClosed.
+func (c *Console) Close() error {
+	c.once.Do(func() {
+		if c.stopWatch != nil {
+			c.stopWatch()
+		}
+		var errs []error
+		if c.reader != nil {
+			errs = append(errs, c.reader.Close())
+		}
+		errs = append(errs, c.term.Close())
+		errs = append(errs, c.in.Close())
+		c.closeErr = errors.Join(errs...)
+	})
+	return c.closeErr
+}
