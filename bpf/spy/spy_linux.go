@@ -194,9 +194,10 @@ func Open(opts Options) (*Spy, error) {
 	return s, nil
 }
 
-// loadError turns a load or attach failure into a clear error: EPERM is a
-// missing privilege (never "MEMLOCK may be too low"), ENOTSUPP/EINVAL from a
-// kernel without the features is ErrUnsupportedKernel.
+// loadError turns a load or attach failure into a clear error: EPERM (or
+// EACCES outside the verifier) is a missing privilege, reported without
+// cilium/ebpf's misleading "MEMLOCK may be too low"; ebpf.ErrNotSupported
+// (a map or program type the kernel lacks) is ErrUnsupportedKernel.
 func loadError(op string, err error) error {
 	var ve *ebpf.VerifierError
 	switch {
