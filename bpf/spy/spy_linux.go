@@ -115,10 +115,11 @@ type Spy struct {
 
 	stopping atomic.Bool // Stop was called
 
-	mu       sync.Mutex
-	closed   bool
-	tracking bool                // a target was added or launched
-	live     map[uint32]struct{} // targets (and followed children) not yet exited
+	mu        sync.Mutex
+	closed    bool
+	tracking  bool                // a target was added or launched
+	launching int                 // LaunchFunc calls in progress
+	live      map[uint32]struct{} // targets (and followed children) not yet exited
 }
 
 // Open checks privileges, loads the spy's programs into the kernel and
@@ -330,7 +331,13 @@ func (s *Spy) LaunchFunc(start func() error) error {
 		return ErrClosed
 	}
 	s.tracking = true
+	s.launching++ // Read must not report "all exited" before the fork is recorded
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.launching--
+		s.mu.Unlock()
+	}()
 
 	// The os package tests once whether pidfds work, by forking a dummy
 	// child on the first process start; do that now, before the launcher
@@ -478,7 +485,7 @@ func (s *Spy) finished() error {
 	if s.closed {
 		return ErrClosed
 	}
-	if s.tracking && !s.comm && len(s.live) == 0 && s.rd.AvailableBytes() == 0 {
+	if s.tracking && s.launching == 0 && !s.comm && len(s.live) == 0 && s.rd.AvailableBytes() == 0 {
 		return ErrTargetsExited
 	}
 	return nil

@@ -656,3 +656,47 @@ func TestStop(t *testing.T) {
 		t.Fatalf("%d moves read after Stop, want the 1 recorded before it", moves)
 	}
 }
+
+// TestReadBeforeLaunch reads on one goroutine while another launches: the
+// reader must see the move and only then ErrTargetsExited.
+func TestReadBeforeLaunch(t *testing.T) {
+	t.Parallel()
+	s := openSpy(t, Options{})
+	type result struct {
+		moves int
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		var ev event.Event
+		for {
+			err := s.Read(&ev)
+			if err != nil {
+				r.err = err
+				done <- r
+				return
+			}
+			if ev.Kind == event.KindWrite && ev.Reveal().Move == event.Paper {
+				r.moves++
+			}
+		}
+	}()
+	for i := 0; i < 3; i++ {
+		cmd := helperCmd("once")
+		if err := s.Launch(cmd); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	timer := time.AfterFunc(20*time.Second, func() { s.Close() })
+	defer timer.Stop()
+	r := <-done
+	// The reader may finish after the first, second or third target, but
+	// never before a move it has not yet been given.
+	if !errors.Is(r.err, ErrTargetsExited) || r.moves < 1 {
+		t.Fatalf("reader ended with %v after %d moves", r.err, r.moves)
+	}
+}
