@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -98,7 +99,7 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 		return nil, err
 	}
 	c.command = fs.Args()
-	if len(c.command) > 0 && !slicesContains(args, "--") {
+	if len(c.command) > 0 && !slices.Contains(args, "--") {
 		return nil, fmt.Errorf("unexpected argument %q (put the command to launch after --)", c.command[0])
 	}
 	var err error
@@ -109,15 +110,6 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 		return nil, errors.New("nothing to follow: give --pid, --comm or -- CMD")
 	}
 	return c, nil
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
