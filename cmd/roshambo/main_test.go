@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// roleEnv makes the test binary run main's dispatch instead of the tests, so
+// that the tests drive exactly what the roshambo binary does.
+const roleEnv = "ROSHAMBO_MAIN_TEST_ROLE"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(roleEnv) == "main" {
+		os.Exit(run(os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// binary returns a path named roshambo that runs main (this test binary in
+// main mode).
+func binary(t *testing.T) string {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "roshambo")
+	if err := os.Symlink(self, bin); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+func TestStdinNotATerminal(t *testing.T) {
+	bin := binary(t)
+	for _, args := range [][]string{{"keys"}, {}, {"keys", "--escdelay", "5"}} {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), roleEnv+"=main")
+		devnull, err := os.Open(os.DevNull)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stdin = devnull
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err = cmd.Run()
+		devnull.Close()
+		code := cmd.ProcessState.ExitCode()
+		if code != 2 || stderr.String() != "roshambo: stdin is not a terminal\n" {
+			t.Errorf("roshambo %v < /dev/null: exit %d (%v), stderr %q; want exit 2 and %q",
+				args, code, err, stderr.String(), "roshambo: stdin is not a terminal\n")
+		}
+	}
+}
+
+func TestDispatchErrors(t *testing.T) {
+	bin := binary(t)
+	cases := []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"bogus"}, `roshambo: unknown command "bogus"`},
+		{[]string{"keys", "--escdelay", "x"}, `--escdelay "x"`},
+		{[]string{"keys", "--escdelay", "2000"}, `--escdelay "2000"`},
+		{[]string{"keys", "extra"}, `unexpected argument "extra"`},
+	}
+	for _, tc := range cases {
+		cmd := exec.Command(bin, tc.args...)
+		cmd.Env = append(os.Environ(), roleEnv+"=main")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		_ = cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(stderr.String(), tc.stderr) {
+			t.Errorf("roshambo %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, stderr.String(), tc.stderr)
+		}
+	}
+}
+
+var tmuxN atomic.Int32
+
+// tmux runs tmux on the test's private server.
+type tmux struct {
+	t    *testing.T
+	sock string
+}
+
+func (x *tmux) run(args ...string) string {
+	x.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", x.sock}, args...)...).CombinedOutput()
+	if err != nil {
+		x.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (x *tmux) capture() string { return x.run("capture-pane", "-p", "-t", "t") }
+
+// wait polls the pane until every re matches, or fails after a deadline.
+func (x *tmux) wait(what string, res ...*regexp.Regexp) string {
+	x.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := x.capture()
+		ok := true
+		for _, re := range res {
+			if !re.MatchString(s) {
+				ok = false
+			}
+		}
+		if ok {
+			return s
+		}
+		if time.Now().After(deadline) {
+			x.t.Fatalf("pane never showed %s; pane:\n%s", what, s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestTmuxKeys(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (CI installs it): skipping the tmux key viewer test")
+	}
+	bin := binary(t)
+	x := &tmux{t: t, sock: fmt.Sprintf("roshambo-keys-test-%d-%d", os.Getpid(), tmuxN.Add(1))}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", x.sock, "kill-server").Run() })
+	x.run("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "sh")
+	x.run("send-keys", "-t", "t", "env "+roleEnv+"=main "+bin+" keys; echo EXIT=$?", "Enter")
+	// The DA1 reply to the kitty query marks the end of detection.
+	x.wait("the viewer's header", regexp.MustCompile(`(?m)^kitty keyboard protocol: (on|off)`))
+
+	x.run("send-keys", "-t", "t", "a", "b")
+	x.run("send-keys", "-t", "t", "-l", "é✓")
+	x.run("send-keys", "-t", "t", "C-Up", "M-Left", "S-Right")
+	x.run("send-keys", "-t", "t", "Escape")
+	line := func(hex, readable, event string) *regexp.Regexp {
+		return regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(hex) + ` +` + regexp.QuoteMeta(readable) + ` +` +
+			regexp.QuoteMeta(event) + ` +\d+\.\d µs`)
+	}
+	want := []*regexp.Regexp{
+		line("61", "a", "Rune 'a'"),
+		line("62", "b", "Rune 'b'"),
+		line("c3 a9", "é", "Rune 'é'"),
+		line("e2 9c 93", "✓", "Rune '✓'"),
+		line("1b 5b 31 3b 35 41", "CSI 1;5A", "Ctrl+Up"),
+		line("1b 5b 31 3b 33 44", "CSI 1;3D", "Alt+Left"),
+		line("1b 5b 31 3b 32 43", "CSI 1;2C", "Shift+Right"),
+		line("1b", "ESC", "Esc"),
+	}
+	x.wait("the decoded keys", want...)
+	x.run("send-keys", "-t", "t", "C-c")
+	x.wait("Ctrl-C and the exit", line("03", "^C", "Ctrl+'c'"), regexp.MustCompile(`(?m)^EXIT=0$`))
+
+	x.run("send-keys", "-t", "t", "stty -a; echo STTY-DONE", "Enter")
+	s := x.wait("stty -a", regexp.MustCompile(`(?m)^STTY-DONE$`))
+	for _, flag := range []string{"icanon", "echo", "isig"} {
+		if !regexp.MustCompile(`(^|\s)` + flag + `(\s|$)`).MatchString(s) {
+			t.Errorf("stty -a after exit lacks %q:\n%s", flag, s)
+		}
+		if regexp.MustCompile(`(^|\s)-` + flag + `(\s|$)`).MatchString(s) {
+			t.Errorf("stty -a after exit shows -%s:\n%s", flag, s)
+		}
+	}
+}
