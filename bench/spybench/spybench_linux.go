@@ -115,6 +115,7 @@ type options struct {
 	gamePeriod     time.Duration
 	pin            bool
 	json           bool
+	jsonOut        string
 	ringSize       int
 	copyBytes      int
 	forceWakeup    bool
@@ -142,6 +143,16 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "roshambo-bench spy: %v\n", err)
 		return 1
+	}
+	if opt.jsonOut != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err == nil {
+			err = os.WriteFile(opt.jsonOut, append(b, '\n'), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "roshambo-bench spy: write %s: %v\n", opt.jsonOut, err)
+			return 1
+		}
 	}
 	if opt.json {
 		enc := json.NewEncoder(stdout)
@@ -177,6 +188,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&opt.gamePeriod, "game-period", 20*time.Millisecond, "time between writes at game pace")
 	fs.BoolVar(&opt.pin, "pin", true, "pin the target to CPU 1 and the benchmark and tracers to CPU 0 (needs 2 CPUs)")
 	fs.BoolVar(&opt.json, "json", false, "print JSON instead of a table")
+	fs.StringVar(&opt.jsonOut, "json-out", "", "also write the JSON report to this file")
 	fs.IntVar(&opt.ringSize, "ring-size", 0, "spy ring buffer size in bytes (0: the spy's default)")
 	fs.IntVar(&opt.copyBytes, "copy-bytes", 0, "bytes of data the spy copies per write (0: the spy's default)")
 	fs.BoolVar(&opt.gameBoth, "game-both-wakeups", true, "at game pace, also run the spy with BPF_RB_FORCE_WAKEUP to compare the policies")
@@ -255,8 +267,7 @@ func splitList(s string) []string {
 type bench struct {
 	opt       *options
 	log       io.Writer
-	targetCPU int          // -1: not pinned
-	allCPUs   *unix.CPUSet // the CPUs this process could use before pinning (nil: not pinned)
+	targetCPU int // -1: not pinned
 	notes     []string
 	tracefs   error // from mounting tracefs, for the bpftrace runs
 }
@@ -293,6 +304,7 @@ func run(opt *options, log io.Writer) (*Report, error) {
 		}
 	}
 
+	b.notes = append(b.notes, "load average at start: "+loadAvg())
 	var runs []Run
 	for _, sink := range opt.sinks {
 		for _, rate := range opt.rates {
@@ -327,15 +339,47 @@ func run(opt *options, log io.Writer) (*Report, error) {
 	if contains(opt.tracers, TracerSpy) && opt.gameSamples > 0 {
 		period := opt.gamePeriod
 		rate := float64(time.Second) / float64(period)
-		runs = append(runs, b.runOne(TracerSpy, sinkDevNull, rate, period, opt.forceWakeup))
+		var game []Run
+		if contains(opt.tracers, TracerNone) {
+			game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, false))
+		}
+		game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, opt.forceWakeup))
 		if !opt.forceWakeup && opt.gameBoth {
 			// The other wake-up policy, to show what it changes.
-			runs = append(runs, b.runOne(TracerSpy, sinkDevNull, rate, period, true))
+			game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, true))
 		}
+		if none := game[0]; none.Tracer == TracerNone && none.Status == StatusOK {
+			for i := range game {
+				r := &game[i]
+				if r.NsPerWrite != nil {
+					ov := *r.NsPerWrite - *none.NsPerWrite
+					r.OverheadNs = &ov
+				}
+				if r.NsPerWriteShort != nil && none.NsPerWriteShort != nil {
+					ov := *r.NsPerWriteShort - *none.NsPerWriteShort
+					r.OverheadShortNs = &ov
+				}
+			}
+		}
+		runs = append(runs, game...)
 	}
+	b.notes = append(b.notes, "load average at end: "+loadAvg())
 	rep := &Report{Benchmark: "spy", Runs: runs, Notes: b.notes}
 	rep.Goals = checkGoals(runs, opt)
 	return rep, nil
+}
+
+// loadAvg returns the 1, 5 and 15 minute load averages, or why not.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown (" + err.Error() + ")"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ") + fmt.Sprintf(" (%d CPUs)", runtime.NumCPU())
 }
 
 // median returns the run with the median ns/write among the repeats of one
@@ -385,10 +429,19 @@ func (b *bench) pin() (restore func(), err error) {
 		return nil, err
 	}
 	b.targetCPU = 1
-	b.allCPUs = &cur
 	b.notes = append(b.notes, fmt.Sprintf("pinned: target on CPU 1; benchmark, spy reader, pipe drainer and bpftrace on CPU 0 (of %d); "+
-		"strace left free to run on either CPU (pinned away from its tracee it measured ~10x slower: a cross-CPU wake-up at every ptrace stop)", runtime.NumCPU()))
+		"strace on CPU 1 with its tracee (away from it, it measured ~10x slower: a cross-CPU wake-up at every ptrace stop)", runtime.NumCPU()))
 	return func() { _, _ = pinAll(&old) }, nil
+}
+
+// targetSet is the target's CPU as a set, or nil when not pinned.
+func (b *bench) targetSet() *unix.CPUSet {
+	if b.targetCPU < 0 {
+		return nil
+	}
+	var set unix.CPUSet
+	set.Set(b.targetCPU)
+	return &set
 }
 
 // writesFor is the number of writes a run makes.
@@ -470,7 +523,7 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 			sess, err = startSpy(b.opt, other.pid(), t.pid(), forceWakeup, 0)
 		}
 	case TracerStrace:
-		sess, err = startStrace(t.pid(), b.allCPUs)
+		sess, err = startStrace(t.pid(), b.targetSet())
 	case TracerBpftrace:
 		sess, err = startBpftrace(t.pid(), false)
 	case TracerBpftraceCount:
