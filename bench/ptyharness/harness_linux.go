@@ -22,11 +22,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/creack/pty"
@@ -143,7 +143,7 @@ type WriterConfig struct {
 // Writer is a running writer process. Wait must be called once.
 type Writer struct {
 	cmd    *exec.Cmd
-	stderr *limitedBuffer
+	stderr *os.File
 }
 
 // StartWriter starts the writer process on the pair's master (which is
@@ -165,9 +165,18 @@ func StartWriter(p *Pair, sh *Shared, cfg WriterConfig) (*Writer, error) {
 		return nil, err
 	}
 	cmd.ExtraFiles = []*os.File{p.Master, sh.File()} // fds 3 and 4
-	w := &Writer{cmd: cmd, stderr: &limitedBuffer{max: 4096}}
-	cmd.Stderr = w.stderr
+	// The writer's stderr goes to an unlinked temporary file, not a pipe:
+	// os/exec would copy a pipe with a goroutine of this process, which
+	// would run (and allocate) during the measurement.
+	errf, err := os.CreateTemp("", "roshambo-bench-writer-*.err")
+	if err != nil {
+		return nil, fmt.Errorf("start writer: %w", err)
+	}
+	os.Remove(errf.Name())
+	w := &Writer{cmd: cmd, stderr: errf}
+	cmd.Stderr = errf
 	if err := cmd.Start(); err != nil {
+		errf.Close()
 		return nil, fmt.Errorf("start writer: %w", err)
 	}
 	// Only the writer holds the master now, as a terminal emulator would.
@@ -179,8 +188,11 @@ func StartWriter(p *Pair, sh *Shared, cfg WriterConfig) (*Writer, error) {
 // Wait waits for the writer process to exit and returns its error, with its
 // stderr.
 func (w *Writer) Wait() error {
+	defer w.stderr.Close()
 	if err := w.cmd.Wait(); err != nil {
-		return fmt.Errorf("writer process: %w: %s", err, w.stderr.String())
+		msg := make([]byte, 4096)
+		n, _ := w.stderr.ReadAt(msg, 0)
+		return fmt.Errorf("writer process: %w: %s", err, strings.TrimSpace(string(msg[:n])))
 	}
 	return nil
 }
@@ -396,20 +408,3 @@ func runWriter(cfg WriterConfig) error {
 	}
 	return waitAck(sh.Limit())
 }
-
-// limitedBuffer keeps the first max bytes written to it.
-type limitedBuffer struct {
-	max int
-	b   []byte
-}
-
-func (l *limitedBuffer) Write(p []byte) (int, error) {
-	if room := l.max - len(l.b); room > 0 {
-		l.b = append(l.b, p[:min(room, len(p))]...)
-	}
-	return len(p), nil
-}
-
-func (l *limitedBuffer) String() string { return string(l.b) }
-
-var _ io.Writer = (*limitedBuffer)(nil)
