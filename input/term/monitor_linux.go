@@ -26,6 +26,7 @@ const (
 	monTTY   = 3 // the terminal to restore
 	monCtl   = 4 // control messages from the parent; EOF = the parent is gone
 	monCrash = 5 // the runtime's crash output (debug.SetCrashOutput)
+	monIn    = 6 // the terminal's input descriptor (its file status flags)
 )
 
 // Control messages: one byte of type, then the payload.
@@ -34,6 +35,7 @@ const (
 	msgSequence = 'S' // + uint16 length + bytes: written to the tty before restoring
 	msgArm      = 'A' // raw mode is on: restore if the parent dies
 	msgDisarm   = 'D' // the parent restored the terminal itself: do nothing
+	msgFlags    = 'F' // + 2 bytes: O_NONBLOCK was set on in, on out, before raw mode
 )
 
 const termiosSize = int(unsafe.Sizeof(unix.Termios{}))
@@ -58,13 +60,27 @@ type monitor struct {
 }
 
 // startMonitor starts the monitor process for the terminal on fd tty.
-func startMonitor(tty int, saved unix.Termios, seq []byte) (*monitor, error) {
+func startMonitor(in, tty int, saved unix.Termios, seq []byte) (*monitor, error) {
 	ttyDup, err := unix.FcntlInt(uintptr(tty), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("dup tty: %w", err)
 	}
 	ttyFile := os.NewFile(uintptr(ttyDup), "tty")
 	defer ttyFile.Close()
+	inDup, err := unix.FcntlInt(uintptr(in), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("dup tty: %w", err)
+	}
+	inFile := os.NewFile(uintptr(inDup), "tty-in")
+	defer inFile.Close()
+	// The input reader sets O_NONBLOCK; on a description shared with the
+	// shell (stdin) it would outlive a crash. Remember the flags from before.
+	flags := [3]byte{msgFlags}
+	for i, fd := range []int{in, tty} {
+		if fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0); err == nil && fl&unix.O_NONBLOCK != 0 {
+			flags[1+i] = 1
+		}
+	}
 	ctlR, ctlW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("control pipe: %w", err)
@@ -82,7 +98,7 @@ func startMonitor(tty int, saved unix.Termios, seq []byte) (*monitor, error) {
 	cmd.Args = []string{"roshambo-crash-monitor"}
 	cmd.Env = append(os.Environ(), MonitorEnv+"=1")
 	cmd.Stderr = os.Stderr
-	cmd.ExtraFiles = []*os.File{ttyFile, ctlR, crashR}
+	cmd.ExtraFiles = []*os.File{ttyFile, ctlR, crashR, inFile}
 	// A process group of its own: the signals aimed at the program's group
 	// (the kernel's SIGHUP when a session leader dies, a kill of the job)
 	// must not reach the monitor before it has installed its dispositions.
@@ -103,6 +119,7 @@ func startMonitor(tty int, saved unix.Termios, seq []byte) (*monitor, error) {
 	msg[0] = msgTermios
 	copy(msg[1:], unsafe.Slice((*byte)(unsafe.Pointer(&saved)), termiosSize))
 	m.send(msg)
+	m.send(flags[:])
 	if len(seq) > 0 {
 		m.setSequence(seq)
 	}
@@ -163,6 +180,7 @@ func runMonitor() int {
 		ctlBuf   []byte
 		buf      = make([]byte, 64<<10)
 		crashEOF bool
+		nonblock = [2]byte{1, 1} // unknown: leave the flags alone
 	)
 	_ = unix.SetNonblock(monCrash, true)
 	for {
@@ -202,6 +220,11 @@ func runMonitor() int {
 					copy(unsafe.Slice((*byte)(unsafe.Pointer(&saved)), termiosSize), ctlBuf[1:])
 					haveT, used = true, 1+termiosSize
 				}
+			case msgFlags:
+				if len(ctlBuf) >= 3 {
+					nonblock[0], nonblock[1] = ctlBuf[1], ctlBuf[2]
+					used = 3
+				}
 			case msgSequence:
 				if len(ctlBuf) >= 3 {
 					l := int(binary.LittleEndian.Uint16(ctlBuf[1:]))
@@ -231,6 +254,11 @@ func runMonitor() int {
 		_, _ = writeAll(monTTY, seq)
 	}
 	_ = setTermios(monTTY, &saved)
+	for i, fd := range []int{monIn, monTTY} {
+		if nonblock[i] == 0 {
+			_ = unix.SetNonblock(fd, false)
+		}
+	}
 	if len(crash) > 0 {
 		_, _ = writeAll(2, []byte("roshambo: the program crashed; terminal restored. Crash report:\n"))
 		_, _ = writeAll(2, crash)

@@ -53,6 +53,10 @@ func childMain() {
 		if err == unix.EINTR {
 			continue
 		}
+		if err == unix.EAGAIN { // after 'n'
+			_, _ = unix.Poll([]unix.PollFd{{Fd: 0, Events: unix.POLLIN}}, -1)
+			continue
+		}
 		if err != nil || n == 0 {
 			say("READ ERROR")
 			os.Exit(4)
@@ -73,6 +77,11 @@ func childMain() {
 		case 'p': // panic in another goroutine
 			go func() { panic("boom in a goroutine") }()
 			time.Sleep(10 * time.Second)
+		case 'n': // what the input reader does on a shared description
+			if err := unix.SetNonblock(0, true); err != nil {
+				say("NONBLOCK ERROR")
+			}
+			say("NONBLOCK")
 		case 'm': // panic on the main goroutine
 			panic("boom on main")
 		}
@@ -101,10 +110,13 @@ type child struct {
 	t             *testing.T
 	cmd           *exec.Cmd
 	master, slave *os.File
-	out           lockedBuffer
-	before, raw   unix.Termios
-	waited        chan struct{}
-	state         *os.ProcessState
+	// slaveFD is slave's descriptor, read once: every os.File.Fd call
+	// clears O_NONBLOCK on the description, which the tests observe.
+	slaveFD     int
+	out         lockedBuffer
+	before, raw unix.Termios
+	waited      chan struct{}
+	state       *os.ProcessState
 }
 
 func startChild(t *testing.T) *child {
@@ -113,7 +125,7 @@ func startChild(t *testing.T) *child {
 	if err != nil {
 		t.Fatalf("pty: %v", err)
 	}
-	c := &child{t: t, master: master, slave: slave, waited: make(chan struct{})}
+	c := &child{t: t, master: master, slave: slave, slaveFD: int(slave.Fd()), waited: make(chan struct{})}
 	t.Cleanup(func() {
 		if c.cmd.Process != nil {
 			_ = c.cmd.Process.Kill()
@@ -164,7 +176,7 @@ func (l *lockedBuffer) ReadFrom(f *os.File) (int64, error) {
 
 func (c *child) termios() unix.Termios {
 	c.t.Helper()
-	tio, err := unix.IoctlGetTermios(int(c.slave.Fd()), unix.TCGETS)
+	tio, err := unix.IoctlGetTermios(c.slaveFD, unix.TCGETS)
 	if err != nil {
 		c.t.Fatalf("TCGETS: %v", err)
 	}
@@ -278,6 +290,11 @@ func TestRestoreOnExit(t *testing.T) {
 		{name: "panic on main", trigger: func(c *child) { c.send('m') }, exitCode: 2,
 			wantOutput: []string{"LEAVE", "panic: boom on main"}},
 		{name: "SIGKILL", trigger: func(c *child) { c.signal(syscall.SIGKILL) }, signal: syscall.SIGKILL},
+		{name: "SIGKILL with O_NONBLOCK", trigger: func(c *child) {
+			c.send('n')
+			c.waitOutput("NONBLOCK")
+			c.signal(syscall.SIGKILL)
+		}, signal: syscall.SIGKILL},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -294,6 +311,23 @@ func TestRestoreOnExit(t *testing.T) {
 				t.Errorf("exit status %v, want exit code %d", st, tc.exitCode)
 			}
 			c.waitTermios(c.before, "after exit")
+			// The crash monitor restores after the child is gone: the flags
+			// of the shared description are back too (no O_NONBLOCK left
+			// for the shell).
+			deadline := time.Now().Add(patience)
+			for {
+				fl, err := unix.FcntlInt(uintptr(c.slaveFD), unix.F_GETFL, 0)
+				if err != nil {
+					t.Fatalf("F_GETFL: %v", err)
+				}
+				if fl&unix.O_NONBLOCK == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("O_NONBLOCK left on the tty's description")
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
 			for _, s := range tc.wantOutput {
 				c.waitOutput(s)
 			}
@@ -329,7 +363,7 @@ func TestSuspendResume(t *testing.T) {
 			} else {
 				// Play the shell: it takes the terminal back in cooked mode
 				// while the job is stopped.
-				if err := unix.IoctlSetTermios(int(c.slave.Fd()), unix.TCSETS, &c.before); err != nil {
+				if err := unix.IoctlSetTermios(c.slaveFD, unix.TCSETS, &c.before); err != nil {
 					t.Fatalf("TCSETS: %v", err)
 				}
 			}

@@ -149,7 +149,7 @@ func (t *Terminal) MakeRaw() error {
 		return ErrClosed
 	}
 	if !t.opts.NoMonitor && t.mon == nil {
-		m, err := startMonitor(t.out, t.saved, t.seq)
+		m, err := startMonitor(t.in, t.out, t.saved, t.seq)
 		if err != nil {
 			return fmt.Errorf("start crash monitor: %w", err)
 		}
