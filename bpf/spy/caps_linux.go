@@ -27,7 +27,7 @@ func CheckPrivileges() error {
 		missing = append(missing, "CAP_PERFMON")
 	}
 	if missing != nil {
-		return &PrivilegeError{Op: "check capabilities", Missing: missing}
+		return &PrivilegeError{Missing: missing}
 	}
 	return nil
 }

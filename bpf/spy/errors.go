@@ -40,21 +40,24 @@ var (
 // PrivilegeError says which privileges are missing. It matches
 // ErrNoPrivilege with errors.Is.
 type PrivilegeError struct {
-	// Op is what failed, e.g. "check capabilities" or "load eBPF programs".
+	// Op is what the kernel refused, e.g. "load eBPF programs"; empty when
+	// the capability check before loading found them missing.
 	Op string
-	// Missing lists the capabilities that are missing, e.g. "CAP_BPF".
+	// Missing lists the capabilities that are missing, e.g. "CAP_BPF";
+	// empty when the kernel refused an operation (Op).
 	Missing []string
 }
 
 // Error names the missing capabilities and how to get them. It never repeats
 // the kernel's misleading "MEMLOCK may be too low".
 func (e *PrivilegeError) Error() string {
-	missing := "CAP_BPF and CAP_PERFMON"
+	const how = "run it as root (sudo), or grant the binary cap_bpf,cap_perfmon+ep with setcap"
 	if len(e.Missing) > 0 {
-		missing = strings.Join(e.Missing, " and ")
+		return "the spy needs CAP_BPF and CAP_PERFMON, and this process lacks " +
+			strings.Join(e.Missing, " and ") + ": " + how
 	}
-	return "the spy needs " + missing + " (" + e.Op + "): run it as root (sudo), " +
-		"or grant the binary cap_bpf,cap_perfmon+ep with setcap"
+	return "the kernel refused to " + e.Op + " (operation not permitted): the spy needs " +
+		"CAP_BPF and CAP_PERFMON: " + how
 }
 
 // Is reports whether target is ErrNoPrivilege.

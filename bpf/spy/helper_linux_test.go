@@ -18,6 +18,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/bpf/event"
 )
 
 const helperEnv = "SPY_TEST_HELPER"
@@ -176,8 +178,24 @@ func runHelper(mode string) int {
 			}
 			return 1
 		}
-		s.Close()
-		return 0
+		defer s.Close()
+		// Follow a child and see its move: everything the spy does.
+		cmd := helperCmd("once")
+		if err := s.Launch(cmd); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer cmd.Wait()
+		var ev event.Event
+		for {
+			if err := s.Read(&ev); err != nil {
+				fmt.Fprintln(os.Stderr, "no move seen:", err)
+				return 1
+			}
+			if ev.Reveal().Move == event.Paper {
+				return 0
+			}
+		}
 	}
 	fmt.Fprintf(os.Stderr, "unknown helper mode %q\n", mode)
 	return 1

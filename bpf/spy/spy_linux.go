@@ -203,7 +203,7 @@ func loadError(op string, err error) error {
 	var ve *ebpf.VerifierError
 	switch {
 	case errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) && !errors.As(err, &ve):
-		return &PrivilegeError{Op: op + ": operation not permitted"}
+		return &PrivilegeError{Op: op}
 	case errors.Is(err, ebpf.ErrNotSupported):
 		return fmt.Errorf("spy: %s: %w: %v", op, ErrUnsupportedKernel, err)
 	}

@@ -383,17 +383,49 @@ func TestUnprivileged(t *testing.T) {
 	}
 	bin := filepath.Join(dir, "spy.test")
 	copyFile(t, os.Args[0], bin, 0o755)
-	cmd := exec.Command(bin, "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=open")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	err = cmd.Run()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
-		t.Fatalf("unprivileged Open: %v (stderr %q), want exit code 2", err, stderr.String())
+	for _, tt := range []struct {
+		name    string
+		ambient []uintptr // capabilities kept as nobody
+		lacks   string
+	}{
+		{"none", nil, "lacks CAP_BPF and CAP_PERFMON"},
+		{"CAP_BPF only", []uintptr{unix.CAP_BPF}, "lacks CAP_PERFMON:"},
+		{"CAP_PERFMON only", []uintptr{unix.CAP_PERFMON}, "lacks CAP_BPF:"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command(bin, "-test.run=^$")
+			cmd.Env = append(os.Environ(), helperEnv+"=open")
+			cmd.SysProcAttr = &syscall.SysProcAttr{
+				Credential:  &syscall.Credential{Uid: 65534, Gid: 65534},
+				AmbientCaps: tt.ambient,
+			}
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+				t.Fatalf("unprivileged Open: %v (stderr %q), want exit code 2", err, stderr.String())
+			}
+			checkPrivilegeMessage(t, errors.New(stderr.String()))
+			if !strings.Contains(stderr.String(), tt.lacks) {
+				t.Errorf("message %q does not say it %s", stderr.String(), tt.lacks)
+			}
+		})
 	}
-	checkPrivilegeMessage(t, errors.New(stderr.String()))
+	// And these two are enough: nobody with CAP_BPF and CAP_PERFMON loads,
+	// attaches and follows a process.
+	t.Run("CAP_BPF and CAP_PERFMON", func(t *testing.T) {
+		requireSpy(t)
+		cmd := exec.Command(bin, "-test.run=^$")
+		cmd.Env = append(os.Environ(), helperEnv+"=open")
+		cmd.SysProcAttr = &syscall.SysProcAttr{
+			Credential:  &syscall.Credential{Uid: 65534, Gid: 65534},
+			AmbientCaps: []uintptr{unix.CAP_BPF, unix.CAP_PERFMON},
+		}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("Open as nobody with CAP_BPF and CAP_PERFMON: %v: %s", err, out)
+		}
+	})
 }
 
 func checkPrivilegeMessage(t *testing.T, err error) {
