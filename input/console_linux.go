@@ -61,6 +61,9 @@ const (
 	// EventTerminate: SIGTERM, SIGHUP or SIGINT arrived; the terminal is
 	// being restored and the process ends with that signal.
 	EventTerminate
+	// EventWake: Interrupt was called (another goroutine has news for the
+	// input loop, e.g. a state change to draw).
+	EventWake
 )
 
 // Event is one Console event. For EventInput the embedded keys.Event holds
@@ -84,6 +87,8 @@ func (e *Event) String() string {
 		return fmt.Sprintf("Repaint %dx%d", e.Cols, e.Rows)
 	case EventTerminate:
 		return fmt.Sprintf("Terminate (%v)", e.Signal)
+	case EventWake:
+		return "Wake"
 	}
 	return "Event(?)"
 }
@@ -95,8 +100,8 @@ func (e *Event) String() string {
 // events.
 //
 // Concurrency: ReadEvent is called by one goroutine (the application's input
-// loop). Write, Size, Suspend, Kitty, Stats, Terminal, Tty and Close may be
-// called from any goroutine. Signals are caught on a goroutine of the
+// loop). Write, Size, Suspend, Interrupt, SetLeaveSequence, Kitty, Stats,
+// Terminal, Tty and Close may be called from any goroutine. Signals are caught on a goroutine of the
 // terminal's Watch and handed to ReadEvent through atomic flags and
 // Reader.Interrupt.
 type Console struct {
@@ -117,7 +122,9 @@ type Console struct {
 	resize   atomic.Bool
 	repaint  atomic.Bool
 	termSig  atomic.Int32
-	modeMu   sync.Mutex // guards the mode writes of hooks and detection
+	wake     atomic.Bool
+	modeMu   sync.Mutex // guards the mode writes of hooks and detection, and leave
+	leave    []byte     // the application's emergency sequence (SetLeaveSequence)
 	closeErr error
 	once     sync.Once
 }
@@ -235,10 +242,11 @@ func (c *Console) modesOff() {
 	}
 }
 
-// setCrashSequence tells the crash monitor what modesOff would write.
+// setCrashSequence tells the crash monitor what to write if the process
+// dies: the application's leave sequence, then what modesOff would write.
 // Called with modeMu held.
 func (c *Console) setCrashSequence() {
-	var b []byte
+	b := append([]byte(nil), c.leave...)
 	if c.kitty.Load() {
 		b = append(b, seqPopKitty...)
 	}
@@ -251,6 +259,24 @@ func (c *Console) setCrashSequence() {
 	c.term.SetCrashSequence(b)
 }
 
+// SetLeaveSequence sets the application's share of the emergency restore:
+// the bytes that leave its screen, for example "\x1b[?1049l\x1b[?25h" (normal
+// screen, cursor shown) for a full-screen renderer. They are written before
+// the Console's own mode resets (kitty keyboard pop, bracketed paste and
+// focus reporting off) when the process dies in raw mode (by the crash
+// monitor) and when a terminating signal (SIGTERM, SIGHUP, SIGINT) ends it.
+// That order matters: terminals keep a kitty keyboard stack per screen, and
+// the Console pushed its flags on the normal screen. Orderly exits (Close,
+// Suspend) do not write them: the application leaves its screen itself
+// first. Any goroutine; nil clears it. (Terminal().SetCrashSequence would be
+// overwritten by the Console: use this instead.)
+func (c *Console) SetLeaveSequence(seq []byte) {
+	c.modeMu.Lock()
+	defer c.modeMu.Unlock()
+	c.leave = append(c.leave[:0], seq...)
+	c.setCrashSequence()
+}
+
 // onSignal runs on the terminal's Watch goroutine.
 func (c *Console) onSignal(ev term.Event) {
 	switch ev.Kind {
@@ -260,13 +286,29 @@ func (c *Console) onSignal(ev term.Event) {
 		c.repaint.Store(true)
 	case term.EventTerminate:
 		c.termSig.Store(int32(ev.Signal))
+		// The terminal is restored (the Leave hooks: modesOff) and the
+		// process ends as soon as this returns: the application's loop
+		// may never see the event. Leave its screen now.
+		c.modeMu.Lock()
+		if len(c.leave) > 0 {
+			_, _ = c.term.Write(c.leave)
+		}
+		c.modeMu.Unlock()
 	}
 	c.reader.Interrupt()
 }
 
+// Interrupt makes the current or next ReadEvent return an EventWake (several
+// Interrupts before it returns give one EventWake). Any goroutine; it never
+// blocks, and it is harmless after Close.
+func (c *Console) Interrupt() {
+	c.wake.Store(true)
+	c.reader.Interrupt()
+}
+
 // ReadEvent waits for the next event and stores it in *ev. Signal events
-// (terminate, repaint, resize, in that order of precedence) come before
-// pending input. It waits in Reader.Next, with the decoder's deadline for an
+// (terminate, repaint, resize, in that order of precedence), then an
+// EventWake (see Interrupt), come before pending input. It waits in Reader.Next, with the decoder's deadline for an
 // ambiguous ESC. It returns ErrClosed after Close, or the Reader's error
 // (EIO when the terminal hangs up). ev's Raw and Text stay valid until the
 // next call. Consumer only; it allocates nothing for ordinary keys.
@@ -284,6 +326,10 @@ func (c *Console) ReadEvent(ev *Event) error {
 		if c.resize.Swap(false) {
 			*ev = Event{Type: EventResize}
 			ev.Cols, ev.Rows, _ = c.term.Size()
+			return nil
+		}
+		if c.wake.Load() && c.wake.Swap(false) {
+			*ev = Event{Type: EventWake}
 			return nil
 		}
 		if c.dec.Next(&ev.Event) {
