@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -155,13 +156,31 @@ func (m *monitor) setSequence(seq []byte) {
 	m.send(append(msg, seq...))
 }
 
+// closeWait bounds how long close waits for the monitor process to exit.
+const closeWait = 100 * time.Millisecond
+
 // close disarms the monitor and ends it: it sees EOF on the control pipe
-// while disarmed and exits without touching the terminal.
+// while disarmed and exits without touching the terminal. close waits for it
+// to exit, but at most closeWait: the disarm is already in the pipe, ahead of
+// the EOF, so the monitor can no longer touch the terminal, and the program
+// must not stall on a helper's exit (a race-enabled build, for one, sleeps a
+// second in exit). If the program lives on, the reaping goroutine still reaps
+// the monitor.
 func (m *monitor) close() {
 	_ = debug.SetCrashOutput(nil, debug.CrashOptions{})
 	m.send([]byte{msgDisarm})
 	_ = m.ctl.Close()
-	m.wait.Wait()
+	done := make(chan struct{})
+	go func() {
+		m.wait.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(closeWait)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
 }
 
 // runMonitor is the monitor process. It returns its exit status.
