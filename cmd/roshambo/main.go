@@ -1,7 +1,7 @@
 // Command roshambo is the roshambo game and its tools.
 //
-//	roshambo [keys] [--escdelay MS]   the live key viewer (the default command for now)
-//	roshambo play [flags]             the game (see roshambo play --help)
+//	roshambo [play] [flags]          the game (see roshambo --help)
+//	roshambo keys [--escdelay MS]    the live key viewer
 //
 // main only dispatches: each command lives in a package under internal/ and
 // returns its exit code.
@@ -24,8 +24,8 @@ var commands = map[string]func(args []string) int{
 }
 
 // defaultCommand runs when the first argument is not a command name (none,
-// or a flag).
-const defaultCommand = "keys"
+// or a flag): the game.
+const defaultCommand = "play"
 
 func main() { os.Exit(run(os.Args[1:])) }
 

@@ -39,10 +39,26 @@ func binary(t *testing.T) string {
 	return bin
 }
 
+// TestStdinNotATerminal: every command refuses a stdin that is not a
+// terminal with exit code 2 and its own message, which also shows which
+// command the dispatch chose: no subcommand and "play" start the game,
+// "keys" the key viewer.
 func TestStdinNotATerminal(t *testing.T) {
 	bin := binary(t)
-	for _, args := range [][]string{{"keys"}, {}, {"keys", "--escdelay", "5"}} {
-		cmd := exec.Command(bin, args...)
+	const viewer = "roshambo: stdin is not a terminal\n"
+	const game = "roshambo: stdin is not a terminal (the game needs an interactive terminal)\n"
+	for _, tc := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"keys"}, viewer},
+		{[]string{"keys", "--escdelay", "5"}, viewer},
+		{[]string{}, game},
+		{[]string{"--bot", "cycle", "--seed", "1"}, game},
+		{[]string{"play"}, game},
+		{[]string{"play", "--rounds", "3"}, game},
+	} {
+		cmd := exec.Command(bin, tc.args...)
 		cmd.Env = append(os.Environ(), roleEnv+"=main")
 		devnull, err := os.Open(os.DevNull)
 		if err != nil {
@@ -54,9 +70,9 @@ func TestStdinNotATerminal(t *testing.T) {
 		err = cmd.Run()
 		devnull.Close()
 		code := cmd.ProcessState.ExitCode()
-		if code != 2 || stderr.String() != "roshambo: stdin is not a terminal\n" {
+		if code != 2 || stderr.String() != tc.stderr {
 			t.Errorf("roshambo %v < /dev/null: exit %d (%v), stderr %q; want exit 2 and %q",
-				args, code, err, stderr.String(), "roshambo: stdin is not a terminal\n")
+				tc.args, code, err, stderr.String(), tc.stderr)
 		}
 	}
 }
@@ -71,6 +87,8 @@ func TestDispatchErrors(t *testing.T) {
 		{[]string{"keys", "--escdelay", "x"}, `--escdelay "x"`},
 		{[]string{"keys", "--escdelay", "2000"}, `--escdelay "2000"`},
 		{[]string{"keys", "extra"}, `unexpected argument "extra"`},
+		{[]string{"--bot", "nosuch"}, `--bot "nosuch"`},
+		{[]string{"play", "--rounds", "2", "--first-to", "2"}, `exclude each other`},
 	}
 	for _, tc := range cases {
 		cmd := exec.Command(bin, tc.args...)

@@ -8,11 +8,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/tui"
 	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/input"
 	"github.com/roshambo-game/roshambo/input/keys"
 	"github.com/roshambo-game/roshambo/input/term"
 )
@@ -39,18 +41,17 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return ExitUsage
 		}
 	}
-	kopts := keys.Options{EscDelay: o.EscDelay}
+	// --escdelay 0 means no delay at all; without the flag the Console
+	// reads ROSHAMBO_ESCDELAY, checked here so that a bad value is a usage
+	// error before anything starts.
+	copts := input.ConsoleOptions{EscDelay: o.EscDelay}
 	if o.EscSet && o.EscDelay == 0 {
-		kopts.EscDelay = keys.NoEscDelay
+		copts.EscDelay = keys.NoEscDelay
 	}
 	if !o.EscSet {
-		d, set, err := keys.EscDelayFromEnv()
-		if err != nil {
+		if _, _, err := keys.EscDelayFromEnv(); err != nil {
 			fmt.Fprintf(stderr, "roshambo: %v\n", err)
 			return ExitUsage
-		}
-		if set {
-			kopts.EscDelay = d
 		}
 	}
 
@@ -94,16 +95,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		panel.Status = fmt.Sprintf("eBPF on the opponent, pid %d", op.PID())
 	}
 
-	con, err := newConsole(0, 1, kopts)
+	con, err := input.OpenConsole(copts)
 	if err != nil {
 		fmt.Fprintf(stderr, "roshambo: %v\n", err)
-		if errors.Is(err, term.ErrNotTerminal) {
+		if errors.Is(err, input.ErrNotTerminal) {
 			return ExitUsage
 		}
 		return ExitOpponent
 	}
 	defer con.Close()
-	defer con.t.RestoreOnPanic()
+	defer con.Terminal().RestoreOnPanic()
+	// A crash or a terminating signal must leave the game's screen too,
+	// before the Console's own modes are reset.
+	con.SetLeaveSequence([]byte(leaveScreen))
 	scr, err := tcell.NewTerminfoScreenFromTty(con.Tty())
 	if err == nil {
 		err = scr.Init()
@@ -123,7 +127,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}()
 	g := tui.New(tui.Config{
 		Screen:   scr,
-		Input:    con,
+		Input:    &consoleInput{c: con},
 		Opponent: op,
 		Name:     name,
 		Format:   o.Format(),
@@ -135,14 +139,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		go sp.run(g)
 	}
 	res := g.Run()
-	if sp != nil {
-		sp.close()
-	}
+	// Quitting is prompt: the terminal is restored and the summary printed
+	// first; only then is the opponent told to quit (with a short grace
+	// before it is killed) and the spy detached, side by side.
 	scr.Fini()
 	cerr := con.Close()
-	op.Close()
-
 	fmt.Fprint(stdout, tui.Summary(name, res))
+	var wg sync.WaitGroup
+	if sp != nil {
+		wg.Go(sp.close)
+	}
+	op.Close()
+	wg.Wait()
+
 	if res.Err != nil {
 		fmt.Fprintf(stderr, "roshambo: %s\n", oneLine(res.Err.Error()))
 		return ExitOpponent
