@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -223,5 +224,44 @@ func TestLoopTypeahead(t *testing.T) {
 	res := result(t, done)
 	if len(res.Reactions) != 1 || res.Reactions[0] != Typeahead {
 		t.Errorf("reactions %v, want [Typeahead]", res.Reactions)
+	}
+}
+
+// shownScreen notes the monotonic time at which each Show returned.
+type shownScreen struct {
+	*recScreen
+	lastShown atomic.Int64
+}
+
+func (s *shownScreen) Show() { s.recScreen.Show(); s.lastShown.Store(mono.Now()) }
+
+// TestLoopReactionFromShow: the reaction time is the key's capture timestamp
+// minus the moment the round's frame was shown (taken right after Show), not
+// the moment the key reached the loop.
+func TestLoopReactionFromShow(t *testing.T) {
+	s := &shownScreen{recScreen: &recScreen{SimulationScreen: newSim(t, 80, 24)}}
+	in := newFakeInput()
+	g := New(Config{Screen: s, Input: in, Opponent: &cycleOpponent{}, Name: "cycle", Format: game.Rounds(1), Theme: NewTheme(256, false)})
+	done := make(chan Result, 1)
+	go func() { done <- g.Run() }()
+	waitScreen(t, s.recScreen, "round 1 · throw:")
+	shown := s.lastShown.Load() // the throw frame's Show returned here or earlier
+	// A key captured exactly one second after that, delivered late: its
+	// delivery time must not count.
+	const later = int64(time.Second)
+	in.ev <- Event{Kind: EventKey, Key: Key{Rune: 'p', Time: shown + later}}
+	waitScreen(t, s.recScreen, "MATCH OVER: YOU WIN 1 : 0")
+	in.key('q')
+	res := result(t, done)
+	if len(res.Reactions) != 1 {
+		t.Fatalf("reactions %v", res.Reactions)
+	}
+	// The loop reads the clock after Show returns: at shown or later, and
+	// long before the key was delivered.
+	if r := res.Reactions[0]; r > later || r < later-int64(250*time.Millisecond) {
+		t.Errorf("reaction %d ns, want the capture time minus the frame's Show (just under %d ns)", r, later)
+	}
+	if frame := waitScreen(t, s.recScreen, "reaction "); !regexp.MustCompile(`reaction \d+\.\d{3} ms`).MatchString(frame) {
+		t.Errorf("the reaction is not shown in ms with µs precision:\n%s", frame)
 	}
 }
