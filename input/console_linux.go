@@ -193,6 +193,9 @@ func newConsole(in *os.File, out int, opts ConsoleOptions) (*Console, error) {
 	c.reader = r
 	c.stopWatch = t.Watch(c.onSignal)
 	c.modesOn()
+	c.modeMu.Lock()
+	c.setCrashSequence()
+	c.modeMu.Unlock()
 	if !opts.NoKitty {
 		c.detecting = true
 		if _, err := t.Write([]byte(seqQueryKitty)); err != nil {
@@ -203,7 +206,8 @@ func newConsole(in *os.File, out int, opts ConsoleOptions) (*Console, error) {
 	return c, nil
 }
 
-// modesOn switches the terminal's input modes on (at open and on resume).
+// modesOn switches the terminal's input modes on (at open and, as an Enter
+// hook, on resume).
 func (c *Console) modesOn() {
 	c.modeMu.Lock()
 	defer c.modeMu.Unlock()
@@ -220,7 +224,9 @@ func (c *Console) modesOn() {
 	if len(b) > 0 {
 		_, _ = c.term.Write(b)
 	}
-	c.setCrashSequence()
+	// No setCrashSequence here: as an Enter hook this runs with the
+	// Terminal's lock held, which SetCrashSequence takes (and the sequence
+	// has not changed since the modes were switched off).
 }
 
 // modesOff switches them off (on exit, on suspend, on a terminating signal).

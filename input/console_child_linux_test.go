@@ -1,0 +1,327 @@
+package input
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/input/keys"
+	"github.com/roshambo-game/roshambo/input/term"
+)
+
+// consoleChildEnv makes the test binary act as a program using a Console
+// (see consoleChild).
+const consoleChildEnv = "ROSHAMBO_INPUT_CONSOLE_CHILD"
+
+// appLeave stands for a renderer's leave-screen bytes in the tests.
+const appLeave = "\x1b[0m\x1b[?25h\x1b[?1049l"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(consoleChildEnv) == "1" {
+		os.Exit(consoleChild())
+	}
+	os.Exit(m.Run())
+}
+
+// consoleChild runs on a pty: a Console with its crash monitor, the
+// application's leave sequence, READY once the kitty detection is over, and
+// a panic in another goroutine on 'p'.
+func consoleChild() int {
+	c, err := OpenConsole(ConsoleOptions{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "open console:", err)
+		return 3
+	}
+	defer c.Close()
+	c.SetLeaveSequence([]byte(appLeave))
+	var ev Event
+	for {
+		if err := c.ReadEvent(&ev); err != nil {
+			fmt.Fprintln(os.Stderr, "read:", err)
+			return 4
+		}
+		switch {
+		case ev.Type == EventRepaint:
+			fmt.Fprintf(c, "REPAINT\r\n")
+		case ev.Type != EventInput:
+		case ev.Reply != 0 && !c.detecting:
+			fmt.Fprintf(c, "READY kitty=%v\r\n", c.Kitty())
+		case ev.IsRune('p', 0):
+			go func() { panic("boom in a goroutine") }()
+			time.Sleep(10 * time.Second)
+		case ev.IsRune('z', keys.ModCtrl):
+			if err := c.Suspend(); err != nil {
+				fmt.Fprintf(c, "SUSPEND ERROR %v\r\n", err)
+			}
+			fmt.Fprintf(c, "RESUMED\r\n")
+		case ev.Type == EventRepaint:
+		case ev.IsRune('q', 0):
+			return 0
+		}
+	}
+}
+
+type lockedOut struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedOut) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// consoleProc is a consoleChild on a pty, and the terminal it talks to.
+type consoleProc struct {
+	t       *testing.T
+	master  *os.File
+	slaveFD int
+	before  unix.Termios
+	cmd     *exec.Cmd
+	out     lockedOut
+	waited  chan error
+}
+
+// startConsoleChild starts consoleChild on a fresh pty, answers its kitty
+// query as a kitty-capable terminal and waits for READY.
+func startConsoleChild(t *testing.T) *consoleProc {
+	t.Helper()
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatalf("pty: %v", err)
+	}
+	p := &consoleProc{t: t, master: master, slaveFD: int(slave.Fd()), waited: make(chan error, 1)}
+	before, err := unix.IoctlGetTermios(p.slaveFD, unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.before = *before
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			p.out.mu.Lock()
+			p.out.b.Write(buf[:max(n, 0)])
+			p.out.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	p.cmd = exec.Command(os.Args[0], "-test.run=^$")
+	p.cmd.Env = append(os.Environ(), consoleChildEnv+"=1")
+	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = slave, slave, slave
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.waited <- p.cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Kill()
+		<-p.waited
+		master.Close()
+		slave.Close()
+	})
+	p.waitFor("the kitty query", func(s string) bool { return strings.Contains(s, seqQueryKitty) })
+	// Play a kitty-capable terminal: flags reply, then DA1.
+	p.typ("\x1b[?0u\x1b[?62;22c")
+	p.waitFor("READY", func(s string) bool { return strings.Contains(s, "READY kitty=true") })
+	return p
+}
+
+func (p *consoleProc) typ(s string) {
+	p.t.Helper()
+	if _, err := p.master.Write([]byte(s)); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// waitFor polls the child's output until ok.
+func (p *consoleProc) waitFor(what string, ok func(string) bool) {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second) // generous: a shared machine
+	for !ok(p.out.String()) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("never saw %s; the child wrote %q", what, p.out.String())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func (p *consoleProc) termios() unix.Termios {
+	p.t.Helper()
+	got, err := unix.IoctlGetTermios(p.slaveFD, unix.TCGETS)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return *got
+}
+
+// waitTermios polls until the pty's termios is want.
+func (p *consoleProc) waitTermios(want unix.Termios, what string) {
+	p.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for p.termios() != want {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s: termios\n got %+v\nwant %+v", what, p.termios(), want)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// TestConsoleCrashSequence: when the program dies in raw mode, the crash
+// monitor writes the application's leave sequence and then the Console's own
+// mode resets (kitty pop, focus and paste off), and restores the termios.
+func TestConsoleCrashSequence(t *testing.T) {
+	p := startConsoleChild(t)
+	mark := len(p.out.String())
+	p.typ("p")
+	select {
+	case err := <-p.waited:
+		p.waited <- err
+	case <-time.After(20 * time.Second):
+		t.Fatal("the child did not die of its panic")
+	}
+	want := appLeave + seqPopKitty + seqFocusOff + seqPasteOff
+	p.waitFor("the crash sequence", func(s string) bool { return strings.Contains(s[mark:], want) })
+	p.waitTermios(p.before, "after the crash")
+	if s := p.out.String()[mark:]; !strings.Contains(s, "boom in a goroutine") {
+		t.Errorf("no crash report after the restore: %q", s)
+	}
+}
+
+// TestConsoleSuspend: Ctrl-Z and Suspend: the modes are switched off and the
+// termios restored while the process is stopped; on SIGCONT raw mode and the
+// modes come back (the Enter hook) and ReadEvent reports a repaint.
+func TestConsoleSuspend(t *testing.T) {
+	p := startConsoleChild(t)
+	raw := p.termios()
+	if raw == p.before {
+		t.Fatal("the child is not in raw mode")
+	}
+	mark := len(p.out.String())
+	p.typ("\x1a")
+	p.waitFor("the modes switched off", func(s string) bool {
+		return strings.Contains(s[mark:], seqPopKitty+seqFocusOff+seqPasteOff)
+	})
+	p.waitTermios(p.before, "while stopped")
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:])); len(f) > 0 && f[0] == "T" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the child did not stop: %s", b)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	mark = len(p.out.String())
+	if err := p.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor("RESUMED and REPAINT", func(s string) bool {
+		s = s[mark:]
+		return strings.Contains(s, "RESUMED") && strings.Contains(s, "REPAINT")
+	})
+	s := p.out.String()[mark:]
+	if !strings.Contains(s, seqPasteOn) || !strings.Contains(s, seqFocusOn) || !strings.Contains(s, seqPushKitty) {
+		t.Errorf("the modes were not switched on again after the resume: %q", s)
+	}
+	p.waitTermios(raw, "after the resume")
+	p.typ("q")
+	select {
+	case err := <-p.waited:
+		p.waited <- err
+		if err != nil {
+			t.Fatalf("the child failed: %v; it wrote %q", err, p.out.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the child did not quit")
+	}
+	p.waitTermios(p.before, "after quitting")
+}
+
+// TestConsoleLeaveOnTerminate: a terminating signal writes the application's
+// leave sequence before the Console's modes are switched off, and ReadEvent
+// reports it; Close alone does not write it.
+func TestConsoleLeaveOnTerminate(t *testing.T) {
+	c, ct, _ := openTestConsole(t, ConsoleOptions{NoKitty: true})
+	c.SetLeaveSequence([]byte(appLeave))
+	ct.waitOutput(seqPasteOn)
+	// What Watch does on SIGTERM: the event, then Close.
+	c.onSignal(term.Event{Kind: term.EventTerminate, Signal: syscall.SIGTERM})
+	var ev Event
+	readEvent(t, c, &ev)
+	if ev.Type != EventTerminate || ev.Signal != syscall.SIGTERM {
+		t.Fatalf("got %v, want Terminate (terminated)", ev.String())
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ct.waitOutput(appLeave + seqFocusOff + seqPasteOff)
+
+	c2, ct2, _ := openTestConsole(t, ConsoleOptions{NoKitty: true})
+	c2.SetLeaveSequence([]byte(appLeave))
+	ct2.waitOutput(seqPasteOn)
+	if err := c2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ct2.waitOutput(seqFocusOff + seqPasteOff)
+	if strings.Contains(ct2.output(), appLeave) {
+		t.Errorf("Close wrote the application's leave sequence: %q", ct2.output())
+	}
+}
+
+// TestConsoleInterrupt: Interrupt wakes a blocked ReadEvent with one
+// EventWake; input typed meanwhile is not lost.
+func TestConsoleInterrupt(t *testing.T) {
+	c, ct, _ := openTestConsole(t, ConsoleOptions{NoKitty: true})
+	done := make(chan Event, 1)
+	go func() {
+		var ev Event
+		if err := c.ReadEvent(&ev); err != nil {
+			t.Errorf("ReadEvent: %v", err)
+		}
+		done <- ev
+	}()
+	time.Sleep(20 * time.Millisecond) // let it block (either way the result is the same)
+	c.Interrupt()
+	select {
+	case ev := <-done:
+		if ev.Type != EventWake {
+			t.Fatalf("got %v, want Wake", ev.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Interrupt did not wake ReadEvent")
+	}
+	c.Interrupt()
+	c.Interrupt()
+	ct.typ("x")
+	var ev Event
+	readEvent(t, c, &ev)
+	if ev.Type != EventWake {
+		t.Fatalf("got %v, want one Wake for two Interrupts", ev.String())
+	}
+	readEvent(t, c, &ev)
+	if !ev.IsRune('x', 0) {
+		t.Fatalf("got %v, want x", ev.String())
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c.Interrupt() // harmless after Close
+}
