@@ -2,6 +2,7 @@ package play
 
 import (
 	"fmt"
+	"syscall"
 
 	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/tui"
 	"github.com/roshambo-game/roshambo/input"
@@ -23,6 +24,11 @@ const leaveScreen = "\x1b[0m\x1b[?1l\x1b>\x1b[?25h\x1b[?1049l"
 type consoleInput struct {
 	c  *input.Console
 	ev input.Event
+	// terminated is the terminating signal (SIGTERM, SIGHUP, SIGINT) that
+	// Next reported, or 0. The Console's signal watch is then restoring the
+	// terminal and ending the process with the signal: the game must not
+	// write to the terminal any more (loop goroutine only).
+	terminated syscall.Signal
 }
 
 // Next implements tui.Input.
@@ -37,6 +43,7 @@ func (ci *consoleInput) Next() (tui.Event, error) {
 		case input.EventRepaint:
 			return tui.Event{Kind: tui.EventRepaint}, nil
 		case input.EventTerminate:
+			ci.terminated = ci.ev.Signal
 			return tui.Event{Kind: tui.EventTerminate}, nil
 		case input.EventWake:
 			return tui.Event{Kind: tui.EventWake}, nil

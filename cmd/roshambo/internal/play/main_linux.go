@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -125,9 +126,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		for scr.PollEvent() != nil {
 		}
 	}()
+	ci := &consoleInput{c: con}
 	g := tui.New(tui.Config{
 		Screen:   scr,
-		Input:    &consoleInput{c: con},
+		Input:    ci,
 		Opponent: op,
 		Name:     name,
 		Format:   o.Format(),
@@ -139,6 +141,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		go sp.run(g)
 	}
 	res := g.Run()
+	if sig := ci.terminated; sig != 0 {
+		// The Console's watch left the game's screen, restores the
+		// terminal and re-raises the signal, which ends the process: the
+		// screen must not be touched (tcell's Fini would clear the normal
+		// screen). The opponent sees its stdin close when we are gone.
+		time.Sleep(5 * time.Second)
+		return 128 + int(sig)
+	}
 	// Quitting is prompt: the terminal is restored and the summary printed
 	// first; only then is the opponent told to quit (with a short grace
 	// before it is killed) and the spy detached, side by side.

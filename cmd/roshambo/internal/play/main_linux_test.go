@@ -5,16 +5,14 @@ import (
 	"testing"
 )
 
-// roleEnv makes the test binary act as the game (see gameBinary).
-const roleEnv = "ROSHAMBO_PLAY_TEST_ROLE"
-
 func TestMain(m *testing.M) {
+	// Bot mode, for TestBotArgv (the test binary stands for roshambo).
 	if len(os.Args) > 1 && os.Args[1] == BotCommand {
 		os.Exit(BotMain(os.Args[2:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	if os.Getenv(roleEnv) == "game" {
-		os.Unsetenv(roleEnv)
-		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+	code := m.Run()
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
 	}
-	os.Exit(m.Run())
+	os.Exit(code)
 }

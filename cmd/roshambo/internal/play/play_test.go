@@ -91,9 +91,7 @@ func TestBotArgv(t *testing.T) {
 // TestNotATerminal: stdin or stdout that is not a terminal is a clear error
 // with exit code 2.
 func TestNotATerminal(t *testing.T) {
-	self, _ := os.Executable()
-	cmd := exec.Command(self, "--bot", "cycle")
-	cmd.Env = append(os.Environ(), roleEnv+"=game")
+	cmd := exec.Command(gameBinary(t, true), "--bot", "cycle")
 	cmd.Stdin = strings.NewReader("")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

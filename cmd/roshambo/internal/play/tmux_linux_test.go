@@ -5,8 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -41,7 +46,7 @@ func newPane(t *testing.T, w, h int) *tmuxPane {
 		bash, "--norc", "--noprofile", "-i")
 	t.Cleanup(func() { exec.Command("tmux", "-L", p.sock, "kill-server").Run() })
 	p.tmux("set-option", "-g", "history-limit", "5000")
-	p.wait("rsb$", 10*time.Second)
+	p.wait("rsb$", startWait)
 	return p
 }
 
@@ -103,7 +108,7 @@ func (p *tmuxPane) checkStty() {
 	mark := fmt.Sprintf("STTY-%d", sttyN.Add(1))
 	p.line("echo \"" + mark + ": $(stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' ')\"")
 	var got string
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(stepWait)
 	for got == "" {
 		for _, l := range strings.Split(p.screen(), "\n") {
 			if strings.HasPrefix(l, mark+": ") {
@@ -127,87 +132,229 @@ func (p *tmuxPane) checkStty() {
 
 var sttyN atomic.Int32
 
-// gameBinary returns the command that runs the game: this test binary,
-// re-executed in game mode (see TestMain).
-func gameBinary(t *testing.T) string {
+// The game under test is the real binary, built with `go build` once per
+// test process (builtDir) and linked into each test's own t.TempDir(), with
+// or without roshambo-bot beside it.
+var (
+	buildOnce sync.Once
+	builtDir  string
+	buildErr  error
+)
+
+// buildBinaries builds roshambo and roshambo-bot into a directory removed
+// when the test process ends (see TestMain).
+func buildBinaries(t *testing.T) string {
 	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
+	buildOnce.Do(func() {
+		goCmd, err := exec.LookPath("go")
+		if err != nil {
+			goCmd = filepath.Join(runtime.GOROOT(), "bin", "go")
+		}
+		builtDir, buildErr = os.MkdirTemp("", "roshambo-play-test-")
+		if buildErr != nil {
+			return
+		}
+		cmd := exec.Command(goCmd, "build", "-o", builtDir+string(filepath.Separator),
+			"github.com/roshambo-game/roshambo/cmd/roshambo", "github.com/roshambo-game/roshambo/cmd/roshambo-bot")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build the game: %v", buildErr)
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "roshambo")
-	if err := os.Symlink(self, bin); err != nil {
-		t.Fatal(err)
-	}
-	return "env " + roleEnv + "=game " + bin
+	return builtDir
 }
 
+// gameBinary returns the path of a freshly built roshambo in a t.TempDir()
+// of its own, with roshambo-bot beside it if withBot.
+func gameBinary(t *testing.T, withBot bool) string {
+	t.Helper()
+	src := buildBinaries(t)
+	dir := t.TempDir()
+	names := []string{"roshambo"}
+	if withBot {
+		names = append(names, "roshambo-bot")
+	}
+	for _, n := range names {
+		if err := os.Link(filepath.Join(src, n), filepath.Join(dir, n)); err != nil {
+			t.Fatalf("link %s: %v", n, err)
+		}
+	}
+	return filepath.Join(dir, "roshambo")
+}
+
+// processesOf returns the pids of the processes whose argv[0] is path (and
+// whose argv[1] is arg1, if not empty).
+func processesOf(path, arg1 string) []int {
+	var pids []int
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		argv := strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
+		if argv[0] == path && (arg1 == "" || len(argv) > 1 && argv[1] == arg1) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// Deadlines for the pane to show something: generous, since the machine
+// may be loaded (they bound a wait, they assert no speed).
+const (
+	startWait = 30 * time.Second // the game and its opponent start
+	stepWait  = 15 * time.Second // one step of the game
+)
+
+// reactionRE is a reaction time as the game shows it: ms with µs precision.
+var reactionRE = regexp.MustCompile(`reaction \d+\.\d{3} ms · avg \d+\.\d{3} ms`)
+
+// TestTmuxPlay plays the real binary, with roshambo-bot beside it, against
+// the deterministic cycle bot (rock, paper, scissors, ...).
 func TestTmuxPlay(t *testing.T) {
+	bin := gameBinary(t, true)
 	p := newPane(t, 80, 24)
-	p.line(gameBinary(t) + " --bot cycle --seed 1 --rounds 5; echo EXIT=$?")
-	p.wait("round 1 · throw:", 15*time.Second, "vs cycle", "5 rounds")
+	// No subcommand: the game.
+	p.line(bin + " --bot cycle --seed 1 --rounds 5; echo EXIT=$?")
+	p.wait("round 1 · throw:", startWait, "vs cycle", "5 rounds")
+
+	// The opponent is roshambo-bot found next to the executable.
+	if pids := processesOf(filepath.Join(filepath.Dir(bin), "roshambo-bot"), "--strategy"); len(pids) != 1 {
+		t.Errorf("want one roshambo-bot process from beside the game, found %v", pids)
+	}
 
 	// Round 1: the cycle bot throws rock; paper wins.
 	p.keys("p")
-	p.wait("round 1: YOU WIN · paper covers rock", 5*time.Second, "YOU  1 : 0  BOT", "round 2 · throw:")
+	s := p.wait("round 1: YOU WIN · paper covers rock", stepWait, "YOU  1 : 0  BOT", "round 2 · throw:")
+	if !reactionRE.MatchString(s) {
+		t.Errorf("no reaction time in ms with µs precision:\n%s", s)
+	}
 
 	// A resize redraws at once: the separator spans the new width.
 	p.tmux("resize-window", "-t", "t", "-x", "100", "-y", "30")
-	p.wait(strings.Repeat("─", 100), 5*time.Second, "round 2 · throw:")
+	p.wait(strings.Repeat("─", 100), stepWait, "round 2 · throw:")
 
 	// Round 2: paper; scissors win. Keys 1/2/3 throw too.
 	p.keys("3")
-	p.wait("round 2: YOU WIN · scissors cut paper", 5*time.Second, "YOU  2 : 0  BOT")
+	p.wait("round 2: YOU WIN · scissors cut paper", stepWait, "YOU  2 : 0  BOT")
 
 	// Ctrl-Z suspends: the shell is back, with a sane terminal.
 	p.keys("C-z")
-	p.wait("Stopped", 5*time.Second)
+	p.wait("Stopped", stepWait)
 	p.checkStty()
 	p.line("fg")
-	p.wait("round 3 · throw:", 5*time.Second, "YOU  2 : 0  BOT")
+	p.wait("round 3 · throw:", stepWait, "YOU  2 : 0  BOT", "#1 P/R #2 S/P")
 
-	// Round 3: scissors; rock loses to nothing: a win. Help toggles.
+	// The game reads keys again after fg. Help toggles.
 	p.keys("?")
-	p.wait("show or hide this help", 5*time.Second)
+	p.wait("show or hide this help", stepWait)
 	p.keys("?")
 	p.keys("r")
-	s := p.wait("round 3: YOU WIN · rock crushes scissors", 5*time.Second, "YOU  3 : 0  BOT", "#1 P/R #2 S/P #3 R/S")
-	if !strings.Contains(s, "reaction ") || !strings.Contains(s, " ms · avg ") {
-		t.Errorf("no reaction time shown:\n%s", s)
+	s = p.wait("round 3: YOU WIN · rock crushes scissors", stepWait, "YOU  3 : 0  BOT", "#1 P/R #2 S/P #3 R/S")
+	if !reactionRE.MatchString(s) {
+		t.Errorf("no reaction time in ms with µs precision:\n%s", s)
 	}
+	// Round 4: rock again; rock draws.
+	p.keys("r")
+	p.wait("round 4: DRAW · both threw rock", stepWait, "YOU  3 : 0  BOT   draws 1")
 
 	// q quits. The shell's "; echo EXIT=$?" ran at the stop already: after
 	// fg, $? is the game's exit status.
 	p.keys("q")
-	p.wait("match abandoned", 5*time.Second)
+	p.wait("match abandoned", stepWait)
 	p.line("echo EXIT-AFTER-FG=$?")
-	p.wait("EXIT-AFTER-FG=0", 5*time.Second)
+	p.wait("EXIT-AFTER-FG=0", stepWait)
 	p.checkStty()
 	back := p.scrollback()
-	for _, want := range []string{"match abandoned", "score: you 3 : 0 bot, draws 0", "round  3: you rock     bot scissors win"} {
+	for _, want := range []string{
+		"roshambo: 5 rounds vs cycle, 4 rounds played",
+		"match abandoned",
+		"score: you 3 : 0 bot, draws 1",
+		"round  1: you paper    bot rock     win   reaction ",
+		"round  2: you scissors bot paper    win   reaction ",
+		"round  3: you rock     bot scissors win   reaction ",
+		"round  4: you rock     bot rock     draw  reaction ",
+	} {
 		if !strings.Contains(back, want) {
 			t.Errorf("scrollback lacks %q:\n%s", want, back)
 		}
 	}
+	if pids := processesOf(filepath.Join(filepath.Dir(bin), "roshambo-bot"), ""); len(pids) != 0 {
+		t.Errorf("the opponent outlived the game: pids %v", pids)
+	}
 }
 
+// TestTmuxMatchOver plays a match to its end (the game started with the
+// play subcommand) and leaves with any key.
 func TestTmuxMatchOver(t *testing.T) {
+	bin := gameBinary(t, true)
 	p := newPane(t, 80, 24)
-	p.line(gameBinary(t) + " --bot cycle --seed 1 --first-to 2; echo EXIT=$?")
-	p.wait("round 1 · throw:", 15*time.Second, "first to 2")
+	p.line(bin + " play --bot cycle --seed 1 --first-to 2; echo EXIT=$?")
+	p.wait("round 1 · throw:", startWait, "first to 2")
 	p.keys("r") // rock vs rock
-	p.wait("round 1: DRAW · both threw rock", 5*time.Second)
+	p.wait("round 1: DRAW · both threw rock", stepWait)
 	p.keys("s") // scissors vs paper
-	p.wait("round 2: YOU WIN", 5*time.Second)
+	p.wait("round 2: YOU WIN", stepWait)
 	p.keys("r") // rock vs scissors
-	p.wait("MATCH OVER: YOU WIN 2 : 0", 5*time.Second)
+	p.wait("MATCH OVER: YOU WIN 2 : 0", stepWait)
 	p.keys("Enter")
-	p.wait("EXIT=0", 5*time.Second)
+	p.wait("EXIT=0", stepWait)
 	p.checkStty()
-	if back := p.scrollback(); !strings.Contains(back, "match over: you win") {
+	if back := p.scrollback(); !strings.Contains(back, "match over: you win") || !strings.Contains(back, "score: you 2 : 0 bot, draws 1") {
 		t.Errorf("no summary in the scrollback:\n%s", back)
 	}
+}
+
+// TestTmuxBotReexec: with no roshambo-bot beside the game and none in PATH,
+// the game re-executes itself in bot mode. Ctrl-C quits.
+func TestTmuxBotReexec(t *testing.T) {
+	bin := gameBinary(t, false)
+	empty := t.TempDir()
+	p := newPane(t, 80, 24)
+	p.line("env PATH=" + empty + " " + bin + " --bot cycle --seed 1; echo EXIT=$?")
+	p.wait("round 1 · throw:", startWait, "vs cycle", "endless")
+	if pids := processesOf(bin, BotCommand); len(pids) != 1 {
+		t.Errorf("want one %q process (the game re-executed in bot mode), found %v", bin+" "+BotCommand, pids)
+	}
+	p.keys("p")
+	p.wait("round 1: YOU WIN · paper covers rock", stepWait, "round 2 · throw:")
+	p.keys("C-c")
+	p.wait("EXIT=0", stepWait, "match abandoned")
+	p.checkStty()
+	if pids := processesOf(bin, BotCommand); len(pids) != 0 {
+		t.Errorf("the bot outlived the game: pids %v", pids)
+	}
+}
+
+// TestTmuxTerminated: SIGTERM while the game is on screen restores the
+// terminal (normal screen back, cooked mode) and ends the game by the signal.
+func TestTmuxTerminated(t *testing.T) {
+	bin := gameBinary(t, true)
+	p := newPane(t, 80, 24)
+	p.line("echo BEFORE-THE-GAME")
+	p.line(bin + " --bot cycle --seed 1; echo EXIT=$?")
+	p.wait("round 1 · throw:", startWait)
+	pids := processesOf(bin, "--bot")
+	if len(pids) != 1 {
+		t.Fatalf("want one game process, found %v", pids)
+	}
+	if err := syscall.Kill(pids[0], syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	// 143 = 128 + SIGTERM: the game ended by the signal; the shell's
+	// screen (with the line from before the game) is back.
+	s := p.wait("EXIT=143", stepWait, "BEFORE-THE-GAME")
+	if strings.Contains(s, "round 1 · throw:") {
+		t.Errorf("the game's screen was left on the terminal:\n%s", s)
+	}
+	p.checkStty()
 }
 
 // dyingOpponent answers two rounds and then exits with status 3 when asked
@@ -215,23 +362,25 @@ func TestTmuxMatchOver(t *testing.T) {
 const dyingOpponent = `sh -c 'read l; echo rock; read l; read l; echo paper; read l; read l; echo dying >&2; exit 3'`
 
 func TestTmuxOpponentDies(t *testing.T) {
+	bin := gameBinary(t, false)
 	p := newPane(t, 80, 24)
-	p.line(gameBinary(t) + ` --opponent "` + dyingOpponent + `"; echo EXIT=$?`)
-	p.wait("round 1 · throw:", 15*time.Second)
+	p.line(bin + ` --opponent "` + dyingOpponent + `"; echo EXIT=$?`)
+	p.wait("round 1 · throw:", startWait)
 	p.keys("p")
-	p.wait("round 2 · throw:", 5*time.Second)
+	p.wait("round 2 · throw:", stepWait)
 	p.keys("s")
-	s := p.wait("opponent error", 5*time.Second, "record kept: 2 rounds · you 2 : 0 bot")
+	s := p.wait("opponent error", stepWait, "record kept: 2 rounds · you 2 : 0 bot")
 	if !strings.Contains(s, "exit status 3") {
 		t.Errorf("the error screen does not say how the opponent ended:\n%s", s)
 	}
 	p.keys("Enter")
-	s = p.wait("EXIT=1", 5*time.Second)
-	if !strings.Contains(s, "roshambo: ") {
+	s = p.wait("EXIT=1", stepWait)
+	if !regexp.MustCompile(`(?m)^roshambo: .*exit status 3.*$`).MatchString(s) {
 		t.Errorf("no one-line error message:\n%s", s)
 	}
 	p.checkStty()
-	if back := p.scrollback(); !strings.Contains(back, "match ended by an error (record kept)") {
+	if back := p.scrollback(); !strings.Contains(back, "match ended by an error (record kept)") ||
+		!strings.Contains(back, "score: you 2 : 0 bot, draws 0") {
 		t.Errorf("no summary in the scrollback:\n%s", back)
 	}
 }
@@ -243,44 +392,52 @@ func spyPrivileged(t *testing.T) {
 		t.Skip("the --spy end-to-end test needs root (CAP_BPF and CAP_PERFMON to load the eBPF spy); run it as root")
 	}
 	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
-		t.Skipf("the spy needs kernel BTF: %v", err)
+		t.Skipf("the spy needs kernel BTF (/sys/kernel/btf/vmlinux): %v", err)
 	}
 }
 
+// TestTmuxSpy: in plain mode the panel shows the bot's move before the
+// player throws.
 func TestTmuxSpy(t *testing.T) {
 	spyPrivileged(t)
+	bin := gameBinary(t, true)
 	p := newPane(t, 80, 24)
-	p.line(gameBinary(t) + " --spy --bot cycle --seed 1 --rounds 3; echo EXIT=$?")
+	p.line(bin + " --spy --bot cycle --seed 1 --rounds 3; echo EXIT=$?")
 	// Before any throw, the panel already shows the bot's first move.
-	s := p.wait("round 1: the bot wrote ROCK", 15*time.Second, "round 1 · throw:", "throw paper to beat it")
+	s := p.wait("round 1: the bot wrote ROCK", startWait, "round 1 · throw:", "throw paper to beat it")
 	if strings.Contains(s, "YOU WIN") {
 		t.Fatalf("the panel was checked too late:\n%s", s)
 	}
 	p.keys("p")
-	p.wait("round 2: the bot wrote PAPER", 5*time.Second, "round 1: YOU WIN", "round 2 · throw:")
+	p.wait("round 2: the bot wrote PAPER", stepWait, "round 1: YOU WIN", "round 2 · throw:")
 	p.keys("s")
-	p.wait("round 3: the bot wrote SCISSORS", 5*time.Second, "round 3 · throw:")
+	p.wait("round 3: the bot wrote SCISSORS", stepWait, "round 3 · throw:")
 	p.keys("r")
-	p.wait("MATCH OVER: YOU WIN 3 : 0", 5*time.Second)
+	p.wait("MATCH OVER: YOU WIN 3 : 0", stepWait)
 	p.keys("Enter")
-	p.wait("EXIT=0", 5*time.Second)
+	p.wait("EXIT=0", stepWait)
+	p.checkStty()
 }
 
+// TestTmuxSpyCommit: in commit mode the panel shows only that the bot
+// committed.
 func TestTmuxSpyCommit(t *testing.T) {
 	spyPrivileged(t)
+	bin := gameBinary(t, true)
 	p := newPane(t, 80, 24)
-	p.line(gameBinary(t) + " --spy --commit --bot cycle --seed 1 --rounds 2; echo EXIT=$?")
-	s := p.wait("round 1: committed, move hidden", 15*time.Second, "round 1 · throw:", "commit mode")
+	p.line(bin + " --spy --commit --bot cycle --seed 1 --rounds 2; echo EXIT=$?")
+	s := p.wait("round 1: committed, move hidden", startWait, "round 1 · throw:", "commit mode")
 	if strings.Contains(s, "wrote") {
 		t.Errorf("the spy revealed a committed move:\n%s", s)
 	}
 	p.keys("p")
-	s = p.wait("round 2: committed, move hidden", 5*time.Second, "round 1: YOU WIN · paper covers rock")
+	s = p.wait("round 2: committed, move hidden", stepWait, "round 1: YOU WIN · paper covers rock")
 	if strings.Contains(s, "wrote") {
 		t.Errorf("the spy revealed a committed move:\n%s", s)
 	}
 	p.keys("q")
-	p.wait("EXIT=0", 5*time.Second)
+	p.wait("EXIT=0", stepWait)
+	p.checkStty()
 }
 
 // TestTmuxSpyUnprivileged runs --spy without privileges (the game as an
@@ -293,29 +450,22 @@ func TestTmuxSpyUnprivileged(t *testing.T) {
 	if err != nil {
 		t.Skip("setpriv (util-linux) is not installed")
 	}
-	bin := gameBinary(t)
-	// The binary must be reachable by nobody.
-	dir := filepath.Dir(strings.Fields(bin)[2])
-	for d := dir; d != "/"; d = filepath.Dir(d) {
+	bin := gameBinary(t, true)
+	// The binaries must be reachable by nobody.
+	for d := filepath.Dir(bin); d != "/"; d = filepath.Dir(d) {
 		os.Chmod(d, 0o755)
 	}
-	self, _ := os.Executable()
-	for d := filepath.Dir(self); d != "/"; d = filepath.Dir(d) {
-		os.Chmod(d, 0o755)
-	}
-	os.Chmod(self, 0o755)
 	p := newPane(t, 80, 24)
 	p.line(setpriv + " --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all " + bin + " --spy --bot cycle --seed 1 --rounds 1; echo EXIT=$?")
-	s := p.wait("round 1 · throw:", 15*time.Second)
+	s := p.wait("round 1 · throw:", startWait)
 	if !strings.Contains(s, "spy unavailable") || !strings.Contains(s, "CAP_BPF") {
 		t.Errorf("the spy panel does not say what is missing:\n%s", s)
 	}
 	p.keys("r")
-	p.wait("MATCH OVER", 5*time.Second)
+	p.wait("MATCH OVER", stepWait)
 	p.keys("Enter")
-	s = p.wait("EXIT=0", 5*time.Second)
+	p.wait("EXIT=0", stepWait)
 	if !strings.Contains(p.scrollback(), "playing on without the spy") {
 		t.Errorf("no message about the missing privileges before the game:\n%s", p.scrollback())
 	}
-	_ = s
 }
