@@ -64,6 +64,29 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// msFlag is --escdelay: milliseconds from 0 to 1000, or unset (its String
+// is then empty, so that the usage shows no made-up default).
+type msFlag struct {
+	ms  int
+	set bool
+}
+
+func (f *msFlag) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return strconv.Itoa(f.ms)
+}
+
+func (f *msFlag) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 1000 {
+		return errors.New("want 0 to 1000 ms")
+	}
+	f.ms, f.set = n, true
+	return nil
+}
+
 // ParseFlags parses the play command's arguments.
 func ParseFlags(args []string, stderr io.Writer) (Options, error) {
 	var o Options
@@ -76,7 +99,8 @@ func ParseFlags(args []string, stderr io.Writer) (Options, error) {
 	endless := fs.Bool("endless", false, "play until you quit (the default)")
 	fs.BoolVar(&o.Commit, "commit", false, "the opponent commits to its move (sha256) before you throw")
 	seed := fs.String("seed", "", "the bot's random `seed` (default: from the clock)")
-	esc := fs.Int("escdelay", -1, "`ms` to wait before a lone ESC counts as the Esc key (default: ROSHAMBO_ESCDELAY or the input layer's default)")
+	var esc msFlag
+	fs.Var(&esc, "escdelay", "`ms` (0 to 1000) to wait before a lone ESC counts as the Esc key (default: ROSHAMBO_ESCDELAY, else the input layer's default)")
 	fs.BoolVar(&o.Spy, "spy", false, "attach the eBPF spy to the opponent and show its move before you throw (needs root or CAP_BPF+CAP_PERFMON)")
 	fs.DurationVar(&o.Timeout, "timeout", game.DefaultTimeout, "how long the opponent may take per answer")
 	fs.Usage = func() {
@@ -113,11 +137,8 @@ func ParseFlags(args []string, stderr io.Writer) (Options, error) {
 		}
 		o.Seed = n
 	}
-	if *esc > 1000 {
-		return o, usageError{"--escdelay: want 0 to 1000 ms"}
-	}
-	if *esc >= 0 {
-		o.EscDelay, o.EscSet = time.Duration(*esc)*time.Millisecond, true
+	if esc.set {
+		o.EscDelay, o.EscSet = time.Duration(esc.ms)*time.Millisecond, true
 	}
 	if o.Opponent == "" {
 		if _, err := game.NewStrategy(o.Bot, o.Seed); err != nil {

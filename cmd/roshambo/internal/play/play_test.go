@@ -47,6 +47,9 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"--bot", "nosuch"}, game.Format{}, "nosuch"},
 		{[]string{"--seed", "x"}, game.Format{}, "not an integer"},
 		{[]string{"--escdelay", "5000"}, game.Format{}, "0 to 1000"},
+		{[]string{"--escdelay", "-1"}, game.Format{}, "0 to 1000"},
+		{[]string{"--escdelay", "x"}, game.Format{}, "0 to 1000"},
+		{[]string{"--escdelay", "0"}, game.Endless(), ""},
 		{[]string{"--opponent", "'unterminated"}, game.Format{}, "unterminated"},
 		{[]string{"extra"}, game.Format{}, "unexpected argument"},
 	} {
