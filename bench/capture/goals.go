@@ -51,7 +51,7 @@ func evaluateGoals(res *Result) []Goal {
 	add("idle: roshambo consumer P99 <= tcell P99", okC && okT, cons.P99 <= tc.P99,
 		"consumer P99 %s, tcell P99 %s", f(cons.P99), f(tc.P99))
 	add("idle: roshambo 0 allocations per key", okR, ring.AllocsPerKey == 0,
-		"%.4f allocs/key (process-wide Mallocs delta over %d keys)", ring.AllocsPerKey, ring.N)
+		"%.4f allocs/key (%.0f allocations over %d keys, process-wide Mallocs delta)", ring.AllocsPerKey, ring.AllocsPerKey*float64(ring.N), ring.N)
 
 	ringC, okRC := res.Find("roshambo", "ring", LoadCPU)
 	osfC, okOC := res.Find("osfile", "read", LoadCPU)

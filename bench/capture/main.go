@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 )
@@ -25,6 +26,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	loads := fs.String("load", strings.Join(AllLoads, ","), "comma-separated loads: idle, cpu (GOMAXPROCS busy goroutines), cpu1 (one busy goroutine), ext (a busy process)")
 	readers := fs.String("readers", strings.Join(ReaderNames(), ","), "comma-separated readers")
 	jsonOut := fs.Bool("json", false, "write one JSON object to stdout instead of the report")
+	jsonFile := fs.String("json-file", "", "also write the JSON object to this file (with the report on stdout)")
 	plot := fs.String("plot", "", "write a CDF plot (.svg or .png) of the first load; other loads go to FILE-<load>.ext")
 	breakdown := fs.Bool("breakdown", false, "split latency with eBPF tracepoints (root)")
 	budget := fs.Duration("budget", 0, "time limit per run; the writer stops early and the run is marked truncated (default 3x the expected duration, at least 30s)")
@@ -90,6 +92,16 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			code = 1
 		} else if !*quiet {
 			fmt.Fprintf(stderr, "capture: plot written to %s\n", strings.Join(files, ", "))
+		}
+	}
+	if *jsonFile != "" {
+		js, err := json.MarshalIndent(res, "", "  ")
+		if err == nil {
+			err = os.WriteFile(*jsonFile, append(js, '\n'), 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "roshambo-bench capture: %v\n", err)
+			code = 1
 		}
 	}
 	if *jsonOut {
