@@ -210,6 +210,24 @@ func TestPlotCDF(t *testing.T) {
 	}
 }
 
+func TestThin(t *testing.T) {
+	r := NewRecorder()
+	r.RecordAll(seq(1, 200_000))
+	pts, _ := r.CDF()
+	th := thin(pts)
+	if len(th) >= len(pts)/2 || len(th) < 100 {
+		t.Errorf("thin kept %d of %d points", len(th), len(pts))
+	}
+	if th[0] != pts[0] || th[len(th)-1] != pts[len(pts)-1] {
+		t.Error("thin dropped the first or last point")
+	}
+	for i := 1; i < len(th); i++ {
+		if th[i].Value <= th[i-1].Value || th[i].Fraction < th[i-1].Fraction {
+			t.Fatalf("thinned points not increasing at %d", i)
+		}
+	}
+}
+
 func TestRecordDoesNotAllocate(t *testing.T) {
 	r := NewRecorder()
 	if n := testing.AllocsPerRun(1000, func() { r.Record(12345) }); n != 0 {
