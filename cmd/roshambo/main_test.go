@@ -174,8 +174,18 @@ func TestTmuxKeys(t *testing.T) {
 		line("1b", "ESC", "Esc"),
 	}
 	x.wait("the decoded keys", want...)
+	// Ctrl-Z suspends (the shell reports the stopped job); fg resumes and
+	// the viewer decodes keys again.
+	x.run("send-keys", "-t", "t", "C-z")
+	x.wait("the stopped job", regexp.MustCompile(`(?m)Stopped|suspended|\[1\]\+`))
+	x.run("send-keys", "-t", "t", "fg", "Enter")
+	x.run("send-keys", "-t", "t", "x")
+	x.wait("a key after fg", line("78", "x", "Rune 'x'"))
 	x.run("send-keys", "-t", "t", "C-c")
-	x.wait("Ctrl-C and the exit", line("03", "^C", "Ctrl+'c'"), regexp.MustCompile(`(?m)^EXIT=0$`))
+	x.wait("Ctrl-C", line("03", "^C", "Ctrl+'c'"))
+	// "; echo EXIT=$?" ran at the stop: after fg, $? is the viewer's status.
+	x.run("send-keys", "-t", "t", "echo EXIT-AFTER-FG=$?", "Enter")
+	x.wait("the exit", regexp.MustCompile(`(?m)^EXIT-AFTER-FG=0$`))
 
 	x.run("send-keys", "-t", "t", "stty -a; echo STTY-DONE", "Enter")
 	s := x.wait("stty -a", regexp.MustCompile(`(?m)^STTY-DONE$`))
