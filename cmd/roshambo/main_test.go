@@ -185,7 +185,7 @@ func TestTmuxKeys(t *testing.T) {
 	x.wait("Ctrl-C", line("03", "^C", "Ctrl+'c'"))
 	// "; echo EXIT=$?" ran at the stop: after fg, $? is the viewer's status.
 	x.run("send-keys", "-t", "t", "echo EXIT-AFTER-FG=$?", "Enter")
-	x.wait("the exit", regexp.MustCompile(`(?m)^EXIT-AFTER-FG=0$`))
+	x.wait("the exit", regexp.MustCompile(`(?m)(^|# )EXIT-AFTER-FG=0$`))
 
 	x.run("send-keys", "-t", "t", "stty -a; echo STTY-DONE", "Enter")
 	s := x.wait("stty -a", regexp.MustCompile(`(?m)^STTY-DONE$`))
