@@ -336,17 +336,22 @@ func run(opt *options, log io.Writer) (*Report, error) {
 			runs = append(runs, block...)
 		}
 	}
-	if contains(opt.tracers, TracerSpy) && opt.gameSamples > 0 {
+	if (contains(opt.tracers, TracerSpy) || contains(opt.tracers, TracerSpyPoll)) && opt.gameSamples > 0 {
 		period := opt.gamePeriod
 		rate := float64(time.Second) / float64(period)
 		var game []Run
 		if contains(opt.tracers, TracerNone) {
 			game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, false))
 		}
-		game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, opt.forceWakeup))
-		if !opt.forceWakeup && opt.gameBoth {
+		if contains(opt.tracers, TracerSpy) {
+			game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, opt.forceWakeup))
+		}
+		if contains(opt.tracers, TracerSpy) && !opt.forceWakeup && opt.gameBoth {
 			// The other wake-up policy, to show what it changes.
 			game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, true))
+		}
+		if contains(opt.tracers, TracerSpyPoll) {
+			game = append(game, b.runOne(TracerSpyPoll, sinkDevNull, rate, period, opt.forceWakeup))
 		}
 		if none := game[0]; none.Tracer == TracerNone && none.Status == StatusOK {
 			for i := range game {

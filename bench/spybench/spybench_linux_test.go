@@ -122,7 +122,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 	// 2 sinks x 1 rate, plus the game-pace runs under both wake-up policies.
-	for tr, want := range map[string]int{TracerNone: 3, TracerSpy: 4, TracerSpyOther: 2, TracerSpyPoll: 2, TracerStrace: 2, TracerBpftrace: 2, TracerBpftraceCount: 2} {
+	for tr, want := range map[string]int{TracerNone: 3, TracerSpy: 4, TracerSpyOther: 2, TracerSpyPoll: 3, TracerStrace: 2, TracerBpftrace: 2, TracerBpftraceCount: 2} {
 		if counts[tr] != want {
 			t.Errorf("%d %s runs, want %d", counts[tr], tr, want)
 		}
