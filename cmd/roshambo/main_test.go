@@ -143,6 +143,24 @@ func (x *tmux) wait(what string, res ...*regexp.Regexp) string {
 	}
 }
 
+// waitForeground polls until the pane's foreground process (the leader of
+// the terminal's foreground process group, as tmux reports it) is named
+// name, or fails after a deadline.
+func (x *tmux) waitForeground(what, name string) {
+	x.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := strings.TrimSpace(x.run("display-message", "-p", "-t", "t", "#{pane_current_command}"))
+		if got == name {
+			return
+		}
+		if time.Now().After(deadline) {
+			x.t.Fatalf("%s: the pane's foreground process is %q, want %q; pane:\n%s", what, got, name, x.capture())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 func TestTmuxKeys(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (CI installs it): skipping the tmux key viewer test")
@@ -154,6 +172,7 @@ func TestTmuxKeys(t *testing.T) {
 	x.run("send-keys", "-t", "t", "env "+roleEnv+"=main "+bin+" keys; echo EXIT=$?", "Enter")
 	// The DA1 reply to the kitty query marks the end of detection.
 	x.wait("the viewer's header", regexp.MustCompile(`(?m)^kitty keyboard protocol: (on|off)`))
+	x.waitForeground("the viewer", "roshambo")
 
 	x.run("send-keys", "-t", "t", "a", "b")
 	x.run("send-keys", "-t", "t", "-l", "é✓")
@@ -176,13 +195,23 @@ func TestTmuxKeys(t *testing.T) {
 	x.wait("the decoded keys", want...)
 	// Ctrl-Z suspends (the shell reports the stopped job); fg resumes and
 	// the viewer decodes keys again.
+	// Each key below is sent only once the program that must read it is
+	// ready for it: a key typed too early would be read by the wrong
+	// program (the viewer, still running after its last line, would eat
+	// the shell's next command) or in the wrong mode (cooked, echoed).
 	x.run("send-keys", "-t", "t", "C-z")
 	x.wait("the stopped job", regexp.MustCompile(`(?m)Stopped|suspended|\[1\]\+`))
+	x.waitForeground("the shell after Ctrl-Z", "sh")
 	x.run("send-keys", "-t", "t", "fg", "Enter")
+	// The Repaint line is written after raw mode is back on (SIGCONT).
+	x.wait("the repaint after fg", regexp.MustCompile(`(?m)^- +- +Repaint \d+x\d+ +-`))
 	x.run("send-keys", "-t", "t", "x")
 	x.wait("a key after fg", line("78", "x", "Rune 'x'"))
 	x.run("send-keys", "-t", "t", "C-c")
 	x.wait("Ctrl-C", line("03", "^C", "Ctrl+'c'"))
+	// The viewer has printed its last line but may still be reading:
+	// type the next command only when the shell has the terminal back.
+	x.waitForeground("the shell after Ctrl-C", "sh")
 	// "; echo EXIT=$?" ran at the stop: after fg, $? is the viewer's status.
 	x.run("send-keys", "-t", "t", "echo EXIT-AFTER-FG=$?", "Enter")
 	x.wait("the exit", regexp.MustCompile(`(?m)(^|# )EXIT-AFTER-FG=0$`))
