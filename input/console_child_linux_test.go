@@ -64,10 +64,36 @@ func consoleChild() int {
 			}
 			fmt.Fprintf(c, "RESUMED\r\n")
 		case ev.Type == EventRepaint:
+		case ev.IsRune('i', 0):
+			fmt.Fprintf(c, "INFO %s\r\n", descriptionInfo(c))
 		case ev.IsRune('q', 0):
 			return 0
 		}
 	}
+}
+
+// descriptionInfo reports, in the child, whether stdin's description and
+// the Reader's are non-blocking, and whether the Reader's descriptor is
+// watched by an epoll instance other than the Reader's own (Go's netpoller).
+func descriptionInfo(c *Console) string {
+	nonblock := func(fd int) bool {
+		fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+		return err == nil && fl&unix.O_NONBLOCK != 0
+	}
+	others := 0
+	ents, _ := os.ReadDir("/proc/self/fd")
+	for _, e := range ents {
+		if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); l != "anon_inode:[eventpoll]" || e.Name() == fmt.Sprint(c.reader.epfd) {
+			continue
+		}
+		info, _ := os.ReadFile("/proc/self/fdinfo/" + e.Name())
+		for line := range strings.Lines(string(info)) {
+			if f := strings.Fields(line); len(f) > 1 && f[0] == "tfd:" && f[1] == fmt.Sprint(c.reader.fd) {
+				others++
+			}
+		}
+	}
+	return fmt.Sprintf("stdin-nonblock=%v reader-nonblock=%v other-epolls=%d", nonblock(0), nonblock(c.reader.fd), others)
 }
 
 type lockedOut struct {
@@ -197,6 +223,25 @@ func TestConsoleCrashSequence(t *testing.T) {
 	p.waitTermios(p.before, "after the crash")
 	if s := p.out.String()[mark:]; !strings.Contains(s, "boom in a goroutine") {
 		t.Errorf("no crash report after the restore: %q", s)
+	}
+}
+
+// TestConsolePrivateDescription: the Reader reads a description of the tty
+// of its own: its O_NONBLOCK never shows on the description the shell shares
+// (stdin), and Go's netpoller does not watch it (no wake-up per key there).
+func TestConsolePrivateDescription(t *testing.T) {
+	p := startConsoleChild(t)
+	mark := len(p.out.String())
+	p.typ("i")
+	const want = "INFO stdin-nonblock=false reader-nonblock=true other-epolls=0\r\n"
+	p.waitFor("INFO", func(s string) bool { return strings.Contains(s[mark:], "other-epolls=") })
+	p.waitFor("the rest of the INFO line", func(s string) bool { return strings.HasSuffix(s, "\r\n") })
+	if s := p.out.String()[mark:]; !strings.Contains(s, want) {
+		t.Fatalf("child wrote %q, want %q", s, want)
+	}
+	// The test's own descriptor shares the child's stdin description.
+	if fl, err := unix.FcntlInt(uintptr(p.slaveFD), unix.F_GETFL, 0); err != nil || fl&unix.O_NONBLOCK != 0 {
+		t.Fatalf("stdin's shared description: flags %#x (%v), want O_NONBLOCK off while the child reads", fl, err)
 	}
 }
 

@@ -150,16 +150,20 @@ func OpenConsole(opts ConsoleOptions) (*Console, error) {
 	}
 	// A private open file description of the same tty: the Reader's
 	// O_NONBLOCK then never leaks to the shell sharing stdin's description
-	// (on exit, on a crash, while suspended).
-	in, err := os.OpenFile("/proc/self/fd/0", os.O_RDWR|unix.O_NOCTTY, 0)
+	// (on exit, on a crash, while suspended). unix.Open, not os.OpenFile:
+	// os.OpenFile would register the tty with Go's netpoller, whose epoll
+	// instance would then wake on every keystroke for nothing.
+	fd, err := unix.Open("/proc/self/fd/0", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		// Fall back to stdin itself.
-		fd, derr := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 0)
-		if derr != nil {
-			return nil, fmt.Errorf("reopen stdin: %w", err)
+		// Fall back to a duplicate of stdin (the same description: the
+		// Reader's Close and the crash monitor clear O_NONBLOCK again).
+		var derr error
+		if fd, derr = unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 0); derr != nil {
+			return nil, fmt.Errorf("reopen stdin: %w; dup stdin: %w", err, derr)
 		}
-		in = os.NewFile(uintptr(fd), "stdin")
 	}
+	// os.NewFile of a blocking descriptor keeps it out of the netpoller.
+	in := os.NewFile(uintptr(fd), "tty")
 	out := 1
 	if !term.IsTerminal(out) {
 		out = int(in.Fd())
@@ -183,6 +187,7 @@ func newConsole(in *os.File, out int, opts ConsoleOptions) (*Console, error) {
 	c.dec = keys.NewDecoder(keys.Options{EscDelay: opts.EscDelay})
 	t.AddHook(term.Hook{Leave: c.modesOff, Enter: c.modesOn})
 	if err := t.MakeRaw(); err != nil {
+		_ = t.Close() // restores what MakeRaw may have changed, ends the monitor
 		return nil, fmt.Errorf("raw mode: %w", err)
 	}
 	r, err := NewReader(int(in.Fd()), opts.Reader)
