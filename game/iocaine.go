@@ -8,8 +8,12 @@ import "math/rand/v2"
 // A set of predictors each guesses the opponent's next move and my own next
 // move:
 //
-//   - the last moves (the opponent repeats, or reacts to my last move);
-//   - move frequencies over the last 10, 30 and 100 rounds and over all;
+//   - the last moves (the opponent repeats, or reacts to my last move), and
+//     their sum and difference (the opponent throws a function of the last
+//     pair, shifted by a gear that the rotated variants follow);
+//   - move frequencies over the last 10, 30 and 100 rounds and over all,
+//     and the least frequent moves over 30 rounds and over all (a bot that
+//     keeps its moves flat, or one that beats my least used move);
 //   - history matching: the most recent earlier occurrence of the longest
 //     suffix (up to 16 rounds) of the opponent's moves, of mine, of both, and
 //     the longest of the three;
@@ -27,7 +31,10 @@ import "math/rand/v2"
 // best variant; a second level scores the horizons' nominations (decay 0.99)
 // and plays the nomination of the best horizon. When that horizon's best
 // score is not above zero, Iocaine throws a uniformly random move, which no
-// opponent can beat on average.
+// opponent can beat on average. It also plays at random while it is losing
+// clearly (its own decayed score over about the last 100 rounds below -8), until
+// that score has recovered above -1: an opponent that foresees its
+// deterministic choices then gains little.
 //
 // Every structure is updated incrementally: deciding a move costs the same
 // with 10 or 10,000 rounds of history (see BenchmarkIocaine).
@@ -46,7 +53,26 @@ type Iocaine struct {
 	decays            []float64
 	metaDecay         float64
 	next              Move
+
+	// perf is my own decayed score (decay guardDecay); guarded is set
+	// while I play at random because perf fell below -guardOn, until it
+	// recovers above -guardOff.
+	perf    float64
+	guarded bool
 }
+
+// The losing guard: an opponent that has found me out (it foresees my
+// deterministic choices) cannot be beaten by any variant, and no variant is
+// then a safe choice. While my own decayed score says that I am losing
+// clearly, I throw uniformly random moves, which nobody can beat on
+// average; the variants keep being scored meanwhile. The hysteresis makes a
+// random spell last long enough (about 200 rounds) that an opponent which
+// only wins against my deterministic play gains little.
+const (
+	guardDecay = 0.99 // about the last 100 rounds
+	guardOn    = 8.0
+	guardOff   = 1.0
+)
 
 // iocaineDecays are the horizons at which variants are scored.
 var iocaineDecays = []float64{0.5, 0.8, 0.9, 0.95, 0.98, 0.995, 1}
@@ -66,7 +92,7 @@ func NewIocaine(seed int64) *Iocaine {
 	for _, w := range iocaineWindows {
 		s.win = append(s.win, &window{size: w})
 	}
-	np := 1 + len(s.win) + 4 + len(s.fam)*3
+	np := 3 + len(s.win) + 2 + 4 + len(s.fam)*3
 	s.predOpp = make([]int8, np)
 	s.predMine = make([]int8, np)
 	s.moves = make([]int8, 6*np)
@@ -98,6 +124,7 @@ func (s *Iocaine) Predictors() int { return len(s.predOpp) }
 // and prepares the next decision.
 func (s *Iocaine) Update(mine, theirs Move) {
 	o, m := int8(theirs.idx()), int8(mine.idx())
+	s.perf = s.perf*guardDecay + float64(payoff[m][o])
 	for d, dec := range s.decays {
 		sc := s.scores[d]
 		for v, mv := range s.moves {
@@ -131,10 +158,24 @@ func (s *Iocaine) predict() {
 		i++
 	}
 	put(lastO, lastM)
+	// The sum and the difference of the last pair: with the rotated
+	// variants these follow any bot that throws a fixed function of the
+	// last pair plus a gear that it shifts from time to time.
+	put((lastO+lastM)%3, (lastO+lastM)%3)
+	put((lastO-lastM+3)%3, (lastM-lastO+3)%3)
 	for _, w := range s.win {
 		o, _ := argmax3(w.opp)
 		m, _ := argmax3(w.mine)
 		put(int8(o), int8(m))
+	}
+	// The least frequent moves, over 30 rounds and overall: a bot that
+	// keeps its own moves flat throws its least used move next, and a bot
+	// that expects me to do so beats my least used move.
+	for _, w := range s.win[1:] {
+		if w.size != 30 && w.size != 1<<30 {
+			continue
+		}
+		put(int8(argmin3(w.opp)), int8(argmin3(w.mine)))
 	}
 	at := func(p int) (int8, int8) {
 		if p < 0 {
@@ -189,8 +230,14 @@ func (s *Iocaine) decide() {
 			bd = d
 		}
 	}
+	switch {
+	case s.guarded && s.perf > -guardOff:
+		s.guarded = false
+	case !s.guarded && s.perf < -guardOn:
+		s.guarded = true
+	}
 	s.next = NoMove
-	if c := s.choice[bd]; c >= 0 {
+	if c := s.choice[bd]; c >= 0 && !s.guarded {
 		s.next = moveOf(int(c))
 	}
 }

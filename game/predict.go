@@ -18,6 +18,19 @@ func argmax3(c [3]float64) (int, bool) {
 	return b, c[b] > 0
 }
 
+// argmin3 returns the index of the smallest of three counts, preferring the
+// lowest index on ties.
+func argmin3(c [3]float64) int {
+	b := 0
+	if c[1] < c[b] {
+		b = 1
+	}
+	if c[2] < c[b] {
+		b = 2
+	}
+	return b
+}
+
 // matcher finds, for a growing sequence of symbols, the most recent earlier
 // occurrence of the longest suffix of the sequence (up to maxLen symbols),
 // and so predicts that the symbol which followed that occurrence comes next.

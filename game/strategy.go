@@ -56,7 +56,7 @@ var registry = []StrategyInfo{
 		func(int64) Strategy { return NewMarkov(2) }},
 	{"history", "longest suffix match over the opponent's, its own and both histories, beats what followed last time", true,
 		func(int64) Strategy { return newHistoryStrategy() }},
-	{"iocaine", "meta-strategy in the spirit of Iocaine Powder: 27 predictors x 6 variants scored over 7 horizons, random when nothing scores (default)", false,
+	{"iocaine", "meta-strategy in the spirit of Iocaine Powder: 31 predictors x 6 variants scored over 7 horizons, random when nothing scores or while losing (default)", false,
 		func(seed int64) Strategy { return NewIocaine(seed) }},
 }
 

@@ -181,3 +181,9 @@ func BenchmarkStrategies(b *testing.B) {
 		})
 	}
 }
+
+func TestIocainePredictors(t *testing.T) {
+	if n := NewIocaine(1).Predictors(); n != 31 {
+		t.Errorf("Predictors() = %d; the registry description says 31", n)
+	}
+}
