@@ -44,6 +44,8 @@ func helperArgv(t *testing.T, mode string) []string {
 //	badreveal       commit mode, but reveals a move it did not commit to
 //	chatty          answers round 3 twice, in one write
 //	slow            answers each round after 300 ms
+//	deaf            answers every round with rock, ignores "quit" and the
+//	                end of its input, and never exits by itself
 func runHelper(mode string) int {
 	switch mode {
 	case "bot", "commitbot":
@@ -64,7 +66,7 @@ func runHelper(mode string) int {
 		if err != nil {
 			continue
 		}
-		if msg.Kind == MsgQuit {
+		if msg.Kind == MsgQuit && mode != "deaf" {
 			return 0
 		}
 		switch mode {
@@ -95,12 +97,19 @@ func runHelper(mode string) int {
 			} else if msg.Kind == MsgRound {
 				say("rock")
 			}
+		case "deaf":
+			if msg.Kind == MsgRound {
+				say("rock")
+			}
 		case "slow":
 			if msg.Kind == MsgRound {
 				time.Sleep(300 * time.Millisecond)
 				say("scissors")
 			}
 		}
+	}
+	if mode == "deaf" {
+		time.Sleep(time.Hour)
 	}
 	return 0
 }

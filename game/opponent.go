@@ -16,6 +16,11 @@ import (
 // DefaultTimeout is how long the game waits for each answer of an opponent.
 const DefaultTimeout = 2 * time.Second
 
+// DefaultQuitGrace is how long Close lets an opponent exit by itself after
+// "quit" before it kills it. A bot that reads its input exits within a few
+// milliseconds; one that ignores "quit" delays Close by this much.
+const DefaultQuitGrace = 100 * time.Millisecond
+
 // The ways an opponent can fail. Each ends the match; the error returned is
 // an *OpponentError that wraps one of these (check with errors.Is) and says
 // in which round, with which line, exit status or stderr.
@@ -63,6 +68,10 @@ func (e *OpponentError) Unwrap() error { return e.Err }
 type OpponentOptions struct {
 	// Timeout bounds the wait for each answer; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// QuitGrace bounds how long Close waits, after "quit", for the
+	// opponent to exit by itself before it is killed; 0 means
+	// DefaultQuitGrace (never more than Timeout).
+	QuitGrace time.Duration
 	// RequireCommit rejects plain answers (ErrMalformed): the opponent
 	// must commit. Without it, both plain and commit answers are accepted,
 	// round by round.
@@ -110,6 +119,7 @@ type Opponent struct {
 	cmd     *exec.Cmd
 	pid     int
 	timeout time.Duration
+	grace   time.Duration
 	require bool
 	ctx     context.Context
 	stdin   *os.File // write end of the bot's stdin
@@ -159,6 +169,11 @@ func StartOpponent(ctx context.Context, argv []string, opts OpponentOptions) (*O
 	if o.timeout <= 0 {
 		o.timeout = DefaultTimeout
 	}
+	o.grace = opts.QuitGrace
+	if o.grace <= 0 {
+		o.grace = DefaultQuitGrace
+	}
+	o.grace = min(o.grace, o.timeout)
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("start opponent %q: %w", cmd.Path, err)
@@ -308,8 +323,10 @@ func (o *Opponent) Reveal(n int, other Move) (Move, error) {
 	return msg.Move, nil
 }
 
-// Close ends the opponent: it sends "quit", gives the process a moment to
-// exit by itself, then kills it (and its process group) and reaps it. It
+// Close ends the opponent: it sends "quit", gives the process up to the quit
+// grace (OpponentOptions.QuitGrace) to exit by itself, then kills it (and its
+// process group) and reaps it; every goroutine of the Opponent has ended
+// when Close returns. It
 // returns an error only if the process misbehaved while quitting (it exited
 // with a failure status). Close may be called more than once.
 func (o *Opponent) Close() error {
@@ -323,8 +340,7 @@ func (o *Opponent) Close() error {
 	_ = o.stdin.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 	_, werr := o.stdin.Write([]byte("quit\n"))
 	o.stdin.Close()
-	grace := min(o.timeout, 500*time.Millisecond)
-	t := time.NewTimer(grace)
+	t := time.NewTimer(o.grace)
 	defer t.Stop()
 	exitedByItself := false
 	if werr == nil {
@@ -359,6 +375,13 @@ func (o *Opponent) read(n int) (string, error) {
 	defer t.Stop()
 	select {
 	case l, ok := <-o.lines:
+		if (!ok || l.err != nil) && o.ctx.Err() != nil {
+			// The context's cancellation killed the process: report that,
+			// not the end of output it caused.
+			o.shutdown()
+			o.err = fmt.Errorf("round %d: opponent: %w", n, o.ctx.Err())
+			return "", o.err
+		}
 		if !ok || l.err != nil {
 			detail := "end of its output"
 			if ok && !errors.Is(l.err, io.EOF) {

@@ -3,6 +3,7 @@ package game
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"runtime"
@@ -247,5 +248,38 @@ func TestOpponentPrebuiltCmd(t *testing.T) {
 	}
 	if m, err := op.Reveal(1, Paper); err != nil || !m.Valid() {
 		t.Errorf("Reveal = %v, %v", m, err)
+	}
+}
+
+// TestOpponentIgnoresQuit: an opponent that ignores "quit" and the end of
+// its input is killed after the quit grace, reaped, and Close reports no
+// error (the match was played); no goroutine is left behind.
+func TestOpponentIgnoresQuit(t *testing.T) {
+	for _, grace := range []time.Duration{0, 20 * time.Millisecond} {
+		t.Run(fmt.Sprint("grace=", grace), func(t *testing.T) {
+			checkNoLeaks(t)
+			op, err := StartOpponent(context.Background(), helperArgv(t, "deaf"), OpponentOptions{Timeout: 30 * time.Second, QuitGrace: grace})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for n := 1; n <= 2; n++ {
+				if _, err := op.Ask(n); err != nil {
+					t.Fatal(err)
+				}
+				if m, err := op.Reveal(n, Paper); err != nil || m != Rock {
+					t.Fatalf("Reveal(%d) = %v, %v", n, m, err)
+				}
+			}
+			pid := op.PID()
+			if err := op.Close(); err != nil {
+				t.Errorf("Close: %v", err)
+			}
+			if alive(pid) || groupAlive(pid) {
+				t.Errorf("opponent %d still alive after Close", pid)
+			}
+			if err := op.Close(); err != nil {
+				t.Errorf("second Close: %v", err)
+			}
+		})
 	}
 }
