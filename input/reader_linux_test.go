@@ -210,10 +210,7 @@ func TestReaderClose(t *testing.T) {
 				_, err := r.Next(0)
 				errc <- err
 			}()
-			time.Sleep(30 * time.Millisecond) // both sides asleep
-			if st := r.Stats(); st.Parks == 0 {
-				t.Fatalf("consumer did not park: %+v", st)
-			}
+			waitParked(t, r) // both sides asleep
 			t0 := time.Now()
 			if err := r.Close(); err != nil {
 				t.Fatalf("Close: %v", err)
@@ -428,7 +425,7 @@ func TestReaderIdle(t *testing.T) {
 		_, err := r.Next(0)
 		errc <- err
 	}()
-	time.Sleep(10 * time.Millisecond)
+	waitParked(t, r)
 	before := r.Stats()
 	var ru0, ru1 unix.Rusage
 	unix.Getrusage(unix.RUSAGE_SELF, &ru0)
@@ -443,6 +440,19 @@ func TestReaderIdle(t *testing.T) {
 	r.Close()
 	if err := <-errc; !errors.Is(err, ErrClosed) {
 		t.Fatalf("Next = %v, want ErrClosed", err)
+	}
+}
+
+// waitParked polls until the consumer has parked (a loaded machine may take
+// a while to run it), or fails after a generous deadline.
+func waitParked(t *testing.T, r *Reader) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for r.Stats().Parks == 0 || r.parked.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the consumer did not park: %+v", r.Stats())
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -546,5 +556,107 @@ func TestReaderCloseWhileFull(t *testing.T) {
 		if len(got) < 64 || !bytes.Equal(got, input[:len(got)]) {
 			t.Fatalf("got %d bytes, not a prefix of the input (or less than the ring held)", len(got))
 		}
+	}
+}
+
+// pipeReader returns a Reader on the read end of a fresh pipe that already
+// holds data (written before NewReader, so that the first reads see it all
+// queued), and the write end.
+func pipeReader(t *testing.T, data []byte, opts ReaderOptions) (*Reader, int) {
+	t.Helper()
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(p[0]); unix.Close(p[1]) })
+	writeAll(t, p[1], data)
+	return newReader(t, p[0], opts), p[1]
+}
+
+// nextWithin is Next with a generous deadline, so that a lost wake-up fails
+// the test instead of hanging it.
+func nextWithin(t *testing.T, r *Reader) ring.Chunk {
+	t.Helper()
+	c, err := r.Next(mono.Now() + int64(20*time.Second))
+	if err != nil {
+		t.Fatalf("Next: %v (stats %+v)", err, r.Stats())
+	}
+	return c
+}
+
+// TestReaderDrained: Drained is set only on a genuinely short read. A read
+// that fills the reserved space exactly says nothing about what the kernel
+// still holds, so it must be Drained=false, even when nothing follows.
+func TestReaderDrained(t *testing.T) {
+	const ringSize = 64 // the first reservation is the whole ring: 64 bytes
+	for _, tc := range []struct {
+		name   string
+		queued int   // bytes in the pipe before the Reader starts
+		want   []int // chunk lengths
+		wantDr []bool
+	}{
+		{"exact fill", 64, []int{64}, []bool{false}},
+		{"fill then short", 100, []int{64, 36}, []bool{false, true}},
+		{"short", 10, []int{10}, []bool{true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := make([]byte, tc.queued)
+			for i := range data {
+				data[i] = pasteByte(i)
+			}
+			r, _ := pipeReader(t, data, ReaderOptions{RingSize: ringSize})
+			var got []byte
+			for i := range tc.want {
+				c := nextWithin(t, r)
+				if len(c.Data) != tc.want[i] || c.Drained != tc.wantDr[i] {
+					t.Fatalf("chunk %d: %d bytes, Drained %v; want %d bytes, Drained %v",
+						i, len(c.Data), c.Drained, tc.want[i], tc.wantDr[i])
+				}
+				got = append(got, c.Data...)
+				r.Release()
+			}
+			if !bytes.Equal(got, data) {
+				t.Fatalf("got %q, want %q", got, data)
+			}
+			if _, err := r.Next(mono.Now() + int64(20*time.Millisecond)); !errors.Is(err, ErrDeadline) {
+				t.Fatalf("Next after the data = %v, want ErrDeadline", err)
+			}
+		})
+	}
+}
+
+// TestReaderResumeWithoutEdge: the data is queued in the kernel at once (one
+// readiness edge) and the ring holds a fraction of it. The reader must
+// resume each time the consumer frees space, although no new edge comes:
+// nothing is written after the first write.
+func TestReaderResumeWithoutEdge(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts ReaderOptions
+	}{
+		{"spin", ReaderOptions{RingSize: 64}},
+		{"park", ReaderOptions{RingSize: 64, Spin: -1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := make([]byte, 3000)
+			for i := range data {
+				data[i] = pasteByte(i)
+			}
+			r, _ := pipeReader(t, data, tc.opts)
+			var got []byte
+			for len(got) < len(data) {
+				c := nextWithin(t, r)
+				got = append(got, c.Data...)
+				r.Release()
+			}
+			if i := firstDiff(got, data); i >= 0 {
+				t.Fatalf("data differs at byte %d", i)
+			}
+			st := r.Stats()
+			t.Logf("%+v", st)
+			if st.SpaceWaits == 0 {
+				t.Fatalf("SpaceWaits %d: the ring never went full with data left in the kernel; the test did not test the resume", st.SpaceWaits)
+			}
+		})
 	}
 }
