@@ -161,3 +161,33 @@ func TestInsights(t *testing.T) {
 		t.Errorf("insights with too few samples: %v", got)
 	}
 }
+
+// TestInsightsNeedEvidence: a share that chance explains is no finding.
+func TestInsightsNeedEvidence(t *testing.T) {
+	tests := []struct {
+		name  string
+		human []Move
+		want  string // "" for no finding about the favourite move
+	}{
+		{"2 of 4", []Move{Rock, Paper, Rock, Scissors}, ""},
+		{"3 of 6", []Move{Rock, Paper, Rock, Scissors, Rock, Paper}, ""},
+		{"4 of 4", []Move{Rock, Rock, Rock, Rock}, "you play rock 100% of the time (4 of 4)"},
+		{"8 of 12", []Move{Rock, Paper, Rock, Scissors, Rock, Rock, Paper, Rock, Rock, Scissors, Rock, Rock}, "you play rock 67% of the time (8 of 12)"},
+	}
+	for _, tt := range tests {
+		m := NewMatch(Endless())
+		for _, h := range tt.human {
+			m.Record(h, Rock)
+		}
+		st := m.Stats()
+		got := ""
+		for _, in := range st.Insights(Human, 4) {
+			if strings.HasPrefix(in.Text, "you play") {
+				got = in.Text
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: favourite-move finding %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

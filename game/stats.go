@@ -2,6 +2,7 @@ package game
 
 import (
 	"fmt"
+	"math"
 	"sort"
 )
 
@@ -139,7 +140,10 @@ type Insight struct {
 // Insights describes the habits that stand out in one side's play: its
 // favourite move, and what it tends to throw (or whether it stays or
 // switches) after a win, a draw and a loss. A habit is reported only when at
-// least minSamples rounds back it and its share is clearly above chance. The
+// least minSamples rounds back it and its share is clearly above chance: at
+// least 45% for a move (55% for keeping the same move, 85% for switching)
+// and above chance by a one-sided binomial test at about the 5% level, so
+// that 2 rock in 4 rounds is not a finding but 8 in 12 is. The
 // text addresses the side as "you" when side is Human and as "the bot"
 // otherwise. Findings are sorted by how far they are from chance, strongest
 // first.
@@ -175,7 +179,7 @@ func (st *Stats) Insights(side Side, minSamples int) []Insight {
 			}
 		}
 		share := float64(counts[best]) / float64(total)
-		if share < 0.45 {
+		if share < 0.45 || !aboveChance(counts[best], total, 1.0/3) {
 			return
 		}
 		cands = append(cands, cand{Insight{
@@ -196,12 +200,12 @@ func (st *Stats) Insights(side Side, minSamples int) []Insight {
 		}
 		share := float64(rep) / float64(total)
 		switch {
-		case share >= 0.55:
+		case share >= 0.55 && aboveChance(rep, total, 1.0/3):
 			cands = append(cands, cand{Insight{
 				Text:  fmt.Sprintf("after %s %s %s the same move %.0f%% of the time (%d of %d)", names[oi], who, verb("keep"), 100*share, rep, total),
 				Share: share, Count: rep, Samples: total,
 			}, share - 1.0/3})
-		case share <= 0.15:
+		case share <= 0.15 && aboveChance(total-rep, total, 2.0/3):
 			sw := total - rep
 			cands = append(cands, cand{Insight{
 				Text:  fmt.Sprintf("after %s %s %s to another move %.0f%% of the time (%d of %d)", names[oi], who, verb("switch"), 100*(1-share), sw, total),
@@ -215,4 +219,15 @@ func (st *Stats) Insights(side Side, minSamples int) []Insight {
 		out[i] = c.in
 	}
 	return out
+}
+
+// aboveChance reports whether k successes in n trials are more than chance
+// p would give, by a one-sided binomial test (normal approximation, z of
+// 1.645: about the 5% level).
+func aboveChance(k, n int, p float64) bool {
+	if n == 0 {
+		return false
+	}
+	z := (float64(k) - float64(n)*p) / math.Sqrt(float64(n)*p*(1-p))
+	return z >= 1.645
 }
