@@ -69,6 +69,7 @@ const (
 // Event is one Console event. For EventInput the embedded keys.Event holds
 // the decoded input; its Raw and Text are valid until the next ReadEvent.
 type Event struct {
+	// Type says where the event comes from and which fields are valid.
 	Type EventType
 	keys.Event
 	Cols, Rows int            // EventResize, EventRepaint

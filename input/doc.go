@@ -18,6 +18,20 @@
 // bytes and back-pressures the terminal, and the reader resumes as soon as the
 // consumer releases a chunk. No byte is ever dropped.
 //
+// The reader's epoll watch is edge-triggered (EPOLLET), so after each edge
+// it must read until the kernel has nothing left, or no new edge will come
+// for the bytes it left behind. It stops at the first short read rather than
+// at EAGAIN: epoll(7) documents that for stream-oriented files (pipes, FIFOs,
+// stream sockets, and ttys behave the same way: n_tty's read copies all it
+// has, up to the size asked for) "if you call read(2) by asking to read a
+// certain amount of data and read(2) returns a lower number of bytes, you can
+// be sure of having exhausted the read I/O space for the file descriptor".
+// That saves one read(2) per keystroke, the one that would only return
+// EAGAIN. A read that fills the space it was given exactly proves nothing, so
+// the reader reads again; only a short read marks its chunk Drained, which
+// the decoder uses to resolve a lone ESC at once. Bytes that arrive after the
+// short read raise a new edge.
+//
 // The consumer (one goroutine, e.g. the application's event loop) calls Next.
 // Next spins for a few tens of microseconds checking the ring, then parks;
 // the reader rings the consumer's doorbell only when the consumer has

@@ -70,7 +70,8 @@ type Reader struct {
 // fd's flags), creates its own epoll instance watching fd (EPOLLIN|EPOLLET)
 // and an eventfd (stop and space-freed wake-ups), and starts the reader
 // goroutine, locked to its OS thread. On each readiness edge the reader
-// reads until EAGAIN or a short read (the kernel had nothing more queued);
+// reads until EAGAIN or a short read (the kernel had nothing more queued;
+// see the package doc and epoll(7));
 // when the ring is full it stops reading and resumes as soon as the consumer
 // releases a chunk, without waiting for a new edge. fd must be pollable (a tty, pty, pipe or
 // socket); it is not closed by Close. Nothing else may read fd meanwhile.
@@ -244,7 +245,8 @@ func (r *Reader) drain(woke int64) (readable bool, err error) {
 			// A short read: the kernel had nothing more queued, and any
 			// byte that arrives later raises a new edge (epoll(7): a
 			// short read on a stream means the data is exhausted). This
-			// saves the read that would only return EAGAIN.
+			// saves the read that would only return EAGAIN. A read that
+			// filled buf exactly proves nothing: read again.
 			return false, nil
 		}
 	}

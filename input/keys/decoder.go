@@ -87,9 +87,9 @@
 //
 // # Bounds
 //
-// A CSI sequence longer than MaxSequence bytes (an SS3 sequence longer than 16)
-// becomes KindUnknown: its first MaxSequence (16) bytes, and decoding resumes
-// after them. OSC, DCS and APC
+// A CSI sequence that reaches MaxSequence (64) bytes without its final byte
+// becomes KindUnknown holding those first 64 bytes, and decoding resumes after
+// them; an SS3 sequence is bounded at 16 bytes the same way. OSC, DCS and APC
 // strings are bounded by MaxString the same way. A bracketed paste is bounded by
 // Options.MaxPaste (64 MiB by default): a longer paste is delivered in pieces,
 // each a KindPaste event with More set except the last, so nothing is lost and
@@ -127,7 +127,8 @@ const DefaultMaxPaste = 64 << 20
 // DefaultPasteTimeout is how long an unterminated paste waits for more bytes.
 const DefaultPasteTimeout = time.Second
 
-// MaxSequence bounds a CSI or SS3 sequence (bytes, including ESC [ and the final byte).
+// MaxSequence bounds a CSI sequence (bytes, including ESC [ and the final
+// byte); SS3 sequences are bounded at 16 bytes.
 const MaxSequence = 64
 
 // MaxString bounds an OSC, DCS or APC string (bytes, including the introducer and terminator).

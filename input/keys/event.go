@@ -263,6 +263,7 @@ const MaxParams = 4
 // decoder or by the chunk passed to Feed: they are valid until the next call
 // to Feed, Next or Expire. Copy them to keep them.
 type Event struct {
+	// Kind says which of the fields below are meaningful.
 	Kind Kind
 	// Key, Rune, Mod, Action, Keypad: KindKey only.
 	Key    Key

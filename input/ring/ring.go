@@ -54,7 +54,8 @@ type Meta struct {
 	// batch of reads this chunk belongs to.
 	Woke int64
 	// Drained reports a short read: the kernel had no more bytes queued at
-	// capture time.
+	// capture time. A read that filled the reserved space exactly is not
+	// Drained (more bytes may be queued).
 	Drained bool
 }
 
@@ -64,9 +65,10 @@ type Chunk struct {
 	// clipped to its length so that appending to it cannot scribble on the
 	// ring.
 	Data []byte
-	// Time, Woke and Drained are as in Meta.
+	// Time and Woke are as in Meta.
 	Time, Woke int64
-	Drained    bool
+	// Drained is as in Meta: the read was short.
+	Drained bool
 }
 
 // Stats are the buffer's cumulative counters.
