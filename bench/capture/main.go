@@ -30,12 +30,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	plot := fs.String("plot", "", "write a CDF plot (.svg or .png) of the first load; other loads go to FILE-<load>.ext")
 	breakdown := fs.Bool("breakdown", false, "split latency with eBPF tracepoints (root)")
 	budget := fs.Duration("budget", 0, "time limit per run; the writer stops early and the run is marked truncated (default 3x the expected duration, at least 30s)")
-	escSamples := fs.Int("esc-samples", 50, "lone ESCs per reader in the ESC test (0 skips it)")
+	escSamples := fs.Int("esc-samples", 200, "lone ESCs per reader in the ESC test (0 skips it)")
 	idleCPU := fs.Duration("idle-cpu", 10*time.Second, "duration of the idle CPU guard (0 skips it)")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the random gaps")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo-bench capture [flags]\n\nCapture latency: pty master write -> reader, for roshambo's input layer and its peers.\nDefault run: 20000 samples x 6 readers x 4 loads, about 6-8 minutes.\n\n")
+		fmt.Fprintf(stderr, "usage: roshambo-bench capture [flags]\n\nCapture latency: pty master write -> reader, for roshambo's input layer and its peers.\nDefault run: 20000 samples x 6 readers x 4 loads, about 10 minutes on a 2-CPU VM (runs under cpu/ext stop at their --budget).\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
