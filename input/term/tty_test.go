@@ -81,7 +81,7 @@ func TestTcellDrawsButDoesNotRead(t *testing.T) {
 		t.Fatalf("write master: %v", err)
 	}
 	time.Sleep(100 * time.Millisecond) // give a reading tcell every chance to steal them
-	if got := readAvailable(t, fd); !bytes.Equal(got, typed) {
+	if got := readAvailable(t, fd, len(typed)); !bytes.Equal(got, typed) {
 		t.Fatalf("the tty held %q, want %q: tcell consumed input", got, typed)
 	}
 
@@ -130,10 +130,11 @@ func TestTcellDrawsButDoesNotRead(t *testing.T) {
 		t.Fatalf("write master: %v", err)
 	}
 	time.Sleep(50 * time.Millisecond)
-	if got := readAvailable(t, fd); string(got) != "xyz" {
+	if got := readAvailable(t, fd, 3); string(got) != "xyz" {
 		t.Fatalf("after Resume the tty held %q, want %q", got, "xyz")
 	}
 
+	finiDone := make(chan struct{})
 	go func() {
 		screen.Fini()
 		close(finiDone)
@@ -162,8 +163,6 @@ func TestTcellDrawsButDoesNotRead(t *testing.T) {
 	}
 }
 
-var finiDone = make(chan struct{})
-
 func waitFor(t *testing.T, out *lockedBuffer, s string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -175,22 +174,32 @@ func waitFor(t *testing.T, out *lockedBuffer, s string) {
 	}
 }
 
-// readAvailable reads what the tty holds without blocking.
-func readAvailable(t *testing.T, fd int) []byte {
+// readAvailable reads what the tty holds: it waits (generously: the
+// kernel's flush worker may be slow on a loaded machine) until at least want
+// bytes have arrived, then takes whatever else comes within 20 ms.
+func readAvailable(t *testing.T, fd, want int) []byte {
 	t.Helper()
 	var got []byte
 	buf := make([]byte, 256)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
+		timeout := 20
+		if len(got) < want && time.Now().Before(deadline) {
+			timeout = 100
+		}
 		pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-		n, err := unix.Poll(pfd, 20)
+		n, err := unix.Poll(pfd, timeout)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
 			t.Fatalf("poll: %v", err)
 		}
-		if n == 0 {
+		if n == 0 && (len(got) >= want || time.Now().After(deadline)) {
 			return got
+		}
+		if n == 0 {
+			continue
 		}
 		m, err := unix.Read(fd, buf)
 		if err != nil {
