@@ -349,7 +349,20 @@ func TestTmuxTerminated(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 143 = 128 + SIGTERM: the game ended by the signal; the shell's
-	// screen (with the line from before the game) is back.
+	// screen (with the line from before the game) is back. If it never
+	// comes, say what became of the game process (a rare failure seen once
+	// on a loaded machine left no clue).
+	t.Cleanup(func() {
+		if t.Failed() {
+			st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pids[0]))
+			if err != nil {
+				t.Logf("game process %d: gone (%v)", pids[0], err)
+				return
+			}
+			wchan, _ := os.ReadFile(fmt.Sprintf("/proc/%d/wchan", pids[0]))
+			t.Logf("game process %d still exists (wchan %q):\n%s", pids[0], wchan, st)
+		}
+	})
 	s := p.wait("EXIT=143", stepWait, "BEFORE-THE-GAME")
 	if strings.Contains(s, "round 1 · throw:") {
 		t.Errorf("the game's screen was left on the terminal:\n%s", s)
