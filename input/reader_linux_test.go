@@ -133,41 +133,54 @@ func TestReaderPtyOrder(t *testing.T) {
 // pasteByte is byte i of the paste: every byte value, varying with position.
 func pasteByte(i int) byte { return byte(i ^ i>>8 ^ i>>16) }
 
-// TestReaderPaste pushes a 1 MiB burst through a 4 KiB ring: the ring goes
-// full many times and the whole paste still arrives, in order.
+// TestReaderPaste pushes a 1 MiB burst through the ring: through a 4 KiB
+// ring, which goes full many times, and through the default ring, where the
+// kernel's own tty buffer (4 KiB in n_tty) fills first and short reads end
+// each drain. The whole paste arrives, in order.
 func TestReaderPaste(t *testing.T) {
-	master, slave := openRawPty(t)
-	r := newReader(t, slave, ReaderOptions{RingSize: 4096})
-	const size = 1 << 20
-	paste := make([]byte, size)
-	for i := range paste {
-		paste[i] = pasteByte(i)
-	}
-	go writeAll(t, master, paste)
-	got := make([]byte, 0, size)
-	var last int64
-	for n := 0; len(got) < size; n++ {
-		c, err := r.Next(0)
-		if err != nil {
-			t.Fatalf("after %d bytes: %v", len(got), err)
-		}
-		if c.Time < last {
-			t.Fatalf("chunk time %d before previous %d", c.Time, last)
-		}
-		last = c.Time
-		got = append(got, c.Data...)
-		if n%16 == 0 {
-			time.Sleep(100 * time.Microsecond) // a slow consumer now and then
-		}
-		r.Release()
-	}
-	if i := firstDiff(got, paste); i >= 0 {
-		t.Fatalf("paste differs at byte %d of %d (got %d bytes)", i, size, len(got))
-	}
-	st := r.Stats()
-	t.Logf("%+v", st)
-	if st.Full == 0 || st.SpaceWaits == 0 {
-		t.Fatalf("the ring never filled (Full %d, SpaceWaits %d): the test did not test the full path", st.Full, st.SpaceWaits)
+	for _, tc := range []struct {
+		name     string
+		ringSize int
+		wantFull bool
+	}{
+		{"4KiB-ring", 4096, true},
+		{"default-ring", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			master, slave := openRawPty(t)
+			r := newReader(t, slave, ReaderOptions{RingSize: tc.ringSize})
+			const size = 1 << 20
+			paste := make([]byte, size)
+			for i := range paste {
+				paste[i] = pasteByte(i)
+			}
+			go writeAll(t, master, paste)
+			got := make([]byte, 0, size)
+			var last int64
+			for n := 0; len(got) < size; n++ {
+				c, err := r.Next(mono.Now() + int64(20*time.Second))
+				if err != nil {
+					t.Fatalf("after %d bytes: %v (stats %+v)", len(got), err, r.Stats())
+				}
+				if c.Time < last {
+					t.Fatalf("chunk time %d before previous %d", c.Time, last)
+				}
+				last = c.Time
+				got = append(got, c.Data...)
+				if n%16 == 0 {
+					time.Sleep(100 * time.Microsecond) // a slow consumer now and then
+				}
+				r.Release()
+			}
+			if i := firstDiff(got, paste); i >= 0 {
+				t.Fatalf("paste differs at byte %d of %d (got %d bytes)", i, size, len(got))
+			}
+			st := r.Stats()
+			t.Logf("%+v", st)
+			if tc.wantFull && (st.Full == 0 || st.SpaceWaits == 0) {
+				t.Fatalf("the ring never filled (Full %d, SpaceWaits %d): the test did not test the full path", st.Full, st.SpaceWaits)
+			}
+		})
 	}
 }
 
