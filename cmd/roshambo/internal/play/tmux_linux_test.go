@@ -482,3 +482,69 @@ func TestTmuxSpyUnprivileged(t *testing.T) {
 		t.Errorf("no message about the missing privileges before the game:\n%s", p.scrollback())
 	}
 }
+
+// sgrColourRE finds the colour parameters in the SGR sequences of
+// `capture-pane -e`: 30-37/40-47 (basic), 90-97/100-107 (bright) and
+// 38;5;N/48;5;N (palette) or 38;2 (RGB).
+var sgrColourRE = regexp.MustCompile(`\x1b\[([0-9;]*)m`)
+
+// coloursIn returns the highest palette index that the captured pane uses
+// (-1: no colour at all); RGB counts as 256.
+func coloursIn(s string) int {
+	top := -1
+	for _, m := range sgrColourRE.FindAllStringSubmatch(s, -1) {
+		ps := strings.Split(m[1], ";")
+		for i := 0; i < len(ps); i++ {
+			n, err := strconv.Atoi(ps[i])
+			if err != nil {
+				continue
+			}
+			switch {
+			case (n == 38 || n == 48) && i+2 < len(ps) && ps[i+1] == "5":
+				c, _ := strconv.Atoi(ps[i+2])
+				top = max(top, c)
+				i += 2
+			case (n == 38 || n == 48) && i+1 < len(ps) && ps[i+1] == "2":
+				top = max(top, 256)
+				i += 4
+			case n >= 30 && n <= 37, n >= 40 && n <= 47:
+				top = max(top, n%10)
+			case n >= 90 && n <= 97, n >= 100 && n <= 107:
+				top = max(top, 8+n%10)
+			}
+		}
+	}
+	return top
+}
+
+// TestTmuxColours: the game uses the extended palette on a 256-colour
+// terminal, only the 8 basic colours on an 8-colour one, and no colour at
+// all with NO_COLOR (bold/reverse/underline still mark the outcomes).
+func TestTmuxColours(t *testing.T) {
+	bin := gameBinary(t, true)
+	for _, tc := range []struct {
+		name, env string
+		min, max  int // highest palette index used must be in [min, max]
+	}{
+		{"256", "TERM=screen-256color", 16, 255},
+		{"8", "TERM=screen", 0, 7},
+		{"NO_COLOR", "TERM=screen-256color NO_COLOR=1", -1, -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPane(t, 80, 24)
+			p.line("env " + tc.env + " " + bin + " --bot rock --seed 1; echo EXIT=$?")
+			p.wait("round 1 · throw:", startWait)
+			p.keys("p")
+			p.wait("round 1: YOU WIN · paper covers rock", stepWait)
+			s := p.tmux("capture-pane", "-p", "-e", "-t", "t")
+			if got := coloursIn(s); got < tc.min || got > tc.max {
+				t.Errorf("%s: highest colour used %d, want %d to %d; pane:\n%q", tc.env, got, tc.min, tc.max, s)
+			}
+			if tc.max < 0 && !strings.Contains(s, "\x1b[1m") && !strings.Contains(s, "\x1b[7m") {
+				t.Errorf("NO_COLOR: no attribute marks anything either:\n%q", s)
+			}
+			p.keys("q")
+			p.wait("EXIT=0", stepWait)
+		})
+	}
+}
