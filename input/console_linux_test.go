@@ -281,3 +281,40 @@ func TestOpenConsoleNotTerminal(t *testing.T) {
 }
 
 func monoNow() int64 { return monoclock.Now() }
+
+// TestConsoleCloseWhileReading: Close from another goroutine ends a blocked
+// ReadEvent with ErrClosed and restores the termios.
+func TestConsoleCloseWhileReading(t *testing.T) {
+	c, _, slave := openTestConsole(t, ConsoleOptions{NoKitty: true})
+	done := make(chan error, 1)
+	go func() {
+		var ev Event
+		for {
+			if err := c.ReadEvent(&ev); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for c.Stats().Parks == 0 { // ReadEvent is blocked in the Reader
+		if time.Now().After(deadline) {
+			t.Fatal("ReadEvent never parked")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("ReadEvent = %v, want ErrClosed", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("ReadEvent still blocked after Close")
+	}
+	if got := slaveTermios(t, slave); got.Lflag&unix.ICANON == 0 || got.Lflag&unix.ECHO == 0 || got.Lflag&unix.ISIG == 0 {
+		t.Fatalf("Close did not restore the termios: %+v", got)
+	}
+}
