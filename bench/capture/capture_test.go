@@ -21,12 +21,12 @@ func TestMain(m *testing.M) {
 // ESC test, the idle CPU guard) with a few hundred samples through Main and
 // checks that the JSON is well formed and complete. No timing thresholds.
 func TestEndToEndJSON(t *testing.T) {
-	const samples = 150
+	const samples = 200
 	var stdout, stderr bytes.Buffer
 	// The cpu load (every P busy) makes each sample take ~10-20 ms: it has
 	// its own shorter test below.
 	loads := []string{LoadIdle, LoadCPU1, LoadExt}
-	code := Main([]string{"--json", "--quiet", "--samples", "150", "--warmup", "10", "--esc-samples", "5", "--load", strings.Join(loads, ","),
+	code := Main([]string{"--json", "--quiet", "--samples", "200", "--warmup", "20", "--esc-samples", "5", "--load", strings.Join(loads, ","),
 		"--idle-cpu", "500ms", "--budget", "2m", "--seed", "7"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("Main exit %d; stderr:\n%s\nstdout:\n%s", code, stderr.String(), stdout.String())
@@ -172,7 +172,7 @@ func checkFigures(t *testing.T, what string, m map[string]any, keys []string) {
 }
 
 func TestReportAndPlot(t *testing.T) {
-	res, err := Execute(Config{Samples: 50, Warmup: 5, Gap: GapFast, Loads: []string{LoadIdle, LoadCPU1},
+	res, err := Execute(Config{Samples: 30, Warmup: 5, Gap: GapFast, Loads: []string{LoadIdle, LoadCPU1},
 		Readers: []string{"roshambo", "osfile", "busypoll"}, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
