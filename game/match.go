@@ -42,8 +42,8 @@ const (
 // Format is a match's length rule. Build one with BestOf, FirstTo, Rounds or
 // Endless.
 type Format struct {
-	Kind FormatKind
-	N    int
+	Kind FormatKind // best-of, first-to, a fixed number of rounds, or endless
+	N    int        // the rounds (best-of, rounds) or wins (first-to); 0 when endless
 }
 
 // BestOf returns a format of at most n rounds that ends early once the
@@ -74,17 +74,17 @@ func (f Format) String() string {
 
 // Round is one played round. Outcome is from the Human side's view.
 type Round struct {
-	N       int // 1-based round number
-	Human   Move
-	Bot     Move
-	Outcome Outcome
+	N       int     // 1-based round number
+	Human   Move    // the human's (or first side's) move
+	Bot     Move    // the bot's move
+	Outcome Outcome // from the human's view
 }
 
 // Score counts the rounds of a match so far.
 type Score struct {
-	HumanWins int
-	BotWins   int
-	Draws     int
+	HumanWins int // rounds the human won
+	BotWins   int // rounds the bot won
+	Draws     int // drawn rounds
 }
 
 // Rounds returns the number of rounds played.

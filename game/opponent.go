@@ -47,6 +47,8 @@ type OpponentError struct {
 	Stderr string // the last lines the opponent wrote to stderr, if any
 }
 
+// Error returns "round <n>: <what happened>: <detail> (<exit status>);
+// stderr: <tail>", leaving out the parts that are not known.
 func (e *OpponentError) Error() string {
 	s := "round " + strconv.Itoa(e.Round) + ": " + e.Err.Error()
 	if e.Detail != "" {
@@ -88,7 +90,7 @@ type OpponentOptions struct {
 // Answer is an opponent's answer to "round n": its move (plain mode), or its
 // commitment (commit mode, where the move is known only after Reveal).
 type Answer struct {
-	Round      int
+	Round      int    // the round asked for
 	Move       Move   // NoMove when committed
 	Commitment string // lowercase hex sha256("<move>:<nonce>"), or ""
 }

@@ -25,11 +25,11 @@ const (
 
 // Message is one parsed protocol line. Only the fields of its Kind are set.
 type Message struct {
-	Kind  MsgKind
-	Round int    // Round, Opponent, Reveal
-	Move  Move   // Opponent, Move, Reveal
-	Hash  string // Commit: 64 lowercase hex digits
-	Nonce string // Reveal
+	Kind  MsgKind // what the line is
+	Round int     // Round, Opponent, Reveal
+	Move  Move    // Opponent, Move, Reveal
+	Hash  string  // Commit: 64 lowercase hex digits
+	Nonce string  // Reveal
 }
 
 // ErrSyntax is returned (wrapped) by ParseMessage for a line that is not a

@@ -9,13 +9,13 @@ import (
 // Streak is a run of equal outcomes at the end of the history, from the
 // human's view (Len 0 before the first round).
 type Streak struct {
-	Outcome Outcome
-	Len     int
+	Outcome Outcome // the repeated outcome
+	Len     int     // how many rounds in a row
 }
 
 // SideStats is one side's part of Stats. Outcomes are from that side's view.
 type SideStats struct {
-	Wins, Draws, Losses int
+	Wins, Draws, Losses int // rounds won, drawn and lost
 	// LongestWinStreak and LongestLossStreak are the longest runs of wins
 	// and of losses so far.
 	LongestWinStreak, LongestLossStreak int
@@ -72,9 +72,9 @@ func (s SideStats) Repeats(o Outcome) (count, total int) {
 // Match.Record (constant time per round). Stats is a value type: copies are
 // independent snapshots.
 type Stats struct {
-	Rounds int
-	Human  SideStats
-	Bot    SideStats
+	Rounds int       // rounds played
+	Human  SideStats // the human's side
+	Bot    SideStats // the bot's side
 	// Streak is the current run from the human's view.
 	Streak Streak
 	last   Round
@@ -131,7 +131,7 @@ func (st *Stats) add(r Round) {
 // Insight is one human-readable finding about a side's habits, such as
 // "after a loss you switch to paper 61% of the time (11 of 18)".
 type Insight struct {
-	Text    string
+	Text    string  // the finding in words, e.g. "you play rock 60% of the time (12 of 20)"
 	Share   float64 // the share behind the finding, 0..1
 	Count   int     // rounds that show the habit
 	Samples int     // rounds the share is taken over

@@ -35,7 +35,7 @@ var ErrUnknownStrategy = errors.New("unknown strategy")
 
 // StrategyInfo names and describes one built-in strategy.
 type StrategyInfo struct {
-	Name string
+	Name string // the registry name, as on the command line
 	// Description is one line, without a trailing period.
 	Description string
 	// Deterministic is true when the strategy ignores its seed: its moves

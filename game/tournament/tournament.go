@@ -46,10 +46,10 @@ type Config struct {
 type Match struct {
 	A, B   int // indexes into Result.Entrants
 	Score  int // A's wins minus B's wins
-	AWins  int `json:"a_wins"`
-	BWins  int `json:"b_wins"`
-	Draws  int
-	Played int
+	AWins  int `json:"a_wins"` // rounds A won
+	BWins  int `json:"b_wins"` // rounds B won
+	Draws  int // drawn rounds
+	Played int // rounds played (fewer than Result.Rounds if the match ended early)
 	// Outcome is "a", "b" or "tie" (within the tie margin, or both failed).
 	Outcome string
 	// Err says why the match ended early; the side that failed forfeits.
@@ -58,22 +58,22 @@ type Match struct {
 
 // Standing is one entrant's totals.
 type Standing struct {
-	Name      string
-	Total     int // sum of its match scores
-	MatchWins int `json:"match_wins"`
-	Ties      int
-	Losses    int
+	Name      string // the entrant
+	Total     int    // sum of its match scores
+	MatchWins int    `json:"match_wins"` // matches won by more than the tie margin
+	Ties      int    // matches within the tie margin
+	Losses    int    // matches lost by more than the tie margin
 }
 
 // Result is a finished tournament. It marshals to JSON as-is.
 type Result struct {
-	Rounds    int
-	Seed      int64
-	TieMargin int `json:"tie_margin"`
-	Entrants  []string
+	Rounds    int      // rounds per match
+	Seed      int64    // the base seed (Config.Seed); each match derives its own
+	TieMargin int      `json:"tie_margin"` // see TieMargin
+	Entrants  []string // names, in the order given
 	// Cross[i][j] is entrant i's score against entrant j (0 on the diagonal).
 	Cross     [][]int
-	Matches   []Match
+	Matches   []Match    // every pairing once
 	Standings []Standing // best first: by match wins, then total
 }
 
