@@ -1,8 +1,11 @@
 package game
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 )
@@ -106,6 +109,65 @@ func FuzzServeBot(f *testing.F) {
 			}
 			if commit && m.Kind == MsgMove || !commit && m.Kind != MsgMove {
 				t.Fatalf("bot wrote %q in commit=%v mode", w, commit)
+			}
+		}
+	})
+}
+
+// FuzzReadLine checks the line framing that both sides of the protocol use
+// against a model: every "\n"-terminated line comes back without its "\n"
+// (and a "\r" before it), a line longer than MaxLine+2 bytes with its ending
+// is reported as errLongLine and skipped whole, and a final unterminated
+// line is returned before io.EOF. The reader's buffer is small, so long
+// lines cross many buffer refills.
+func FuzzReadLine(f *testing.F) {
+	f.Add("round 1\r\nquit\n", 0)
+	f.Add("rock\npaper", 0)
+	f.Add("x", MaxLine+5)
+	f.Fuzz(func(t *testing.T, in string, pad int) {
+		if pad < 0 || pad > 3*MaxLine {
+			pad = 0
+		}
+		in = strings.Repeat("a", pad) + in
+		var want []string // the model: lines, or "<long>"
+		rest := in
+		for {
+			i := strings.IndexByte(rest, '\n')
+			if i < 0 {
+				break
+			}
+			if i+1 > MaxLine+2 {
+				want = append(want, "<long>")
+			} else {
+				want = append(want, trimEOL(rest[:i+1]))
+			}
+			rest = rest[i+1:]
+		}
+		r := bufio.NewReaderSize(strings.NewReader(in), 16)
+		for i, w := range want {
+			got, err := readLine(r)
+			if errors.Is(err, errLongLine) {
+				got = "<long>"
+			} else if err != nil {
+				t.Fatalf("line %d: %v, want %q", i, err, w)
+			}
+			if got != w {
+				t.Fatalf("line %d: %q, want %q", i, got, w)
+			}
+		}
+		got, err := readLine(r)
+		switch {
+		case rest == "":
+			if err != io.EOF {
+				t.Fatalf("after the last line: %q, %v; want io.EOF", got, err)
+			}
+		case len(rest) <= MaxLine+2:
+			if err != nil || got != trimEOL(rest) {
+				t.Fatalf("final unterminated line: %q, %v; want %q", got, err, rest)
+			}
+		default: // an overlong unterminated tail: dropped, with or without errLongLine
+			if err == nil {
+				t.Fatalf("overlong final line returned as %q", got)
 			}
 		}
 	})
