@@ -322,7 +322,8 @@ func (c *Console) Interrupt() {
 // (terminate, repaint, resize, in that order of precedence), then an
 // EventWake (see Interrupt), come before pending input. It waits in Reader.Next, with the decoder's deadline for an
 // ambiguous ESC. It returns ErrClosed after Close, or the Reader's error
-// (EIO when the terminal hangs up). ev's Raw and Text stay valid until the
+// (EIO when the terminal hangs up), once every byte captured before has been
+// delivered (pending partial sequences resolved). ev's Raw and Text stay valid until the
 // next call. Consumer only; it allocates nothing for ordinary keys.
 func (c *Console) ReadEvent(ev *Event) error {
 	for {
@@ -364,6 +365,11 @@ func (c *Console) ReadEvent(ev *Event) error {
 		case errors.Is(err, ErrDeadline):
 			c.dec.Expire(mono.Now())
 		case errors.Is(err, ErrInterrupted):
+		case c.dec.Deadline() != 0:
+			// Capture has ended (Close, hang-up): resolve what the
+			// decoder still holds and deliver it before the error, which
+			// the Reader keeps returning.
+			c.dec.Expire(c.dec.Deadline())
 		default:
 			return err
 		}

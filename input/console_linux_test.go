@@ -318,3 +318,54 @@ func TestConsoleCloseWhileReading(t *testing.T) {
 		t.Fatalf("Close did not restore the termios: %+v", got)
 	}
 }
+
+// TestConsoleHangupKeepsPending: bytes the decoder holds (a partial
+// sequence, waiting for its ESC delay) are delivered before the Reader's
+// error when the terminal hangs up: nothing is lost on the way out.
+func TestConsoleHangupKeepsPending(t *testing.T) {
+	c, ct, _ := openTestConsole(t, ConsoleOptions{NoKitty: true, EscDelay: time.Hour})
+	ct.typ("k\x1b[1;")
+	var ev Event
+	readEvent(t, c, &ev)
+	if !ev.IsRune('k', 0) {
+		t.Fatalf("got %v, want k", ev.String())
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for c.Stats().Bytes < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the Reader never captured the partial sequence: %+v", c.Stats())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// The master's descriptor is closed for real only when the test
+	// terminal's blocking read of it returns: give that read something.
+	ct.master.Close()
+	if _, err := c.Write([]byte("bye")); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	var raw []byte
+	done := make(chan error, 1)
+	go func() {
+		for {
+			if err := c.ReadEvent(&ev); err != nil {
+				done <- err
+				return
+			}
+			if ev.Type == EventInput {
+				raw = append(raw, ev.Raw...)
+			}
+		}
+	}()
+	select {
+	case err := <-done:
+		if errors.Is(err, ErrClosed) || err == nil {
+			t.Fatalf("ReadEvent after the hang-up = %v, want the read error", err)
+		}
+		t.Logf("after the hang-up: %v", err)
+	case <-time.After(20 * time.Second):
+		t.Fatalf("ReadEvent did not report the hang-up (stats %+v)", c.Stats())
+	}
+	if string(raw) != "\x1b[1;" {
+		t.Fatalf("events before the error carried %q, want the pending %q", raw, "\x1b[1;")
+	}
+}
