@@ -15,6 +15,13 @@ import (
 	"github.com/roshambo-game/roshambo/input/mono"
 )
 
+// wakeupPolicies are the spy's ring buffer wake-up policies, by the name the
+// flags and the output use.
+var wakeupPolicies = map[string]spy.Wakeup{
+	"adaptive": spy.WakeupAdaptive, // the kernel's default: wake when the ring was empty
+	"always":   spy.WakeupAlways,   // BPF_RB_FORCE_WAKEUP on every record
+}
+
 // spySession is the spy, in this process, following one process and
 // counting the events of another (the same one for roshambo-spy).
 //
@@ -35,11 +42,13 @@ type spySession struct {
 
 // startSpy opens the spy, adds follow as its target and starts reading;
 // the events of process watch on the sink fd are counted and timed.
-func startSpy(opt *options, follow, watch int, forceWakeup bool, poll time.Duration) (session, error) {
+func startSpy(opt *options, follow, watch int, wakeup string, poll time.Duration) (session, error) {
 	o := spy.Options{RingSize: opt.ringSize, CopyBytes: opt.copyBytes, NoFollowForks: true}
-	if forceWakeup {
-		o.Wakeup = spy.WakeupAlways
+	w, ok := wakeupPolicies[wakeup]
+	if !ok {
+		return nil, fmt.Errorf("unknown wake-up policy %q", wakeup)
 	}
+	o.Wakeup = w
 	s, err := spy.Open(o)
 	if err != nil {
 		if errors.Is(err, spy.ErrNoPrivilege) || errors.Is(err, spy.ErrNoBTF) || errors.Is(err, spy.ErrUnsupportedKernel) {

@@ -118,9 +118,9 @@ type options struct {
 	jsonOut        string
 	ringSize       int
 	copyBytes      int
-	forceWakeup    bool
+	wakeup         string   // the spy's wake-up policy in the main runs
+	gameWakeups    []string // the spy's wake-up policies at game pace
 	spyPoll        time.Duration
-	gameBoth       bool
 	exe            string
 }
 
@@ -191,9 +191,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&opt.jsonOut, "json-out", "", "also write the JSON report to this file")
 	fs.IntVar(&opt.ringSize, "ring-size", 0, "spy ring buffer size in bytes (0: the spy's default)")
 	fs.IntVar(&opt.copyBytes, "copy-bytes", 0, "bytes of data the spy copies per write (0: the spy's default)")
-	fs.BoolVar(&opt.gameBoth, "game-both-wakeups", true, "at game pace, also run the spy with BPF_RB_FORCE_WAKEUP to compare the policies")
+	gameWakeups := fs.String("game-wakeups", "adaptive,always", "the spy's wake-up policies to run at game pace, comma-separated (the first one is judged)")
 	fs.DurationVar(&opt.spyPoll, "spy-poll", 200*time.Microsecond, "the "+TracerSpyPoll+" reader's sleep after draining the ring")
-	fs.BoolVar(&opt.forceWakeup, "force-wakeup", false, "spy: wake the reader on every event (BPF_RB_FORCE_WAKEUP) instead of the default policy")
+	fs.StringVar(&opt.wakeup, "wakeup", "adaptive", "the spy's ring buffer wake-up policy in the main runs: "+policyNames()+
+		" (adaptive: the kernel's default; always: BPF_RB_FORCE_WAKEUP)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: roshambo-bench spy [flags]\n\nThe spy's cost and delivery against strace and bpftrace (root needed).\n\n")
 		fs.PrintDefaults()
@@ -214,6 +215,15 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if opt.straceWrites < 1 || opt.bpftraceWrites < 1 {
 		return bad("--strace-writes and --bpftrace-writes must be at least 1")
+	}
+	if _, ok := wakeupPolicies[opt.wakeup]; !ok {
+		return bad("unknown --wakeup %q (want one of %s)", opt.wakeup, policyNames())
+	}
+	for _, w := range splitList(*gameWakeups) {
+		if _, ok := wakeupPolicies[w]; !ok {
+			return bad("unknown policy %q in --game-wakeups (want some of %s)", w, policyNames())
+		}
+		opt.gameWakeups = append(opt.gameWakeups, w)
 	}
 	if opt.spyPoll <= 0 {
 		return bad("--spy-poll must be positive, got %v", opt.spyPoll)
@@ -311,7 +321,7 @@ func run(opt *options, log io.Writer) (*Report, error) {
 			all := make([][]Run, len(opt.tracers))
 			for rep := 0; rep < opt.repeat; rep++ {
 				for i, tr := range opt.tracers {
-					all[i] = append(all[i], b.runOne(tr, sink, rate, 0, opt.forceWakeup))
+					all[i] = append(all[i], b.runOne(tr, sink, rate, 0, opt.wakeup))
 				}
 			}
 			var none *Run
@@ -341,17 +351,15 @@ func run(opt *options, log io.Writer) (*Report, error) {
 		rate := float64(time.Second) / float64(period)
 		var game []Run
 		if contains(opt.tracers, TracerNone) {
-			game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, false))
+			game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, ""))
 		}
 		if contains(opt.tracers, TracerSpy) {
-			game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, opt.forceWakeup))
-		}
-		if contains(opt.tracers, TracerSpy) && !opt.forceWakeup && opt.gameBoth {
-			// The other wake-up policy, to show what it changes.
-			game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, true))
+			for _, w := range opt.gameWakeups {
+				game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, w))
+			}
 		}
 		if contains(opt.tracers, TracerSpyPoll) {
-			game = append(game, b.runOne(TracerSpyPoll, sinkDevNull, rate, period, opt.forceWakeup))
+			game = append(game, b.runOne(TracerSpyPoll, sinkDevNull, rate, period, opt.wakeup))
 		}
 		if none := game[0]; none.Tracer == TracerNone && none.Status == StatusOK {
 			for i := range game {
@@ -372,6 +380,16 @@ func run(opt *options, log io.Writer) (*Report, error) {
 	rep := &Report{Benchmark: "spy", Runs: runs, Notes: b.notes}
 	rep.Goals = checkGoals(runs, opt)
 	return rep, nil
+}
+
+// policyNames lists the wake-up policies, sorted.
+func policyNames() string {
+	var names []string
+	for n := range wakeupPolicies {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 // loadAvg returns the 1, 5 and 15 minute load averages, or why not.
@@ -471,13 +489,10 @@ func (b *bench) writesFor(tracer string, rate float64) int {
 
 // runOne measures one tracer on one target. gamePeriod > 0 makes it the
 // game-pace run (the target sleeps between writes).
-func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Duration, forceWakeup bool) Run {
+func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Duration, wakeup string) Run {
 	r := Run{Tracer: tracer, Rate: rate, Sink: sink, Status: StatusOK}
 	if tracer == TracerSpy || tracer == TracerSpyOther || tracer == TracerSpyPoll {
-		r.Wakeup = "adaptive"
-		if forceWakeup {
-			r.Wakeup = "always"
-		}
+		r.Wakeup = wakeup
 	}
 	n := b.writesFor(tracer, rate)
 	cfg := targetConfig{Writes: n, CPU: b.targetCPU}
@@ -517,15 +532,15 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 	switch tracer {
 	case TracerNone:
 	case TracerSpy:
-		sess, err = startSpy(b.opt, t.pid(), t.pid(), forceWakeup, 0)
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, 0)
 	case TracerSpyPoll:
-		sess, err = startSpy(b.opt, t.pid(), t.pid(), forceWakeup, b.opt.spyPoll)
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, b.opt.spyPoll)
 	case TracerSpyOther:
 		// The spy follows another (idle) process; count what it reports
 		// of the measured, untargeted one (nothing, if the filter works).
 		other, err = startTarget(b.opt.exe, targetConfig{NoStart: true, CPU: -1}, sinkDevNull)
 		if err == nil {
-			sess, err = startSpy(b.opt, other.pid(), t.pid(), forceWakeup, 0)
+			sess, err = startSpy(b.opt, other.pid(), t.pid(), wakeup, 0)
 		}
 	case TracerStrace:
 		sess, err = startStrace(t.pid(), b.targetSet())

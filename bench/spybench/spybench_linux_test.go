@@ -176,6 +176,10 @@ func TestBadFlags(t *testing.T) {
 		{"--tracers", ""},
 		{"extra"},
 		{"--no-such-flag"},
+		{"--wakeup", "never"},
+		{"--game-wakeups", "adaptive,sometimes"},
+		{"--spy-poll", "0s"},
+		{"--repeat", "0"},
 	} {
 		code, out, errs := runMain(t, args...)
 		if code != 2 || out != "" || errs == "" {
