@@ -3,6 +3,7 @@ package input
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"runtime"
@@ -458,12 +459,15 @@ func TestReaderIdle(t *testing.T) {
 
 // waitParked polls until the consumer has parked (a loaded machine may take
 // a while to run it), or fails after a generous deadline.
-func waitParked(t *testing.T, r *Reader) {
+func waitParked(t *testing.T, r *Reader) { t.Helper(); waitParks(t, r, 1) }
+
+// waitParks polls until the consumer has parked n times and is parked now.
+func waitParks(t *testing.T, r *Reader, n uint64) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for r.Stats().Parks == 0 || r.parked.Load() == 0 {
+	for r.Stats().Parks < n || r.parked.Load() == 0 {
 		if time.Now().After(deadline) {
-			t.Fatalf("the consumer did not park: %+v", r.Stats())
+			t.Fatalf("the consumer did not park (%d times): %+v", n, r.Stats())
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -672,4 +676,59 @@ func TestReaderResumeWithoutEdge(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReaderDoorbellOnlyWhenParked: the reader rings the doorbell only for a
+// parked consumer. A consumer that finds the chunk while spinning costs the
+// reader no doorbell; a parked one gets exactly one per wake-up.
+func TestReaderDoorbellOnlyWhenParked(t *testing.T) {
+	t.Run("spinning", func(t *testing.T) {
+		master, slave := openRawPty(t)
+		r := newReader(t, slave, ReaderOptions{Spin: time.Minute}) // never parks here
+		for i := range 20 {
+			errc := make(chan error, 1)
+			go func() {
+				c, err := r.Next(0)
+				if err == nil && string(c.Data) != "s" {
+					err = fmt.Errorf("got %q", c.Data)
+				}
+				if err == nil {
+					r.Release()
+				}
+				errc <- err
+			}()
+			writeAll(t, master, []byte("s"))
+			if err := <-errc; err != nil {
+				t.Fatalf("key %d: %v", i, err)
+			}
+		}
+		if st := r.Stats(); st.Doorbells != 0 || st.Parks != 0 || st.Spins == 0 {
+			t.Fatalf("spinning consumer: %+v; want no park, no doorbell", st)
+		}
+	})
+	t.Run("parked", func(t *testing.T) {
+		master, slave := openRawPty(t)
+		r := newReader(t, slave, ReaderOptions{Spin: -1})
+		for i := range 20 {
+			errc := make(chan error, 1)
+			go func() {
+				c, err := r.Next(0)
+				if err == nil && string(c.Data) != "p" {
+					err = fmt.Errorf("got %q", c.Data)
+				}
+				if err == nil {
+					r.Release()
+				}
+				errc <- err
+			}()
+			waitParks(t, r, uint64(i+1))
+			writeAll(t, master, []byte("p"))
+			if err := <-errc; err != nil {
+				t.Fatalf("key %d: %v", i, err)
+			}
+			if st := r.Stats(); st.Doorbells != uint64(i+1) || st.Parks != uint64(i+1) {
+				t.Fatalf("after key %d: %+v; want one park and one doorbell per key", i, st)
+			}
+		}
+	})
 }
