@@ -3,7 +3,9 @@ package input
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -367,5 +369,62 @@ func TestConsoleHangupKeepsPending(t *testing.T) {
 	}
 	if string(raw) != "\x1b[1;" {
 		t.Fatalf("events before the error carried %q, want the pending %q", raw, "\x1b[1;")
+	}
+}
+
+// TestConsoleNoLeaks opens and closes Consoles (with their crash monitors)
+// and checks that no descriptor, goroutine or monitor process outlives them.
+func TestConsoleNoLeaks(t *testing.T) {
+	countFDs := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ents)
+	}
+	cycle := func() {
+		master, slave, err := pty.Open()
+		if err != nil {
+			t.Fatalf("pty: %v", err)
+		}
+		defer master.Close()
+		defer slave.Close()
+		fd, err := unix.Dup(int(slave.Fd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := newConsole(os.NewFile(uintptr(fd), "tty"), int(slave.Fd()), ConsoleOptions{NoKitty: true})
+		if err != nil {
+			t.Fatalf("newConsole: %v", err)
+		}
+		if err := c.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	}
+	cycle() // warm up: lazily created runtime descriptors and goroutines
+	fds, goroutines := countFDs(), runtime.NumGoroutine()
+	for range 3 {
+		cycle()
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var children []string // of every thread: a child belongs to the thread that forked it
+		tasks, _ := os.ReadDir("/proc/self/task")
+		for _, task := range tasks {
+			if b, err := os.ReadFile(fmt.Sprintf("/proc/self/task/%s/children", task.Name())); err == nil {
+				children = append(children, strings.Fields(string(b))...)
+			}
+		}
+		// The monitors are reaped at most a moment after Close (a race
+		// build's monitor sleeps in exit).
+		nf, ng := countFDs(), runtime.NumGoroutine()
+		if nf <= fds && ng <= goroutines && len(children) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 3 Consoles: %d descriptors (was %d), %d goroutines (was %d), children %v",
+				nf, fds, ng, goroutines, children)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
