@@ -255,7 +255,8 @@ func writeTable(w io.Writer, rep *Report) {
 			tracer += " (wake-up " + r.Wakeup + ")"
 		}
 		if r.Status != StatusOK {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s: %s\t\t\t\t\t\t\t\t\t\t\n", r.Sink, rate, tracer, strings.ToUpper(r.Status), r.Note)
+			// The reason goes below the table, which stays narrow.
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\t\t\t\t\t\t\t\t\t\n", r.Sink, rate, tracer, strings.ToUpper(r.Status))
 			continue
 		}
 		num := func(p *float64, sign bool) string {
@@ -289,7 +290,10 @@ func writeTable(w io.Writer, rep *Report) {
 	tw.Flush()
 	var notes []string
 	for _, r := range rep.Runs {
-		if r.Status == StatusOK && r.Note != "" {
+		switch {
+		case r.Status != StatusOK:
+			notes = append(notes, fmt.Sprintf("%s %s %s: %s: %s", r.Sink, rateName(r.Rate), r.Tracer, strings.ToUpper(r.Status), r.Note))
+		case r.Note != "":
 			notes = append(notes, fmt.Sprintf("%s %s %s: %s", r.Sink, rateName(r.Rate), r.Tracer, r.Note))
 		}
 	}

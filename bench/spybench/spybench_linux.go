@@ -557,6 +557,9 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 		if isAbsent(err) {
 			return fail(StatusAbsent, err)
 		}
+		if os.Geteuid() != 0 {
+			return fail(StatusAbsent, fmt.Errorf("%s needs root here: %w", tracer, err))
+		}
 		return fail(StatusError, fmt.Errorf("attach %s: %w", tracer, err))
 	}
 	if err := t.start(); err != nil {

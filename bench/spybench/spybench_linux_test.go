@@ -161,8 +161,8 @@ func TestAbsentPeers(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, "ABSENT"); n != 3 {
-		t.Errorf("%d ABSENT rows, want 3:\n%s", n, out)
+	if n := strings.Count(out, "ABSENT:"); n != 3 {
+		t.Errorf("%d ABSENT notes, want 3 (strace, bpftrace, bpftrace-count):\n%s", n, out)
 	}
 }
 
