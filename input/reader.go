@@ -37,6 +37,22 @@ type ReaderOptions struct {
 	// Spin is how long Next spins before it parks; 0 means DefaultSpin, a
 	// negative value never spins.
 	Spin time.Duration
+	// NoReserveP opts out of the reserved P. By default, while a Reader is
+	// open, the input layer raises GOMAXPROCS by one, process-wide: the
+	// reader thread is in a system call (epoll_wait) nearly all the time,
+	// and when it returns with a key Go's runtime must give it a P before
+	// it can stamp and publish the chunk. If the application's own
+	// goroutines hold every P, that wait is Go's 10 ms preemption slice;
+	// with one P more than the application's work, a P is idle (or
+	// retaken from the reader's own system call by sysmon) for the
+	// reader, and for the consumer it wakes. The reservation is counted
+	// across Readers: the first Open raises GOMAXPROCS, the last Close
+	// restores the value it found, unless GOMAXPROCS was changed
+	// meanwhile (then the application's value stays). Setting GOMAXPROCS
+	// explicitly also stops the runtime's automatic updates of it (Go
+	// 1.25+, e.g. on a container's CPU limit change) for the rest of the
+	// process. Readers with NoReserveP neither raise nor restore it.
+	NoReserveP bool
 
 	// wake selects the consumer's parking mechanism (tests and benchmarks
 	// compare them); the zero value is the default, wakeChan.

@@ -37,6 +37,7 @@ type Reader struct {
 	ring           *ring.Buffer
 	spin           int64 // ns; <= 0: never spin
 	wake           wakeMode
+	reserved       bool    // holds a share of the reserved P (reader_reserve.go)
 	one            [8]byte // eventfd increment 1, read-only after NewReader
 
 	// Shared between the reader thread, the consumer and Interrupt/Close.
@@ -75,6 +76,12 @@ type Reader struct {
 // when the ring is full it stops reading and resumes as soon as the consumer
 // releases a chunk, without waiting for a new edge. fd must be pollable (a tty, pty, pipe or
 // socket); it is not closed by Close. Nothing else may read fd meanwhile.
+//
+// Unless opts.NoReserveP is set, NewReader also raises GOMAXPROCS by one for
+// as long as the Reader is open (a process-wide effect, counted across
+// Readers; see ReaderOptions.NoReserveP), so that the reader thread finds a
+// P when epoll_wait returns even when the application keeps every other P
+// busy.
 func NewReader(fd int, opts ReaderOptions) (*Reader, error) {
 	size := opts.RingSize
 	if size == 0 {
@@ -104,6 +111,10 @@ func NewReader(fd int, opts ReaderOptions) (*Reader, error) {
 	if err := r.setup(); err != nil {
 		r.release()
 		return nil, fmt.Errorf("input: new reader on fd %d: %w", fd, err)
+	}
+	if !opts.NoReserveP {
+		reserveP()
+		r.reserved = true
 	}
 	go r.run()
 	return r, nil
@@ -153,6 +164,10 @@ func (r *Reader) release() error {
 				errs = append(errs, fmt.Errorf("close fd %d: %w", fd, err))
 			}
 		}
+	}
+	if r.reserved {
+		r.reserved = false
+		unreserveP()
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("input: close reader: %v", errs)
