@@ -113,6 +113,10 @@ type Run struct {
 	// time budget stopped it before Samples.
 	N         int  `json:"n"`
 	Truncated bool `json:"truncated,omitempty"`
+	// GOMAXPROCS while the reader ran (roshambo's Reader reserves a P:
+	// one more than the peers see) and the load's busy goroutines.
+	GOMAXPROCS     int `json:"gomaxprocs"`
+	LoadGoroutines int `json:"load_goroutines"`
 }
 
 // ESCRun is the ESC test for one reader: lone ESC written to the master to
@@ -245,6 +249,7 @@ func Execute(cfg Config) (*Result, error) {
 				res.Runs = append(res.Runs, Run{
 					Reader: name, Stage: stage, Load: ld, Summary: rec.Summary(),
 					AllocsPerKey: s.allocsPerKey(), N: s.measured(), Truncated: s.measured() < cfg.Samples,
+					GOMAXPROCS: s.procs, LoadGoroutines: s.loadGoroutines,
 				})
 			}
 			if len(s.userspace) > 0 {
@@ -326,6 +331,7 @@ func runOne(read func(*session, string) error, loadName string, wcfg ptyharness.
 		return nil, err
 	}
 	s := newSession(sh, wcfg.Mode, warmup, wcfg.Samples, nstages)
+	s.onReady = ld.begin
 	var rerr error
 	if prepare != nil {
 		rerr = prepare(s, w)
@@ -338,6 +344,7 @@ func runOne(read func(*session, string) error, loadName string, wcfg ptyharness.
 		w.Kill()
 	}
 	werr := w.Wait()
+	s.loadGoroutines = int(ld.spinners.Load())
 	if rerr != nil {
 		return nil, rerr
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -121,11 +122,15 @@ func TestEndToEndJSON(t *testing.T) {
 	}
 }
 
-// TestCPULoad: every reader under the cpu load (GOMAXPROCS busy goroutines),
-// with few samples because each waits for a P.
+// TestCPULoad: every reader under the cpu and cpuall loads (GOMAXPROCS busy
+// goroutines), with few samples because each waits for a P. It also checks
+// the Ps each run reports: roshambo's Reader reserves one (GOMAXPROCS+1 while
+// it reads), which cpu leaves free and cpuall keeps busy.
 func TestCPULoad(t *testing.T) {
 	const samples = 10
-	res, err := Execute(Config{Samples: samples, Warmup: 2, Gap: GapFast, Loads: []string{LoadCPU}, Readers: ReaderNames(), Seed: 5})
+	base := runtime.GOMAXPROCS(0)
+	loads := []string{LoadCPU, LoadCPUAll}
+	res, err := Execute(Config{Samples: samples, Warmup: 2, Gap: GapFast, Loads: loads, Readers: ReaderNames(), Seed: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,24 +138,40 @@ func TestCPULoad(t *testing.T) {
 		t.Fatalf("run errors: %v", res.Errors)
 	}
 	n := 0
-	for _, s := range specs() {
-		for _, st := range s.stages {
-			run, ok := res.Find(s.name, st, LoadCPU)
-			if !ok {
-				t.Errorf("missing run %s/%s", s.name, st)
-				continue
-			}
-			n++
-			if run.N != samples || run.Count != samples {
-				t.Errorf("%s/%s: n=%d count=%d, want %d", s.name, st, run.N, run.Count, samples)
-			}
-			if !(run.P50 > 0 && run.P50 <= run.P90 && run.P90 <= run.P99 && run.P99 <= run.P999 && run.P999 <= run.Max) {
-				t.Errorf("%s/%s: percentiles not positive and ordered: %+v", s.name, st, run.Summary)
+	for _, ld := range loads {
+		for _, s := range specs() {
+			for _, st := range s.stages {
+				run, ok := res.Find(s.name, st, ld)
+				if !ok {
+					t.Errorf("missing run %s/%s/%s", s.name, st, ld)
+					continue
+				}
+				n++
+				if run.N != samples || run.Count != samples {
+					t.Errorf("%s/%s/%s: n=%d count=%d, want %d", s.name, st, ld, run.N, run.Count, samples)
+				}
+				if !(run.P50 > 0 && run.P50 <= run.P90 && run.P90 <= run.P99 && run.P99 <= run.P999 && run.P999 <= run.Max) {
+					t.Errorf("%s/%s/%s: percentiles not positive and ordered: %+v", s.name, st, ld, run.Summary)
+				}
+				wantProcs, wantBusy := base, base
+				if s.name == "roshambo" {
+					wantProcs = base + 1
+					if ld == LoadCPUAll {
+						wantBusy = base + 1
+					}
+				}
+				if run.GOMAXPROCS != wantProcs || run.LoadGoroutines != wantBusy {
+					t.Errorf("%s/%s/%s: GOMAXPROCS %d with %d busy goroutines, want %d with %d",
+						s.name, st, ld, run.GOMAXPROCS, run.LoadGoroutines, wantProcs, wantBusy)
+				}
 			}
 		}
 	}
 	if len(res.Runs) != n {
 		t.Errorf("%d runs, want %d", len(res.Runs), n)
+	}
+	if got := runtime.GOMAXPROCS(0); got != base {
+		t.Errorf("GOMAXPROCS %d after the runs, want %d restored", got, base)
 	}
 }
 

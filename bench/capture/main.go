@@ -23,7 +23,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	samples := fs.Int("samples", 0, "measured samples per reader and load (default 20000 with --gap fast, 400 with --gap human)")
 	warmup := fs.Int("warmup", -1, "warm-up samples discarded per run (default 200 fast, 10 human)")
 	gap := fs.String("gap", GapFast, "key spacing: fast (random 200-1000 µs: each key measures a wake-up) or human (50-250 ms)")
-	loads := fs.String("load", strings.Join(AllLoads, ","), "comma-separated loads: idle, cpu (GOMAXPROCS busy goroutines), cpu1 (one busy goroutine), ext (a busy process)")
+	loads := fs.String("load", strings.Join(AllLoads, ","), "comma-separated loads: idle, cpu (GOMAXPROCS busy goroutines, counted before the reader opens: roshambo's reserved P stays free), cpuall (counted after: the reserved P busy too), cpu1 (one busy goroutine), ext (a busy process)")
 	readers := fs.String("readers", strings.Join(ReaderNames(), ","), "comma-separated readers")
 	jsonOut := fs.Bool("json", false, "write one JSON object to stdout instead of the report")
 	jsonFile := fs.String("json-file", "", "also write the JSON object to this file (with the report on stdout)")
@@ -35,7 +35,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the random gaps")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo-bench capture [flags]\n\nCapture latency: pty master write -> reader, for roshambo's input layer and its peers.\nDefault run: 20000 samples x 6 readers x 4 loads, about 10 minutes on a 2-CPU VM (runs under cpu/ext stop at their --budget).\n\n")
+		fmt.Fprintf(stderr, "usage: roshambo-bench capture [flags]\n\nCapture latency: pty master write -> reader, for roshambo's input layer and its peers.\nDefault run: 20000 samples x 6 readers x 5 loads, about 10 minutes on a 2-CPU VM (runs under cpu/ext stop at their --budget).\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -63,7 +63,11 @@ func WriteReport(w io.Writer, res *Result) error {
 		if hasTruncated(res, ld) {
 			b.WriteString("* truncated by the per-run time budget (--budget)\n")
 		}
-		b.WriteString("ring = roshambo ring stage, floor = busypoll, same load and run.\n\n")
+		b.WriteString("ring = roshambo ring stage, floor = busypoll, same load and run.\n")
+		if ld != LoadIdle {
+			b.WriteString(procsLine(res, ld))
+		}
+		b.WriteString("\n")
 		_ = latency.WriteCDF(&b, series, 64, 12)
 		b.WriteString("\n")
 	}
@@ -143,7 +147,9 @@ func loadDescription(ld string) string {
 	case LoadIdle:
 		return "nothing else running"
 	case LoadCPU:
-		return "GOMAXPROCS busy goroutines in the reader's process"
+		return "GOMAXPROCS busy goroutines in the reader's process, counted before the reader opens (roshambo's Reader reserves one more P, which stays free)"
+	case LoadCPUAll:
+		return "GOMAXPROCS busy goroutines counted after the reader opened (they hold roshambo's reserved P too; for the peers the same as cpu)"
 	case LoadCPU1:
 		return "one busy goroutine in the reader's process"
 	case LoadExt:
@@ -183,4 +189,23 @@ func WritePlots(path string, res *Result) ([]string, error) {
 		files = append(files, file)
 	}
 	return files, nil
+}
+
+// procsLine says, per reader, how many Ps there were while it ran and how
+// many of them the load's goroutines kept busy (roshambo's Reader reserves
+// one P more than the application configured).
+func procsLine(res *Result, ld string) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, run := range res.Runs {
+		if run.Load != ld || seen[run.Reader] {
+			continue
+		}
+		seen[run.Reader] = true
+		parts = append(parts, fmt.Sprintf("%s %d/%d", run.Reader, run.LoadGoroutines, run.GOMAXPROCS))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "busy load goroutines / GOMAXPROCS while reading: " + strings.Join(parts, ", ") + "\n"
 }

@@ -39,6 +39,12 @@ type session struct {
 
 	mallocStart, mallocEnd uint64
 	err                    error
+
+	// onReady runs in ready (the load's begin); procs is GOMAXPROCS right
+	// after it, i.e. while the reader runs.
+	onReady        func()
+	procs          int
+	loadGoroutines int // busy goroutines of the load (set by runOne)
 }
 
 func newSession(sh *ptyharness.Shared, mode ptyharness.Mode, warmup, total, nstages int) *session {
@@ -59,6 +65,10 @@ func (s *session) keepAbsolute(total int) {
 
 // ready tells the writer to start. Readers call it once they are reading.
 func (s *session) ready() {
+	if s.onReady != nil {
+		s.onReady()
+	}
+	s.procs = runtime.GOMAXPROCS(0)
 	if s.warmup == 0 {
 		s.mallocStart = mallocs()
 	}
