@@ -15,8 +15,9 @@ all: build
 build:
 	$(GO) build -o $(BIN)/ ./cmd/...
 
-## run: build and start the game
-run: build
+## run: build the game and its bot, and start a match
+run:
+	$(GO) build -o $(BIN)/ ./cmd/roshambo ./cmd/roshambo-bot
 	./$(BIN)/roshambo $(ARGS)
 
 ## test: everything CI checks (formatting, vet, committed eBPF objects, race-enabled tests incl. tmux and root tests)
