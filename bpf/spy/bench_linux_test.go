@@ -29,7 +29,7 @@ func BenchmarkRevealLatency(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
 		wakeup Wakeup
-	}{{"adaptive", WakeupAdaptive}, {"always", WakeupAlways}} {
+	}{{"adaptive", WakeupAdaptive}, {"always", WakeupAlways}, {"parked", WakeupParked}} {
 		b.Run(bc.name, func(b *testing.B) {
 			const pace = 2 * time.Millisecond
 			s := openSpy(b, Options{Wakeup: bc.wakeup})
@@ -111,25 +111,27 @@ func BenchmarkWrite(b *testing.B) {
 			b.ReportMetric(float64(n), "dropped")
 		}
 	})
-	b.Run("targeted", func(b *testing.B) {
-		s := openSpy(b, Options{RingSize: 4 << 20})
-		if err := s.AddTarget(os.Getpid()); err != nil {
-			b.Fatal(err)
-		}
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			var ev event.Event
-			for s.Read(&ev) == nil {
+	for _, pol := range policies {
+		b.Run("targeted/"+pol.name, func(b *testing.B) {
+			s := openSpy(b, Options{RingSize: 4 << 20, Wakeup: pol.wakeup})
+			if err := s.AddTarget(os.Getpid()); err != nil {
+				b.Fatal(err)
 			}
-		}()
-		loop(b)
-		s.Close()
-		<-done
-		if n, err := s.Dropped(); err == nil && n > 0 {
-			b.ReportMetric(float64(n), "dropped")
-		}
-	})
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				var ev event.Event
+				for s.Read(&ev) == nil {
+				}
+			}()
+			loop(b)
+			s.Close()
+			<-done
+			if n, err := s.Dropped(); err == nil && n > 0 {
+				b.ReportMetric(float64(n), "dropped")
+			}
+		})
+	}
 }
 
 // BenchmarkRead measures Read and decode per event, from a ring filled
@@ -167,41 +169,49 @@ func BenchmarkRead(b *testing.B) {
 	}
 }
 
+// policies are the wake-up policies that the throughput benchmarks compare.
+var policies = []struct {
+	name   string
+	wakeup Wakeup
+}{{"adaptive", WakeupAdaptive}, {"parked", WakeupParked}}
+
 // BenchmarkPaced runs a target writing at a paced rate for 1 s (per
-// iteration; use -benchtime 1x) with the default 256 KiB ring and reports
-// the events received and dropped.
+// iteration; use -benchtime 1x) with the default 256 KiB ring, under each
+// wake-up policy, and reports the events received and dropped.
 func BenchmarkPaced(b *testing.B) {
 	for _, rate := range []int{100_000, 1_000_000} {
-		b.Run(strconv.Itoa(rate/1000)+"k", func(b *testing.B) {
-			s := openSpy(b, Options{})
-			var got, want int
-			for range b.N {
-				cmd := helperCmd("paced", "SPY_RATE="+strconv.Itoa(rate), "SPY_DUR=1s")
-				if err := s.Launch(cmd); err != nil {
-					b.Fatal(err)
-				}
-				want += rate
-				var ev event.Event
-				for {
-					err := s.Read(&ev)
-					if errors.Is(err, ErrTargetsExited) {
-						break
-					}
-					if err != nil {
+		for _, pol := range policies {
+			b.Run(strconv.Itoa(rate/1000)+"k/"+pol.name, func(b *testing.B) {
+				s := openSpy(b, Options{Wakeup: pol.wakeup})
+				var got, want int
+				for range b.N {
+					cmd := helperCmd("paced", "SPY_RATE="+strconv.Itoa(rate), "SPY_DUR=1s")
+					if err := s.Launch(cmd); err != nil {
 						b.Fatal(err)
 					}
-					if ev.Kind == event.KindWrite && len(ev.Data) > 0 && ev.Data[0] == 'p' {
-						got++
+					want += rate
+					var ev event.Event
+					for {
+						err := s.Read(&ev)
+						if errors.Is(err, ErrTargetsExited) {
+							break
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+						if ev.Kind == event.KindWrite && len(ev.Data) > 0 && ev.Data[0] == 'p' {
+							got++
+						}
+					}
+					if err := cmd.Wait(); err != nil {
+						b.Fatal(err)
 					}
 				}
-				if err := cmd.Wait(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			dropped, _ := s.Dropped()
-			b.ReportMetric(float64(got)/float64(b.N), "events/op")
-			b.ReportMetric(float64(want-got)/float64(b.N), "lost/op")
-			b.ReportMetric(float64(dropped)/float64(b.N), "dropped/op")
-		})
+				dropped, _ := s.Dropped()
+				b.ReportMetric(float64(got)/float64(b.N), "events/op")
+				b.ReportMetric(float64(want-got)/float64(b.N), "lost/op")
+				b.ReportMetric(float64(dropped)/float64(b.N), "dropped/op")
+			})
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
@@ -47,7 +48,21 @@ const (
 	// WakeupAlways forces a wake-up for every event (BPF_RB_FORCE_WAKEUP):
 	// more wake-ups under load, no latency gain (see docs/spy.md).
 	WakeupAlways
+	// WakeupParked wakes the reader only when it has parked: Read spins
+	// for up to ParkAfter on an empty ring, then sets a doorbell shared
+	// with the kernel and blocks; a record committed while the doorbell is
+	// set wakes it (at once, as with WakeupAdaptive), any other record is
+	// committed with BPF_RB_NO_WAKEUP. Under load a reader that keeps up
+	// costs the writers no wake-ups at all (each is an irq_work, a
+	// self-IPI that costs microseconds in a VM); at game pace every event
+	// still wakes the parked reader at once. An event never waits for a
+	// later one.
+	WakeupParked
 )
+
+// ParkAfter is how long Read spins on an empty ring (yielding the
+// processor between looks) before it parks, with WakeupParked.
+const ParkAfter = 50 * time.Microsecond
 
 // bpfRBForceWakeup is BPF_RB_FORCE_WAKEUP from linux/bpf.h.
 const bpfRBForceWakeup = 2
@@ -91,7 +106,7 @@ func (o *Options) normalize() error {
 		return badOption("comm %q is %d bytes long: the kernel keeps only %d bytes of a process name (use %q)",
 			o.Comm, len(o.Comm), MaxCommLen, o.Comm[:MaxCommLen])
 	}
-	if o.Wakeup > WakeupAlways {
+	if o.Wakeup > WakeupParked {
 		return badOption("unknown wake-up policy %d", o.Wakeup)
 	}
 	return nil
@@ -109,6 +124,14 @@ type Spy struct {
 	rd    *ringbuf.Reader
 	rec   ringbuf.Record
 	comm  bool
+	bell  *uint32 // the doorbell (WakeupParked), in memory shared with the kernel; nil otherwise
+	bellm []byte  // its mapping
+
+	// ringMu keeps Close from unmapping the ring while park looks at it
+	// (ReadInto has its own lock). ringGone is set under it by Close.
+	ringMu   sync.RWMutex
+	ringGone bool
+	primed   bool // the last ReadInto returned a record (Read's goroutine only)
 
 	stopFD int // eventfd: readable once Close starts, wakes the watchers
 	wg     sync.WaitGroup
@@ -159,9 +182,14 @@ func Open(opts Options) (*Spy, error) {
 	if opts.Comm != "" {
 		useComm = 1
 	}
+	doorbell := uint8(0)
+	if opts.Wakeup == WakeupParked {
+		doorbell = 1
+	}
 	for name, v := range map[string]any{
 		spyVarCopyBytes:   uint32(opts.CopyBytes),
 		spyVarWakeupFlags: wake,
+		spyVarUseDoorbell: doorbell,
 		spyVarFollowForks: follow,
 		spyVarUseComm:     useComm,
 		spyVarCommFilter:  comm,
@@ -182,6 +210,14 @@ func Open(opts Options) (*Spy, error) {
 			return nil, loadError("attach "+p.String(), err)
 		}
 		s.links = append(s.links, l)
+	}
+	if opts.Wakeup == WakeupParked {
+		s.bellm, err = unix.Mmap(s.objs.Doorbell.FD(), 0, os.Getpagesize(), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+		if err != nil {
+			s.closeKernel()
+			return nil, fmt.Errorf("spy: map the doorbell: %w", err)
+		}
+		s.bell = (*uint32)(unsafe.Pointer(&s.bellm[0]))
 	}
 	if s.rd, err = ringbuf.NewReader(s.objs.Events); err != nil {
 		s.closeKernel()
@@ -215,6 +251,11 @@ func (s *Spy) closeKernel() {
 		l.Close()
 	}
 	s.links = nil
+	if s.bellm != nil {
+		// Read no longer touches it: ringGone is set (or Open failed).
+		unix.Munmap(s.bellm)
+		s.bellm = nil
+	}
 	s.objs.Close()
 }
 
@@ -233,6 +274,9 @@ func (s *Spy) Close() error {
 	var one [8]byte
 	one[0] = 1
 	unix.Write(s.stopFD, one[:]) // wakes every watcher; stays readable
+	s.ringMu.Lock()              // waits for a park in progress (at most ParkAfter)
+	s.ringGone = true
+	s.ringMu.Unlock()
 	err := s.rd.Close()
 	s.wg.Wait()
 	s.closeKernel()
@@ -437,7 +481,12 @@ func (s *Spy) Read(ev *event.Event) error {
 		if err := s.finished(); err != nil {
 			return err
 		}
+		parked := s.bell != nil && s.park()
 		err := s.rd.ReadInto(&s.rec)
+		s.primed = err == nil
+		if parked {
+			s.unpark() // woken: by a producer, Stop, Close or the deadline
+		}
 		switch {
 		case err == nil:
 		case errors.Is(err, ringbuf.ErrFlushed):
@@ -465,6 +514,60 @@ func (s *Spy) Read(ev *event.Event) error {
 		}
 		return nil
 	}
+}
+
+// park waits for a record with WakeupParked: it spins for up to ParkAfter
+// while the ring is empty, then rings the doorbell (an atomic exchange,
+// ordered before the next look at the ring) and looks once more. It
+// reports whether the doorbell is set, so that ReadInto may block: a
+// record committed from now on wakes it (see ring_doorbell in spy.c).
+func (s *Spy) park() bool {
+	s.ringMu.RLock()
+	defer s.ringMu.RUnlock()
+	if s.ringGone || s.waiting() {
+		return false
+	}
+	start := time.Now()
+	for time.Since(start) < ParkAfter {
+		runtime.Gosched()
+		if s.waiting() {
+			return false
+		}
+	}
+	atomic.StoreUint32(s.bell, 1)
+	if s.waiting() {
+		atomic.StoreUint32(s.bell, 0)
+		return false
+	}
+	return true
+}
+
+// waiting reports whether records wait in the ring, and makes sure that
+// ReadInto returns them without blocking. ReadInto reads on without
+// waiting only after it returned a record (s.primed); otherwise it first
+// waits in epoll_wait, and epoll notices only the records that woke the
+// ring's wait queue, not those committed with BPF_RB_NO_WAKEUP. Then
+// waiting kicks the reader with Flush: ReadInto returns the records, then
+// ErrFlushed, which Read skips.
+func (s *Spy) waiting() bool {
+	if s.rd.AvailableBytes() == 0 {
+		return false
+	}
+	if !s.primed {
+		s.rd.Flush()
+		s.primed = true
+	}
+	return true
+}
+
+// unpark clears the doorbell after a parked ReadInto returned, unless Close
+// has begun (it unmaps the doorbell).
+func (s *Spy) unpark() {
+	s.ringMu.RLock()
+	if !s.ringGone {
+		atomic.StoreUint32(s.bell, 0)
+	}
+	s.ringMu.RUnlock()
 }
 
 // Stop makes Read return the events already in the ring buffer, then

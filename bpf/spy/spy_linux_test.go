@@ -213,10 +213,23 @@ func checkNoPID(t *testing.T, evs []event.Event, pid int) {
 }
 
 // TestLaunch launches a target that writes moves every way, from its very
-// first instruction, next to an untargeted process writing moves.
+// first instruction, next to an untargeted process writing moves, under
+// each wake-up policy.
 func TestLaunch(t *testing.T) {
 	t.Parallel()
-	s := openSpy(t, Options{})
+	for _, pol := range []struct {
+		name   string
+		wakeup Wakeup
+	}{{"adaptive", WakeupAdaptive}, {"always", WakeupAlways}, {"parked", WakeupParked}} {
+		t.Run(pol.name, func(t *testing.T) {
+			t.Parallel()
+			testLaunch(t, Options{Wakeup: pol.wakeup})
+		})
+	}
+}
+
+func testLaunch(t *testing.T, opts Options) {
+	s := openSpy(t, opts)
 	noise, _ := startNoise(t)
 	cmd := helperCmd("moves", "SPY_DIR="+movesDir(t))
 	if err := s.Launch(cmd); err != nil {
@@ -316,11 +329,19 @@ func copyFile(t *testing.T, src, dst string, mode os.FileMode) {
 // average of 8 on 2 CPUs it did not, even with 2 MiB), which is a speed
 // figure for BenchmarkPaced, not a test assertion. What this test asserts
 // is deterministic: the kernel side records every write, in order.
+//
+// It runs under the default policy and under WakeupParked, whose reader
+// must neither miss a record committed without a wake-up nor sleep on one.
 func TestPaced(t *testing.T) {
 	if testing.Short() {
 		t.Skip("skipping the 2 s paced test in -short mode")
 	}
-	s := openSpy(t, Options{RingSize: 32 << 20})
+	t.Run("adaptive", func(t *testing.T) { testPaced(t, WakeupAdaptive) })
+	t.Run("parked", func(t *testing.T) { testPaced(t, WakeupParked) })
+}
+
+func testPaced(t *testing.T, wakeup Wakeup) {
+	s := openSpy(t, Options{RingSize: 32 << 20, Wakeup: wakeup})
 	const rate, dur = 100_000, 2 * time.Second
 	cmd := helperCmd("paced", "SPY_RATE="+strconv.Itoa(rate), "SPY_DUR="+dur.String())
 	if err := s.Launch(cmd); err != nil {
@@ -543,10 +564,16 @@ func TestAddTargetErrors(t *testing.T) {
 	}
 }
 
-// TestCloseUnblocksRead checks that Close makes a blocked Read return ErrClosed.
+// TestCloseUnblocksRead checks that Close makes a blocked Read return
+// ErrClosed, also a parked one (WakeupParked) whose doorbell Close unmaps.
 func TestCloseUnblocksRead(t *testing.T) {
 	t.Parallel()
-	s := openSpy(t, Options{})
+	t.Run("adaptive", func(t *testing.T) { testCloseUnblocksRead(t, WakeupAdaptive) })
+	t.Run("parked", func(t *testing.T) { testCloseUnblocksRead(t, WakeupParked) })
+}
+
+func testCloseUnblocksRead(t *testing.T, wakeup Wakeup) {
+	s := openSpy(t, Options{Wakeup: wakeup})
 	done := make(chan error, 1)
 	go func() {
 		var ev event.Event
@@ -657,11 +684,18 @@ func TestLaunchFunc(t *testing.T) {
 	}
 }
 
-// TestStop checks that Stop returns the events already recorded, then ErrStopped.
+// TestStop checks that Stop returns the events already recorded, then
+// ErrStopped, under both policies (WakeupParked commits them without a
+// wake-up).
 func TestStop(t *testing.T) {
 	t.Parallel()
+	t.Run("adaptive", func(t *testing.T) { testStop(t, WakeupAdaptive) })
+	t.Run("parked", func(t *testing.T) { testStop(t, WakeupParked) })
+}
+
+func testStop(t *testing.T, wakeup Wakeup) {
 	// With a Comm filter Read never ends by itself (more processes may match).
-	s := openSpy(t, Options{Comm: "no-such-comm"})
+	s := openSpy(t, Options{Comm: "no-such-comm", Wakeup: wakeup})
 	cmd := helperCmd("once")
 	if err := s.Launch(cmd); err != nil {
 		t.Fatal(err)

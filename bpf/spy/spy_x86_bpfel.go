@@ -46,6 +46,7 @@ type spyScratch struct {
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
+	spyMapDoorbell    = "doorbell"
 	spyMapDropped     = "dropped"
 	spyMapEvents      = "events"
 	spyMapInflight    = "inflight"
@@ -60,6 +61,7 @@ const (
 	spyVarCopyBytes   = "copy_bytes"
 	spyVarFollowForks = "follow_forks"
 	spyVarUseComm     = "use_comm"
+	spyVarUseDoorbell = "use_doorbell"
 	spyVarWakeupFlags = "wakeup_flags"
 )
 
@@ -115,6 +117,7 @@ type spyProgramSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type spyMapSpecs struct {
+	Doorbell  *ebpf.MapSpec `ebpf:"doorbell"`
 	Dropped   *ebpf.MapSpec `ebpf:"dropped"`
 	Events    *ebpf.MapSpec `ebpf:"events"`
 	Inflight  *ebpf.MapSpec `ebpf:"inflight"`
@@ -131,6 +134,7 @@ type spyVariableSpecs struct {
 	CopyBytes   *ebpf.VariableSpec `ebpf:"copy_bytes"`
 	FollowForks *ebpf.VariableSpec `ebpf:"follow_forks"`
 	UseComm     *ebpf.VariableSpec `ebpf:"use_comm"`
+	UseDoorbell *ebpf.VariableSpec `ebpf:"use_doorbell"`
 	WakeupFlags *ebpf.VariableSpec `ebpf:"wakeup_flags"`
 }
 
@@ -154,6 +158,7 @@ func (o *spyObjects) Close() error {
 //
 // It can be passed to loadSpyObjects or ebpf.CollectionSpec.LoadAndAssign.
 type spyMaps struct {
+	Doorbell  *ebpf.Map `ebpf:"doorbell"`
 	Dropped   *ebpf.Map `ebpf:"dropped"`
 	Events    *ebpf.Map `ebpf:"events"`
 	Inflight  *ebpf.Map `ebpf:"inflight"`
@@ -164,6 +169,7 @@ type spyMaps struct {
 
 func (m *spyMaps) Close() error {
 	return _SpyClose(
+		m.Doorbell,
 		m.Dropped,
 		m.Events,
 		m.Inflight,
@@ -181,6 +187,7 @@ type spyVariables struct {
 	CopyBytes   *ebpf.Variable `ebpf:"copy_bytes"`
 	FollowForks *ebpf.Variable `ebpf:"follow_forks"`
 	UseComm     *ebpf.Variable `ebpf:"use_comm"`
+	UseDoorbell *ebpf.Variable `ebpf:"use_doorbell"`
 	WakeupFlags *ebpf.Variable `ebpf:"wakeup_flags"`
 }
 
