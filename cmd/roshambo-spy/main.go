@@ -18,6 +18,7 @@
 //	--ringbuf SIZE  ring buffer size: bytes or with K/M suffix (default 256K)
 //	--copy N        bytes copied from each write, 1 to 4096 (default 64)
 //	--no-follow     do not follow the children of targets
+//	--wakeup POLICY ring buffer wake-up policy: adaptive (default), parked or always
 //	-o FILE         write the report to FILE instead of stdout
 //
 // The children of targets are followed from their first instruction; with

@@ -89,6 +89,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"--pid", "1", "--copy", "5000"}, "copy bound"},
 		{[]string{"--pid", "1", "--ringbuf", "3000"}, "power of two"},
 		{[]string{"--comm", "a-name-longer-than-15"}, "15 bytes"},
+		{[]string{"--pid", "1", "--wakeup", "sometimes"}, "unknown policy"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -379,22 +380,26 @@ func playBot(t *testing.T, spyArgs []string, bot string, rounds int, botArgs ...
 }
 
 // TestBot spies on roshambo-bot in a short match: every move it answers
-// is reported, in order.
+// is reported, in order, under the default and the parked wake-up policy.
 func TestBot(t *testing.T) {
 	requireRoot(t)
 	bot := buildBot(t)
-	answers, report := playBot(t, nil, bot, 6)
-	var moves []string
-	for _, r := range report {
-		if r.Event == "write" && r.Move != "" {
-			moves = append(moves, r.Move)
-			if strings.TrimSpace(r.Data) != r.Move {
-				t.Errorf("report data %q, move %q", r.Data, r.Move)
+	for _, args := range [][]string{nil, {"--wakeup", "parked"}} {
+		t.Run(fmt.Sprint(args), func(t *testing.T) {
+			answers, report := playBot(t, args, bot, 6)
+			var moves []string
+			for _, r := range report {
+				if r.Event == "write" && r.Move != "" {
+					moves = append(moves, r.Move)
+					if strings.TrimSpace(r.Data) != r.Move {
+						t.Errorf("report data %q, move %q", r.Data, r.Move)
+					}
+				}
 			}
-		}
-	}
-	if strings.Join(moves, " ") != strings.Join(answers, " ") {
-		t.Fatalf("spy reported %v, bot answered %v", moves, answers)
+			if strings.Join(moves, " ") != strings.Join(answers, " ") {
+				t.Fatalf("spy reported %v, bot answered %v", moves, answers)
+			}
+		})
 	}
 }
 

@@ -58,6 +58,7 @@ type config struct {
 	ringSize int
 	copy     int
 	noFollow bool
+	wakeup   spy.Wakeup
 	output   string
 	command  []string
 }
@@ -94,6 +95,7 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 	ring := fs.String("ringbuf", "256K", "ring buffer `SIZE`: a power of two, bytes or with a K/M suffix")
 	fs.IntVar(&c.copy, "copy", spy.DefaultCopyBytes, "`BYTES` copied from each write (1 to 4096)")
 	fs.BoolVar(&c.noFollow, "no-follow", false, "do not follow the children of targets")
+	wake := fs.String("wakeup", "adaptive", "ring buffer wake-up `POLICY`: adaptive, parked (fewer wake-ups at high write rates) or always")
 	fs.StringVar(&c.output, "o", "", "write the report to `FILE` instead of stdout")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -105,6 +107,11 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 	var err error
 	if c.ringSize, err = parseSize(*ring); err != nil {
 		return nil, fmt.Errorf("--ringbuf: %w", err)
+	}
+	policies := map[string]spy.Wakeup{"adaptive": spy.WakeupAdaptive, "parked": spy.WakeupParked, "always": spy.WakeupAlways}
+	var ok bool
+	if c.wakeup, ok = policies[*wake]; !ok {
+		return nil, fmt.Errorf("--wakeup: unknown policy %q (adaptive, parked or always)", *wake)
 	}
 	if len(c.pids) == 0 && c.comm == "" && len(c.command) == 0 {
 		return nil, errors.New("nothing to follow: give --pid, --comm or -- CMD")
@@ -134,7 +141,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		out = f
 	}
 
-	s, err := spy.Open(spy.Options{RingSize: c.ringSize, CopyBytes: c.copy, Comm: c.comm, NoFollowForks: c.noFollow})
+	s, err := spy.Open(spy.Options{RingSize: c.ringSize, CopyBytes: c.copy, Comm: c.comm,
+		NoFollowForks: c.noFollow, Wakeup: c.wakeup})
 	switch {
 	case errors.Is(err, spy.ErrNoPrivilege), errors.Is(err, spy.ErrInvalidOptions):
 		fmt.Fprintf(stderr, "roshambo-spy: %v\n", err)
