@@ -19,9 +19,9 @@ var (
 	// CONFIG_DEBUG_INFO_BTF.
 	ErrNoBTF = errors.New("kernel BTF is not available (/sys/kernel/btf/vmlinux is missing: the kernel was built without CONFIG_DEBUG_INFO_BTF)")
 	// ErrUnsupportedKernel means the kernel lacks a feature the spy needs
-	// (BPF ring buffers, tp_btf programs, task storage: Linux 5.11 or later
+	// (BPF ring buffers, tp_btf programs, task storage, BPF atomics: Linux 5.12 or later
 	// on x86_64).
-	ErrUnsupportedKernel = errors.New("unsupported kernel (the spy needs Linux 5.11 or later on x86_64: BPF ring buffers, tp_btf, task storage)")
+	ErrUnsupportedKernel = errors.New("unsupported kernel (the spy needs Linux 5.12 or later on x86_64, 5.19 for WakeupParked: BPF ring buffers, tp_btf, task storage, BPF atomics)")
 	// ErrNoSuchProcess means a PID given to AddTarget does not exist.
 	ErrNoSuchProcess = errors.New("no such process")
 	// ErrTargetExited means a target exited while it was being added.
