@@ -490,8 +490,13 @@ func (s *Spy) Read(ev *event.Event) error {
 		switch {
 		case err == nil:
 		case errors.Is(err, ringbuf.ErrFlushed):
+			// A flush may be an earlier one (a kick, a target's exit) that
+			// returned just before Stop: stop only on an empty ring.
 			if s.stopping.Load() {
-				return ErrStopped
+				if s.drained() {
+					return ErrStopped
+				}
+				s.rd.Flush() // end the next drain with ErrFlushed too
 			}
 			continue
 		case errors.Is(err, os.ErrClosed):
@@ -576,6 +581,13 @@ func (s *Spy) unpark() {
 func (s *Spy) Stop() {
 	s.stopping.Store(true)
 	s.rd.Flush()
+}
+
+// drained reports whether the ring is empty (or the spy closed).
+func (s *Spy) drained() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed || s.rd.AvailableBytes() == 0 // Close sets closed before it unmaps the ring
 }
 
 // finished returns ErrClosed after Close, ErrTargetsExited when every
