@@ -42,23 +42,69 @@ func find(runs []Run, tracer, sink string, rate float64, wakeup string) *Run {
 	return nil
 }
 
+// findSpy returns the OK spy run (tracer is one of the spy's) with sink,
+// rate, wake-up policy and ring size (0: the spy's default).
+func findSpy(runs []Run, tracer, sink string, rate float64, wakeup string, ringSize int) *Run {
+	for i := range runs {
+		r := &runs[i]
+		if r.Tracer == tracer && r.Sink == sink && r.Rate == rate && r.Status == StatusOK && r.Wakeup == wakeup && r.RingSize == effRing(ringSize) {
+			return r
+		}
+	}
+	return nil
+}
+
+// rowName is the run's tracer, with the spy's wake-up policy when it is not
+// adaptive and its ring size when it is not the default: e.g.
+// "roshambo-spy (parked, 4 MiB ring)".
+func rowName(r Run) string {
+	var tags []string
+	if r.Wakeup != "" && r.Wakeup != "adaptive" {
+		tags = append(tags, r.Wakeup)
+	}
+	if r.RingSize != 0 && r.RingSize != effRing(0) {
+		tags = append(tags, fmtBytes(r.RingSize)+" ring")
+	}
+	if len(tags) == 0 {
+		return r.Tracer
+	}
+	return r.Tracer + " (" + strings.Join(tags, ", ") + ")"
+}
+
+// fmtBytes prints a size in KiB or MiB when it is a whole number of them.
+func fmtBytes(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
 // checkGoals evaluates the goals on the runs of one invocation.
 func checkGoals(runs []Run, opt *options) []Goal {
 	var goals []Goal
 	// The overhead goals are judged on unpaced runs: they measure the cost
 	// of a write, not the pacing.
-	base := 0.0
-	if !containsRate(opt.rates, 0) && len(opt.rates) > 0 {
-		base = opt.rates[0]
-	}
+	// They are judged on the spy's default configuration (--wakeup,
+	// --ring-size); the --compare-wakeup rows are shown beside them.
+	base := overheadRate(opt)
 	rn := rateName(base)
+	judged := fmt.Sprintf("judged on wake-up %s", opt.wakeup)
+	if opt.compareWakeup != "" {
+		judged += fmt.Sprintf(", %s shown beside", opt.compareWakeup)
+	}
+	spyRow := func(tracer, sink string, rate float64) *Run {
+		return findSpy(runs, tracer, sink, rate, opt.wakeup, opt.ringSize)
+	}
 
 	cmp := func(name string, peer string, limit func(peerOv float64) float64, rel string) Goal {
 		g := Goal{Name: name, Status: GoalPass}
 		var parts []string
 		seen := false
 		for _, sink := range opt.sinks {
-			s, p := find(runs, TracerSpy, sink, base, ""), find(runs, peer, sink, base, "")
+			s, p := spyRow(TracerSpy, sink, base), find(runs, peer, sink, base, "")
 			if s == nil || p == nil || s.OverheadShortNs == nil || p.OverheadShortNs == nil {
 				parts = append(parts, fmt.Sprintf("%s %s: no %s/%s pair of runs", sink, rn, TracerSpy, peer))
 				continue
@@ -69,8 +115,12 @@ func checkGoals(runs []Run, opt *options) []Goal {
 			if !ok {
 				g.Status = GoalFail
 			}
-			parts = append(parts, fmt.Sprintf("%s %s: spy %+.0f ns, %s %+.0f ns, limit %s %.0f ns: %s (plain means: spy %+.0f, %s %+.0f)",
-				sink, rn, *s.OverheadShortNs, peer, *p.OverheadShortNs, rel, lim, passWord(ok), *s.OverheadNs, peer, *p.OverheadNs))
+			part := fmt.Sprintf("%s %s: spy %+.0f ns, %s %+.0f ns, limit %s %.0f ns: %s (plain means: spy %+.0f, %s %+.0f)",
+				sink, rn, *s.OverheadShortNs, peer, *p.OverheadShortNs, rel, lim, passWord(ok), *s.OverheadNs, peer, *p.OverheadNs)
+			if c := findSpy(runs, TracerSpy, sink, base, opt.compareWakeup, opt.ringSize); opt.compareWakeup != "" && c != nil && c.OverheadShortNs != nil {
+				part += fmt.Sprintf(" [%s: spy %+.0f ns: would %s]", opt.compareWakeup, *c.OverheadShortNs, passWord(*c.OverheadShortNs <= lim))
+			}
+			parts = append(parts, part)
 		}
 		if !seen {
 			g.Status = GoalUnknown
@@ -78,15 +128,15 @@ func checkGoals(runs []Run, opt *options) []Goal {
 		g.Detail = strings.Join(parts, "; ")
 		return g
 	}
-	goals = append(goals, cmp("targeted overhead <= bpftrace's (per-event printf)", TracerBpftrace,
+	goals = append(goals, cmp("targeted overhead <= bpftrace's (per-event printf); "+judged, TracerBpftrace,
 		func(p float64) float64 { return p }, "<="))
-	goals = append(goals, cmp(fmt.Sprintf("targeted overhead <= 1/%d of strace's", straceFactor), TracerStrace,
+	goals = append(goals, cmp(fmt.Sprintf("targeted overhead <= 1/%d of strace's; %s", straceFactor, judged), TracerStrace,
 		func(p float64) float64 { return p / straceFactor }, "<="))
 
 	// The polling reader: no goal, it shows what the wake-ups cost.
 	var pp []string
 	for _, sink := range opt.sinks {
-		q, s := find(runs, TracerSpyPoll, sink, base, ""), find(runs, TracerSpy, sink, base, "")
+		q, s := spyRow(TracerSpyPoll, sink, base), spyRow(TracerSpy, sink, base)
 		if q == nil || q.OverheadShortNs == nil {
 			continue
 		}
@@ -105,7 +155,7 @@ func checkGoals(runs []Run, opt *options) []Goal {
 	g := Goal{Name: fmt.Sprintf("untargeted overhead <= %d ns per write", untargetedLimitNs), Status: GoalUnknown}
 	var parts []string
 	for _, sink := range opt.sinks {
-		o := find(runs, TracerSpyOther, sink, base, "")
+		o := spyRow(TracerSpyOther, sink, base)
 		if o == nil || o.OverheadShortNs == nil {
 			parts = append(parts, fmt.Sprintf("%s %s: no %s run", sink, rn, TracerSpyOther))
 			continue
@@ -128,11 +178,15 @@ func checkGoals(runs []Run, opt *options) []Goal {
 	g.Detail = strings.Join(parts, "; ")
 	goals = append(goals, g)
 
-	// Delivery at 1M/s.
-	g = Goal{Name: "100% delivery at paced 1M writes/s", Status: GoalUnknown}
+	// Delivery at 1M/s: judged on the default configuration; the other spy
+	// rows at 1M/s (another policy, a larger ring) are shown beside it, and
+	// the goal says which configurations delivered everything.
+	g = Goal{Name: fmt.Sprintf("100%% delivery at paced 1M writes/s; judged on wake-up %s with a %s ring", opt.wakeup, fmtBytes(effRing(opt.ringSize))), Status: GoalUnknown}
 	parts = nil
+	full := map[string]int{} // row name -> sinks on which it delivered everything
+	var names []string
 	for _, sink := range opt.sinks {
-		s := find(runs, TracerSpy, sink, deliveryRate, "")
+		s := spyRow(TracerSpy, sink, deliveryRate)
 		if s == nil || s.Delivered == nil {
 			parts = append(parts, fmt.Sprintf("%s: no %s run at 1M/s", sink, TracerSpy))
 			continue
@@ -145,10 +199,40 @@ func checkGoals(runs []Run, opt *options) []Goal {
 			g.Status = GoalFail
 		}
 		part := fmt.Sprintf("%s: spy %d/%d, %d dropped (achieved %.0f writes/s): %s", sink, *s.Delivered, s.Expected, derefOr(s.Dropped, -1), s.AchievedRate, passWord(ok))
+		for i := range runs {
+			r := &runs[i]
+			if r.Tracer != TracerSpy || r.Sink != sink || r.Rate != deliveryRate || r.Status != StatusOK || r.Delivered == nil {
+				continue
+			}
+			name := rowName(*r)
+			if !contains(names, name) {
+				names = append(names, name)
+			}
+			all := *r.Delivered == r.Expected && r.Dropped != nil && *r.Dropped == 0
+			if all {
+				full[name]++
+			}
+			if r != s {
+				part += fmt.Sprintf("; %s %d/%d, %d dropped (%.0f writes/s)", name, *r.Delivered, r.Expected, derefOr(r.Dropped, -1), r.AchievedRate)
+			}
+		}
 		if p := find(runs, TracerBpftrace, sink, deliveryRate, ""); p != nil && p.Delivered != nil && p.Expected > 0 {
 			part += fmt.Sprintf(" [bpftrace %d/%d = %.1f%%, Lost %d]", *p.Delivered, p.Expected, 100*float64(*p.Delivered)/float64(p.Expected), derefOr(p.Dropped, 0))
 		}
 		parts = append(parts, part)
+	}
+	if len(names) > 0 {
+		var good []string
+		for _, n := range names {
+			if full[n] == len(opt.sinks) {
+				good = append(good, n)
+			}
+		}
+		if len(good) > 0 {
+			parts = append(parts, "delivered 100% on every sink: "+strings.Join(good, ", "))
+		} else {
+			parts = append(parts, "no spy configuration measured here delivered 100% on every sink (a larger --delivery-ring-size may)")
+		}
 	}
 	g.Detail = strings.Join(parts, "; ")
 	goals = append(goals, g)
@@ -156,14 +240,17 @@ func checkGoals(runs []Run, opt *options) []Goal {
 	// Reveal latency at game pace, judged on the first of --game-wakeups
 	// (adaptive by default); the others are shown for comparison.
 	g = Goal{Name: fmt.Sprintf("reveal P99 <= %s at game pace", fmtNs(revealP99LimitNs)), Status: GoalUnknown}
+	if len(opt.gameWakeups) > 0 {
+		g.Name += "; judged on wake-up " + opt.gameWakeups[0]
+	}
 	parts = nil
 	for _, r := range runs {
 		if r.Tracer != TracerSpy || !isGamePace(r) || r.Status != StatusOK || r.LatencyP99Ns == nil {
 			continue
 		}
 		ok := *r.LatencyP99Ns <= revealP99LimitNs
-		judged := len(opt.gameWakeups) > 0 && r.Wakeup == opt.gameWakeups[0]
-		if judged {
+		isJudged := len(opt.gameWakeups) > 0 && r.Wakeup == opt.gameWakeups[0] && r.RingSize == effRing(opt.ringSize)
+		if isJudged {
 			if g.Status == GoalUnknown {
 				g.Status = GoalPass
 			}
@@ -172,7 +259,7 @@ func checkGoals(runs []Run, opt *options) []Goal {
 			}
 		}
 		tag := ""
-		if !judged {
+		if !isJudged {
 			tag = " (for comparison)"
 		}
 		parts = append(parts, fmt.Sprintf("wake-up %s%s: P50 %s, P99 %s, max %s over %d samples: %s",
@@ -187,7 +274,7 @@ func checkGoals(runs []Run, opt *options) []Goal {
 	// Reveal latency at 100k/s: reported, no goal.
 	parts = nil
 	for _, sink := range opt.sinks {
-		if s := find(runs, TracerSpy, sink, 1e5, ""); s != nil && s.LatencyP99Ns != nil {
+		if s := spyRow(TracerSpy, sink, 1e5); s != nil && s.LatencyP99Ns != nil {
 			parts = append(parts, fmt.Sprintf("%s: P50 %s, P99 %s", sink, fmtNs(*s.LatencyP50Ns), fmtNs(*s.LatencyP99Ns)))
 		}
 	}
@@ -250,10 +337,7 @@ func writeTable(w io.Writer, rep *Report) {
 		if isGamePace(r) {
 			rate = "game " + fmtNs(int64(float64(time.Second)/r.Rate))
 		}
-		tracer := r.Tracer
-		if r.Wakeup != "" && r.Wakeup != "adaptive" {
-			tracer += " (wake-up " + r.Wakeup + ")"
-		}
+		tracer := rowName(r)
 		if r.Status != StatusOK {
 			// The reason goes below the table, which stays narrow.
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\t\t\t\t\t\t\t\t\t\n", r.Sink, rate, tracer, strings.ToUpper(r.Status))
@@ -292,9 +376,9 @@ func writeTable(w io.Writer, rep *Report) {
 	for _, r := range rep.Runs {
 		switch {
 		case r.Status != StatusOK:
-			notes = append(notes, fmt.Sprintf("%s %s %s: %s: %s", r.Sink, rateName(r.Rate), r.Tracer, strings.ToUpper(r.Status), r.Note))
+			notes = append(notes, fmt.Sprintf("%s %s %s: %s: %s", r.Sink, rateName(r.Rate), rowName(r), strings.ToUpper(r.Status), r.Note))
 		case r.Note != "":
-			notes = append(notes, fmt.Sprintf("%s %s %s: %s", r.Sink, rateName(r.Rate), r.Tracer, r.Note))
+			notes = append(notes, fmt.Sprintf("%s %s %s: %s", r.Sink, rateName(r.Rate), rowName(r), r.Note))
 		}
 	}
 	fmt.Fprintf(w, "\ngoals:\n")

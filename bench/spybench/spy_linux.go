@@ -20,6 +20,7 @@ import (
 var wakeupPolicies = map[string]spy.Wakeup{
 	"adaptive": spy.WakeupAdaptive, // the kernel's default: wake when the ring was empty
 	"always":   spy.WakeupAlways,   // BPF_RB_FORCE_WAKEUP on every record
+	"parked":   spy.WakeupParked,   // wake only a reader that has parked (it spins first)
 }
 
 // spySession is the spy, in this process, following one process and
@@ -42,8 +43,9 @@ type spySession struct {
 
 // startSpy opens the spy, adds follow as its target and starts reading;
 // the events of process watch on the sink fd are counted and timed.
-func startSpy(opt *options, follow, watch int, wakeup string, poll time.Duration) (session, error) {
-	o := spy.Options{RingSize: opt.ringSize, CopyBytes: opt.copyBytes, NoFollowForks: true}
+// ringSize 0 is the spy's default ring.
+func startSpy(opt *options, follow, watch int, wakeup string, ringSize int, poll time.Duration) (session, error) {
+	o := spy.Options{RingSize: ringSize, CopyBytes: opt.copyBytes, NoFollowForks: true}
 	w, ok := wakeupPolicies[wakeup]
 	if !ok {
 		return nil, fmt.Errorf("unknown wake-up policy %q", wakeup)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/bpf/spy"
 )
 
 // Tracer names, as they appear in the output.
@@ -79,6 +81,7 @@ type Run struct {
 	WriteP99Ns     int64   `json:"write_p99_ns,omitempty"`  // 99th percentile write call
 	MaxWriteNs     int64   `json:"max_write_ns,omitempty"`  // the longest write call
 	Wakeup         string  `json:"wakeup,omitempty"`        // spy runs: the ring buffer wake-up policy
+	RingSize       int     `json:"ring_size,omitempty"`     // spy runs: the ring buffer's size in bytes
 	// Repeats lists the ns_per_write_short of every repeat (with --repeat >
 	// 1), in the order they ran; the row is the median one.
 	Repeats []float64 `json:"repeats_ns_per_write_short,omitempty"`
@@ -119,6 +122,8 @@ type options struct {
 	ringSize       int
 	copyBytes      int
 	wakeup         string   // the spy's wake-up policy in the main runs
+	compareWakeup  string   // a second policy for the spy's overhead and 1M/s rows ("": none)
+	deliveryRing   int      // ring size of extra spy rows at 1M/s (0: none)
 	gameWakeups    []string // the spy's wake-up policies at game pace
 	spyPoll        time.Duration
 	exe            string
@@ -191,10 +196,14 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&opt.jsonOut, "json-out", "", "also write the JSON report to this file")
 	fs.IntVar(&opt.ringSize, "ring-size", 0, "spy ring buffer size in bytes (0: the spy's default)")
 	fs.IntVar(&opt.copyBytes, "copy-bytes", 0, "bytes of data the spy copies per write (0: the spy's default)")
-	gameWakeups := fs.String("game-wakeups", "adaptive,always", "the spy's wake-up policies to run at game pace, comma-separated (the first one is judged)")
+	gameWakeups := fs.String("game-wakeups", "adaptive,always,parked", "the spy's wake-up policies to run at game pace, comma-separated (the first one is judged)")
 	fs.DurationVar(&opt.spyPoll, "spy-poll", 200*time.Microsecond, "the "+TracerSpyPoll+" reader's sleep after draining the ring")
 	fs.StringVar(&opt.wakeup, "wakeup", "adaptive", "the spy's ring buffer wake-up policy in the main runs: "+policyNames()+
-		" (adaptive: the kernel's default; always: BPF_RB_FORCE_WAKEUP)")
+		" (adaptive: the kernel's default; always: BPF_RB_FORCE_WAKEUP; parked: wake only a reader that has parked)")
+	fs.StringVar(&opt.compareWakeup, "compare-wakeup", "parked", "a second wake-up policy under which the "+TracerSpy+
+		" rows of the overhead goals (unpaced) and of the 1M/s delivery goal are measured too, shown beside the judged ones (\"\": none)")
+	fs.IntVar(&opt.deliveryRing, "delivery-ring-size", 4<<20, "ring size in bytes of extra "+TracerSpy+
+		" rows at 1M/s (under --wakeup and --compare-wakeup), to show what delivers 100% (0: none; skipped unless larger than --ring-size)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: roshambo-bench spy [flags]\n\nThe spy's cost and delivery against strace and bpftrace (root needed).\n\n")
 		fs.PrintDefaults()
@@ -218,6 +227,15 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if _, ok := wakeupPolicies[opt.wakeup]; !ok {
 		return bad("unknown --wakeup %q (want one of %s)", opt.wakeup, policyNames())
+	}
+	if _, ok := wakeupPolicies[opt.compareWakeup]; !ok && opt.compareWakeup != "" {
+		return bad("unknown --compare-wakeup %q (want one of %s, or \"\")", opt.compareWakeup, policyNames())
+	}
+	if opt.compareWakeup == opt.wakeup {
+		opt.compareWakeup = ""
+	}
+	if opt.ringSize < 0 || opt.deliveryRing < 0 {
+		return bad("--ring-size and --delivery-ring-size must not be negative")
 	}
 	for _, w := range splitList(*gameWakeups) {
 		if _, ok := wakeupPolicies[w]; !ok {
@@ -318,17 +336,18 @@ func run(opt *options, log io.Writer) (*Report, error) {
 	var runs []Run
 	for _, sink := range opt.sinks {
 		for _, rate := range opt.rates {
-			all := make([][]Run, len(opt.tracers))
+			vs := variants(opt, rate)
+			all := make([][]Run, len(vs))
 			for rep := 0; rep < opt.repeat; rep++ {
-				for i, tr := range opt.tracers {
-					all[i] = append(all[i], b.runOne(tr, sink, rate, 0, opt.wakeup))
+				for i, v := range vs {
+					all[i] = append(all[i], b.runOne(v.tracer, sink, rate, 0, v.wakeup, v.ringSize))
 				}
 			}
 			var none *Run
-			block := make([]Run, len(opt.tracers))
-			for i, tr := range opt.tracers {
+			block := make([]Run, len(vs))
+			for i, v := range vs {
 				block[i] = median(all[i])
-				if tr == TracerNone && block[i].Status == StatusOK {
+				if v.tracer == TracerNone && block[i].Status == StatusOK {
 					none = &block[i]
 				}
 			}
@@ -351,15 +370,15 @@ func run(opt *options, log io.Writer) (*Report, error) {
 		rate := float64(time.Second) / float64(period)
 		var game []Run
 		if contains(opt.tracers, TracerNone) {
-			game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, ""))
+			game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, "", 0))
 		}
 		if contains(opt.tracers, TracerSpy) {
 			for _, w := range opt.gameWakeups {
-				game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, w))
+				game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, w, opt.ringSize))
 			}
 		}
 		if contains(opt.tracers, TracerSpyPoll) {
-			game = append(game, b.runOne(TracerSpyPoll, sinkDevNull, rate, period, opt.wakeup))
+			game = append(game, b.runOne(TracerSpyPoll, sinkDevNull, rate, period, opt.wakeup, opt.ringSize))
 		}
 		if none := game[0]; none.Tracer == TracerNone && none.Status == StatusOK {
 			for i := range game {
@@ -380,6 +399,55 @@ func run(opt *options, log io.Writer) (*Report, error) {
 	rep := &Report{Benchmark: "spy", Runs: runs, Notes: b.notes}
 	rep.Goals = checkGoals(runs, opt)
 	return rep, nil
+}
+
+// variant is one row of a sink and rate: a tracer and, for the spy, its
+// wake-up policy and ring size (0: the spy's default).
+type variant struct {
+	tracer   string
+	wakeup   string
+	ringSize int
+}
+
+// variants are the rows measured at rate: every tracer under --wakeup and
+// --ring-size, then the spy's extra rows: under --compare-wakeup at the
+// rate of the overhead goals and at 1M/s, and with --delivery-ring-size at
+// 1M/s (under both policies).
+func variants(opt *options, rate float64) []variant {
+	var vs []variant
+	for _, tr := range opt.tracers {
+		vs = append(vs, variant{tr, opt.wakeup, opt.ringSize})
+	}
+	if !contains(opt.tracers, TracerSpy) {
+		return vs
+	}
+	if opt.compareWakeup != "" && (rate == overheadRate(opt) || rate == deliveryRate) {
+		vs = append(vs, variant{TracerSpy, opt.compareWakeup, opt.ringSize})
+	}
+	if rate == deliveryRate && opt.deliveryRing > effRing(opt.ringSize) {
+		vs = append(vs, variant{TracerSpy, opt.wakeup, opt.deliveryRing})
+		if opt.compareWakeup != "" {
+			vs = append(vs, variant{TracerSpy, opt.compareWakeup, opt.deliveryRing})
+		}
+	}
+	return vs
+}
+
+// overheadRate is the rate at which the overhead goals are judged: unpaced
+// when measured, else the first rate.
+func overheadRate(opt *options) float64 {
+	if !containsRate(opt.rates, 0) && len(opt.rates) > 0 {
+		return opt.rates[0]
+	}
+	return 0
+}
+
+// effRing is the spy's ring size for the --ring-size value n.
+func effRing(n int) int {
+	if n == 0 {
+		return spy.DefaultRingSize
+	}
+	return n
 }
 
 // policyNames lists the wake-up policies, sorted.
@@ -489,10 +557,12 @@ func (b *bench) writesFor(tracer string, rate float64) int {
 
 // runOne measures one tracer on one target. gamePeriod > 0 makes it the
 // game-pace run (the target sleeps between writes).
-func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Duration, wakeup string) Run {
+// wakeup and ringSize (0: the default) configure the spy's runs.
+func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Duration, wakeup string, ringSize int) Run {
 	r := Run{Tracer: tracer, Rate: rate, Sink: sink, Status: StatusOK}
 	if tracer == TracerSpy || tracer == TracerSpyOther || tracer == TracerSpyPoll {
 		r.Wakeup = wakeup
+		r.RingSize = effRing(ringSize)
 	}
 	n := b.writesFor(tracer, rate)
 	cfg := targetConfig{Writes: n, CPU: b.targetCPU}
@@ -507,7 +577,7 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 	if tracer == TracerSpyOther {
 		r.Expected = 0
 	}
-	fmt.Fprintf(b.log, "spy bench: %-18s sink=%-7s %-14s %d writes\n", tracer, sink, rateName(rate), n)
+	fmt.Fprintf(b.log, "spy bench: %-18s sink=%-7s %-14s %d writes\n", rowName(r), sink, rateName(rate), n)
 	fail := func(status string, err error) Run {
 		r.Status = status
 		r.Note = err.Error()
@@ -532,15 +602,15 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 	switch tracer {
 	case TracerNone:
 	case TracerSpy:
-		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, 0)
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, 0)
 	case TracerSpyPoll:
-		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, b.opt.spyPoll)
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, b.opt.spyPoll)
 	case TracerSpyOther:
 		// The spy follows another (idle) process; count what it reports
 		// of the measured, untargeted one (nothing, if the filter works).
 		other, err = startTarget(b.opt.exe, targetConfig{NoStart: true, CPU: -1}, sinkDevNull)
 		if err == nil {
-			sess, err = startSpy(b.opt, other.pid(), t.pid(), wakeup, 0)
+			sess, err = startSpy(b.opt, other.pid(), t.pid(), wakeup, ringSize, 0)
 		}
 	case TracerStrace:
 		sess, err = startStrace(t.pid(), b.targetSet())

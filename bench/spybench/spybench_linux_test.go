@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -36,7 +37,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("needs root: the spy needs CAP_BPF and CAP_PERFMON, strace -p and bpftrace need root")
 	}
 	code, out, errs := runMain(t, "--json", "--writes", "3000", "--rates", "1000000", "--duration", "3ms",
-		"--sinks", "devnull,pipe", "--strace-writes", "300", "--ring-size", "4194304", "--game-samples", "20", "--game-period", "2ms")
+		"--sinks", "devnull,pipe", "--strace-writes", "300", "--ring-size", "4194304", "--delivery-ring-size", "8388608", "--game-samples", "20", "--game-period", "2ms")
 	if code != 0 {
 		t.Fatalf("Main exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -65,7 +66,11 @@ func TestEndToEnd(t *testing.T) {
 	_, straceErr := exec.LookPath("strace")
 	_, bpftraceErr := exec.LookPath("bpftrace")
 	counts := map[string]int{}
+	spyRows := map[string]int{}
 	for _, r := range rep.Runs {
+		if r.Tracer == TracerSpy {
+			spyRows[rowName(r)+" "+r.Wakeup+" "+strconv.Itoa(r.RingSize)]++
+		}
 		name := r.Tracer + " " + r.Sink + " " + rateName(r.Rate)
 		counts[r.Tracer]++
 		absent := (r.Tracer == TracerStrace && straceErr != nil) ||
@@ -96,7 +101,8 @@ func TestEndToEnd(t *testing.T) {
 				t.Errorf("%s: delivered %v + dropped %v != %d", name, r.Delivered, r.Dropped, r.Expected)
 			}
 		case TracerSpy:
-			// The 4 MiB ring holds these few events many times over: all arrive.
+			// The 4 and 8 MiB rings hold these few events many times over:
+			// all arrive, under every wake-up policy.
 			if r.Delivered == nil || *r.Delivered != r.Expected || r.Dropped == nil || *r.Dropped != 0 {
 				t.Errorf("%s: delivered %v of %d, dropped %v", name, r.Delivered, r.Expected, r.Dropped)
 			}
@@ -121,11 +127,33 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	// 2 sinks x 1 rate, plus the game-pace runs under both wake-up policies.
-	for tr, want := range map[string]int{TracerNone: 3, TracerSpy: 4, TracerSpyOther: 2, TracerSpyPoll: 3, TracerStrace: 2, TracerBpftrace: 2, TracerBpftraceCount: 2} {
+	// 2 sinks x 1 rate (the spy under adaptive and parked, with the 4 MiB
+	// ring and the 8 MiB delivery ring), plus the game-pace runs under the
+	// three wake-up policies.
+	for row, want := range map[string]int{
+		"roshambo-spy (4 MiB ring) adaptive 4194304":       2 + 1,
+		"roshambo-spy (parked, 4 MiB ring) parked 4194304": 2 + 1,
+		"roshambo-spy (always, 4 MiB ring) always 4194304": 1,
+		"roshambo-spy (8 MiB ring) adaptive 8388608":       2,
+		"roshambo-spy (parked, 8 MiB ring) parked 8388608": 2,
+	} {
+		if spyRows[row] != want {
+			t.Errorf("%d %q runs, want %d (all spy rows: %v)", spyRows[row], row, want, spyRows)
+		}
+	}
+	for tr, want := range map[string]int{TracerNone: 3, TracerSpy: 11, TracerSpyOther: 2, TracerSpyPoll: 3, TracerStrace: 2, TracerBpftrace: 2, TracerBpftraceCount: 2} {
 		if counts[tr] != want {
 			t.Errorf("%d %s runs, want %d", counts[tr], tr, want)
 		}
+	}
+	var delivery string
+	for _, g := range rep.Goals {
+		if strings.HasPrefix(g.Name, "100% delivery") {
+			delivery = g.Detail
+		}
+	}
+	if want := "delivered 100% on every sink: roshambo-spy (4 MiB ring), roshambo-spy (parked, 4 MiB ring), roshambo-spy (8 MiB ring), roshambo-spy (parked, 8 MiB ring)"; !strings.Contains(delivery, want) {
+		t.Errorf("delivery goal %q lacks %q", delivery, want)
 	}
 	if len(rep.Goals) < 5 {
 		t.Errorf("%d goals, want at least 5: %+v", len(rep.Goals), rep.Goals)
@@ -178,6 +206,8 @@ func TestBadFlags(t *testing.T) {
 		{"--no-such-flag"},
 		{"--wakeup", "never"},
 		{"--game-wakeups", "adaptive,sometimes"},
+		{"--compare-wakeup", "never"},
+		{"--delivery-ring-size", "-1"},
 		{"--spy-poll", "0s"},
 		{"--repeat", "0"},
 	} {
