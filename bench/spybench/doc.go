@@ -25,6 +25,14 @@
 //   - bpftrace-count: the same probe counting into a map (bpftrace's
 //     cheapest form; it delivers nothing per event).
 //
+// The spy's rows use its default wake-up policy (--wakeup adaptive) and
+// ring (--ring-size); the roshambo-spy row is also measured under a second
+// policy (--compare-wakeup, default parked) unpaced and at 1M/s, and at 1M/s
+// with a larger ring (--delivery-ring-size, default 4 MiB) under both; the
+// game-pace run is made under each of --game-wakeups (adaptive, always,
+// parked). The goals are judged on the default configuration, with the other
+// rows' figures beside them.
+//
 // For each run it reports ns per write (the mean, and the mean over the calls
 // of at most 1 ms, which leaves out the ones during which another process had
 // the CPU), the overhead over none, the events delivered against writes made,
