@@ -18,6 +18,13 @@
 // bytes and back-pressures the terminal, and the reader resumes as soon as the
 // consumer releases a chunk. No byte is ever dropped.
 //
+// While a Reader is open, the input layer reserves a P for it: GOMAXPROCS is
+// one higher than the application set (process-wide, counted across Readers,
+// restored by the last Close unless the application changed it meanwhile;
+// ReaderOptions.NoReserveP opts out). The reader thread needs a P the moment
+// epoll_wait returns; if the application's goroutines held every P, it would
+// wait for Go's 10 ms preemption slice.
+//
 // The reader's epoll watch is edge-triggered (EPOLLET), so after each edge
 // it must read until the kernel has nothing left, or no new edge will come
 // for the bytes it left behind. It stops at the first short read rather than
@@ -36,7 +43,10 @@
 // Next spins for a few tens of microseconds checking the ring, then parks;
 // the reader rings the consumer's doorbell only when the consumer has
 // announced that it is parked, so a busy consumer costs the reader nothing
-// but an atomic load. With no keys arriving, neither side uses any CPU.
+// but an atomic load. After ringing it, the reader waits up to 10 µs for the
+// consumer to run on another P, and otherwise yields its own P to it (with
+// every other P busy, the woken consumer would wait for sysmon otherwise).
+// With no keys arriving, neither side uses any CPU.
 //
 // Sub-packages: input/ring (the SPSC buffer), input/mono (the clock),
 // input/keys (the decoder) and input/term (raw mode, signals, the tcell.Tty

@@ -80,4 +80,5 @@ type ReaderStats struct {
 	Doorbells  uint64 // times the reader (or Interrupt, or the end) woke a parked consumer
 	Parks      uint64 // times Next parked
 	Spins      uint64 // times Next found a chunk while spinning (no park needed)
+	Yields     uint64 // times the reader gave up its P so that the consumer it woke could run
 }

@@ -48,6 +48,7 @@ type Reader struct {
 	fin      atomic.Bool   // reader goroutine finished; rerr is set
 	rerr     error         // why it finished (nil: closed); written before fin
 	bell     chan struct{} // wakeChan doorbell, capacity 1
+	woken    atomic.Uint32 // 0 when a doorbell is rung, 1 once the consumer runs again
 	exited   chan struct{} // closed when the reader goroutine returns
 
 	// Reader-thread private.
@@ -64,7 +65,7 @@ type Reader struct {
 	evmu     sync.Mutex
 	evClosed bool
 
-	reads, wakeups, spaceWaits, doorbells, parks, spins atomic.Uint64
+	reads, wakeups, spaceWaits, doorbells, parks, spins, yields atomic.Uint64
 }
 
 // NewReader starts capturing fd. It turns O_NONBLOCK on (Close restores the
@@ -195,8 +196,12 @@ func (r *Reader) loop() error {
 	for {
 		if readable && !r.stopping.Load() {
 			var err error
-			if readable, err = r.drain(woke); err != nil {
+			var rang bool
+			if readable, rang, err = r.drain(woke); err != nil {
 				return err
+			}
+			if rang && r.wake == wakeChan {
+				r.handOff()
 			}
 		}
 		n, err := unix.EpollWait(r.epfd, evs[:], -1)
@@ -228,7 +233,7 @@ func (r *Reader) loop() error {
 // drain reads fd into the ring until the kernel has nothing more (EAGAIN or
 // a short read) or the ring is full. It reports whether fd may still be
 // readable (the ring filled up: no new edge will come for those bytes).
-func (r *Reader) drain(woke int64) (readable bool, err error) {
+func (r *Reader) drain(woke int64) (readable, rang bool, err error) {
 	for {
 		buf := r.ring.Reserve()
 		if buf == nil {
@@ -237,7 +242,7 @@ func (r *Reader) drain(woke int64) (readable bool, err error) {
 			r.prodWait.Store(true)
 			if buf = r.ring.Reserve(); buf == nil {
 				r.spaceWaits.Add(1)
-				return true, nil
+				return true, rang, nil
 			}
 			r.prodWait.Store(false)
 		}
@@ -248,39 +253,69 @@ func (r *Reader) drain(woke int64) (readable bool, err error) {
 		case err == unix.EINTR:
 			continue
 		case err == unix.EAGAIN:
-			return false, nil
+			return false, rang, nil
 		case err != nil:
-			return false, fmt.Errorf("input: read fd %d: %w", r.fd, err)
+			return false, rang, fmt.Errorf("input: read fd %d: %w", r.fd, err)
 		case n == 0:
-			return false, fmt.Errorf("input: read fd %d: %w", r.fd, io.EOF)
+			return false, rang, fmt.Errorf("input: read fd %d: %w", r.fd, io.EOF)
 		}
 		r.ring.Commit(n, ring.Meta{Time: t, Woke: woke, Drained: n < len(buf)})
-		r.ringBell()
+		rang = r.ringBell() || rang
 		if n < len(buf) {
 			// A short read: the kernel had nothing more queued, and any
 			// byte that arrives later raises a new edge (epoll(7): a
 			// short read on a stream means the data is exhausted). This
 			// saves the read that would only return EAGAIN. A read that
 			// filled buf exactly proves nothing: read again.
-			return false, nil
+			return false, rang, nil
 		}
 	}
 }
 
+// handOffWait bounds how long the reader thread waits, after ringing the
+// doorbell, for the consumer to start running on another P.
+const handOffWait = 10 * time.Microsecond
+
+// handOff makes sure the consumer the doorbell just readied gets to run. The
+// channel send readies it onto this thread's own P (runnext); with an idle P
+// elsewhere, the runtime wakes a thread that takes it from there within a
+// few microseconds. With no idle P (the application keeps the others busy),
+// blocking in epoll_wait now would keep this P in a system call with the
+// consumer stuck on it until sysmon retakes it (20 µs to 10 ms). So the
+// reader waits up to handOffWait for the consumer to report that it runs,
+// and if it does not, yields: runtime.Gosched hands this P to another
+// thread, which runs the consumer at once, and this goroutine waits on the
+// global run queue for a free P (bytes that arrive meanwhile wait in the
+// kernel; their edge is not lost).
+func (r *Reader) handOff() {
+	end := mono.Now() + int64(handOffWait)
+	for r.woken.Load() == 0 {
+		if mono.Now() >= end {
+			r.yields.Add(1)
+			runtime.Gosched()
+			return
+		}
+		procyield(8)
+	}
+}
+
 // ringBell rings the consumer's doorbell if it is parked. Called by the reader
-// thread after each chunk, by Interrupt, and when the reader finishes. The
-// common case (consumer busy or spinning) is one atomic load.
-func (r *Reader) ringBell() {
+// thread after each chunk, by Interrupt, and when the reader finishes; it
+// reports whether it rang. The common case (consumer busy or spinning) is one
+// atomic load.
+func (r *Reader) ringBell() bool {
 	if r.parked.Load() == 0 || r.parked.Swap(0) == 0 {
-		return
+		return false
 	}
 	// We took the consumer's parked flag: exactly one doorbell is owed.
 	r.doorbells.Add(1)
 	if r.wake == wakeFutex {
 		futex(&r.parked, futexWakePrivate, 1, nil)
-		return
+		return true
 	}
+	r.woken.Store(0)
 	r.bell <- struct{}{} // never blocks: at most one token is outstanding
+	return true
 }
 
 // futex(2) operations (linux/futex.h).
@@ -399,11 +434,13 @@ func (r *Reader) sleep(deadline int64) {
 	}
 	if d == 0 {
 		<-r.bell
+		r.woken.Store(1)
 		return
 	}
 	r.timer.Reset(time.Duration(d))
 	select {
 	case <-r.bell:
+		r.woken.Store(1)
 		r.timer.Stop()
 	case <-r.timer.C:
 		if r.parked.Swap(0) == 0 {
@@ -417,6 +454,7 @@ func (r *Reader) sleep(deadline int64) {
 func (r *Reader) absorb() {
 	if r.wake == wakeChan {
 		<-r.bell
+		r.woken.Store(1)
 	}
 }
 
@@ -456,6 +494,7 @@ func (r *Reader) Stats() ReaderStats {
 		Doorbells:  r.doorbells.Load(),
 		Parks:      r.parks.Load(),
 		Spins:      r.spins.Load(),
+		Yields:     r.yields.Load(),
 	}
 }
 
