@@ -43,10 +43,13 @@
 // Next spins for a few tens of microseconds checking the ring, then parks;
 // the reader rings the consumer's doorbell only when the consumer has
 // announced that it is parked, so a busy consumer costs the reader nothing
-// but an atomic load. After ringing it, the reader waits up to 10 µs for the
-// consumer to run on another P, and otherwise yields its own P to it (with
-// every other P busy, the woken consumer would wait for sysmon otherwise).
-// With no keys arriving, neither side uses any CPU.
+// but an atomic load. With the reserved P (the default) the doorbell is a
+// futex: the consumer's thread sleeps in futex(2) and the kernel wakes it
+// directly, without a second thread taking the goroutine from the reader's
+// P. With NoReserveP it is a channel, and after ringing it the reader waits
+// up to 10 µs for the consumer to run on another P, and otherwise yields its
+// own P to it (with every other P busy, the woken consumer would wait for
+// sysmon otherwise). With no keys arriving, neither side uses any CPU.
 //
 // Sub-packages: input/ring (the SPSC buffer), input/mono (the clock),
 // input/keys (the decoder) and input/term (raw mode, signals, the tcell.Tty

@@ -55,7 +55,8 @@ type ReaderOptions struct {
 	NoReserveP bool
 
 	// wake selects the consumer's parking mechanism (tests and benchmarks
-	// compare them); the zero value is the default, wakeChan.
+	// compare them); the zero value picks the default: wakeFutex when the
+	// Reader reserves a P, wakeChan with NoReserveP.
 	wake wakeMode
 }
 
@@ -63,9 +64,11 @@ type ReaderOptions struct {
 type wakeMode uint8
 
 const (
+	// wakeAuto picks wakeFutex with a reserved P and wakeChan without.
+	wakeAuto wakeMode = iota
 	// wakeChan parks the consumer goroutine on a 1-buffered channel (and
 	// the reused timer for deadlines); the Go scheduler wakes it.
-	wakeChan wakeMode = iota
+	wakeChan
 	// wakeFutex blocks the consumer's thread in futex(2); the kernel wakes
 	// it directly. Kept to compare against (see the benchmarks).
 	wakeFutex

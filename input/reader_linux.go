@@ -117,6 +117,12 @@ func NewReader(fd int, opts ReaderOptions) (*Reader, error) {
 		reserveP()
 		r.reserved = true
 	}
+	if r.wake == wakeAuto {
+		r.wake = wakeChan
+		if r.reserved {
+			r.wake = wakeFutex
+		}
+	}
 	go r.run()
 	return r, nil
 }

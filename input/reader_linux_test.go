@@ -87,7 +87,7 @@ func TestReaderPtyOrder(t *testing.T) {
 		opts ReaderOptions
 	}{
 		{"spin", ReaderOptions{}},
-		{"park-chan", ReaderOptions{Spin: -1}},
+		{"park-chan", ReaderOptions{Spin: -1, wake: wakeChan}},
 		{"park-futex", ReaderOptions{Spin: -1, wake: wakeFutex}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -352,7 +352,7 @@ func TestReaderDeadline(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		opts ReaderOptions
-	}{{"chan", ReaderOptions{}}, {"futex", ReaderOptions{wake: wakeFutex}}} {
+	}{{"chan", ReaderOptions{wake: wakeChan}}, {"futex", ReaderOptions{wake: wakeFutex}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			master, slave := openRawPty(t)
 			r := newReader(t, slave, tc.opts)
@@ -389,7 +389,7 @@ func TestReaderInterrupt(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		opts ReaderOptions
-	}{{"chan", ReaderOptions{}}, {"futex", ReaderOptions{wake: wakeFutex}}} {
+	}{{"chan", ReaderOptions{wake: wakeChan}}, {"futex", ReaderOptions{wake: wakeFutex}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			master, slave := openRawPty(t)
 			r := newReader(t, slave, tc.opts)
@@ -506,7 +506,7 @@ func TestReaderNoAllocs(t *testing.T) {
 		opts ReaderOptions
 	}{
 		{"spin", ReaderOptions{}},
-		{"park-chan", ReaderOptions{Spin: -1}},
+		{"park-chan", ReaderOptions{Spin: -1, wake: wakeChan}},
 		{"park-futex", ReaderOptions{Spin: -1, wake: wakeFutex}},
 		{"deadline", ReaderOptions{Spin: -1}},
 	} {
