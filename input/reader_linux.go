@@ -198,12 +198,13 @@ func (r *Reader) run() {
 func (r *Reader) loop() error {
 	var evs [4]unix.EpollEvent
 	readable := true // read once at start: bytes may be queued already
+	hangup := false  // the other side hung up: read to the end
 	woke := mono.Now()
 	for {
 		if readable && !r.stopping.Load() {
 			var err error
 			var rang bool
-			if readable, rang, err = r.drain(woke); err != nil {
+			if readable, rang, err = r.drain(woke, hangup); err != nil {
 				return err
 			}
 			if rang && r.wake == wakeChan {
@@ -229,6 +230,11 @@ func (r *Reader) loop() error {
 			// EPOLLIN, EPOLLHUP, EPOLLERR, EPOLLRDHUP: read to find out
 			// (data first, then EIO or EOF).
 			readable = true
+			if evs[i].Events&(unix.EPOLLHUP|unix.EPOLLRDHUP|unix.EPOLLERR) != 0 {
+				// No edge will follow a hangup: read through to
+				// EOF or the error, past short reads.
+				hangup = true
+			}
 		}
 		if r.stopping.Load() {
 			return nil
@@ -237,9 +243,11 @@ func (r *Reader) loop() error {
 }
 
 // drain reads fd into the ring until the kernel has nothing more (EAGAIN or
-// a short read) or the ring is full. It reports whether fd may still be
-// readable (the ring filled up: no new edge will come for those bytes).
-func (r *Reader) drain(woke int64) (readable, rang bool, err error) {
+// a short read) or the ring is full. With exhaust (after a hangup), a short
+// read does not end it: only EAGAIN, EOF or an error does, because a hangup
+// raises no further edge. It reports whether fd may still be readable (the
+// ring filled up: no new edge will come for those bytes).
+func (r *Reader) drain(woke int64, exhaust bool) (readable, rang bool, err error) {
 	for {
 		buf := r.ring.Reserve()
 		if buf == nil {
@@ -267,7 +275,7 @@ func (r *Reader) drain(woke int64) (readable, rang bool, err error) {
 		}
 		r.ring.Commit(n, ring.Meta{Time: t, Woke: woke, Drained: n < len(buf)})
 		rang = r.ringBell() || rang
-		if n < len(buf) {
+		if n < len(buf) && !exhaust {
 			// A short read: the kernel had nothing more queued, and any
 			// byte that arrives later raises a new edge (epoll(7): a
 			// short read on a stream means the data is exhausted). This
