@@ -32,9 +32,13 @@ vet:
 unit: build
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-## generate: install clang (apt) if needed and regenerate the bpf2go output under bpf/
+# Packages with committed bpf2go output (C source beside it).
+BPFPKGS  = ./bpf/... ./bench/breakdown/...
+BPFDIRS  = bpf/ bench/breakdown/
+
+## generate: install clang (apt) if needed and regenerate the bpf2go output (the spy, the benchmark's breakdown tracer)
 generate: clang
-	$(GO) generate ./bpf/...
+	$(GO) generate $(BPFPKGS)
 
 clang:
 	@command -v clang >/dev/null 2>&1 || { \
@@ -44,8 +48,8 @@ clang:
 ## check-generate: regenerate the eBPF objects and fail if they differ from the committed ones
 check-generate:
 	@if command -v clang >/dev/null 2>&1 || [ "$$(id -u)" = 0 ]; then \
-	  $(MAKE) --no-print-directory generate && git diff --exit-code --stat -- bpf/ \
-	  || { echo "check-generate: committed bpf2go output does not match bpf/*.c (run make generate and commit)"; exit 1; }; \
+	  $(MAKE) --no-print-directory generate && git diff --exit-code --stat -- $(BPFDIRS) \
+	  || { echo "check-generate: committed bpf2go output does not match its C source (run make generate and commit)"; exit 1; }; \
 	else echo "check-generate: SKIPPED: clang is not installed and apt needs root (run 'sudo make clang')"; fi
 
 ## bench: Go micro-benchmarks and the side-by-side benchmarks (root needed for the spy and breakdown parts)
