@@ -7,7 +7,7 @@ GOFILES  = $(shell git ls-files '*.go' 2>/dev/null)
 # Extra flags for the game started by `make run` (e.g. make run ARGS="--bot markov --rounds 5").
 ARGS    ?=
 
-.PHONY: all build run test fmt-check vet unit check-generate generate clang bench bench-go bench-deps install clean
+.PHONY: all build run test fmt-check vet unit strength check-generate generate clang bench bench-go bench-deps install clean
 
 all: build
 
@@ -20,8 +20,8 @@ run:
 	$(GO) build -o $(BIN)/ ./cmd/roshambo ./cmd/roshambo-bot
 	./$(BIN)/roshambo $(ARGS)
 
-## test: everything CI checks (formatting, vet, committed eBPF objects, race-enabled tests incl. tmux and root tests)
-test: fmt-check vet check-generate unit
+## test: everything CI checks (formatting, vet, committed eBPF objects, race-enabled tests incl. tmux and root tests, bot strength)
+test: fmt-check vet check-generate unit strength
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
@@ -31,6 +31,11 @@ vet:
 
 unit: build
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+## strength: the bots' strength tests (tournaments against reference and sparring bots), without the race
+## detector, which makes them some fifty times slower and skips them
+strength:
+	$(GO) test -count=1 -timeout 20m ./game/
 
 # Packages with committed bpf2go output (C source beside it).
 BPFPKGS  = ./bpf/... ./bench/breakdown/...
