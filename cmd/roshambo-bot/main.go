@@ -1,11 +1,16 @@
 // Command roshambo-bot is a roshambo opponent: it plays a strategy over the
-// line protocol on stdin and stdout (see docs/protocol.md), lists the
-// strategies, or runs a round-robin tournament.
+// line protocol on stdin and stdout (see docs/protocol.md), lists the levels
+// and strategies, or runs a round-robin tournament.
 //
-//	roshambo-bot [--strategy NAME] [--commit] [--seed N]
+//	roshambo-bot [--strategy NAME | --level easy|medium|hard|expert] [--commit] [--seed N] [--explain]
 //	roshambo-bot --list
 //	roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--timeout 2s]
 //	                        [--opponent "CMD ARGS" ...] [STRATEGY ...]
+//
+// Without --strategy or --level it plays the strongest strategy (expert).
+// --explain writes, after each round, one line to stderr saying what the
+// bot expected its opponent to throw and which predictor it followed (see
+// docs/bots.md); stdout carries only the protocol.
 //
 // Exit status: 0 on success (and on "quit" or end of input), 1 on a runtime
 // error, 2 on bad usage.
@@ -38,32 +43,38 @@ func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int 
 		return runTournament(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("roshambo-bot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	name := fs.String("strategy", game.DefaultStrategy, "strategy to play (see --list)")
+	var level game.Level
+	fs.Var(&level, "level", "play the strategy of a level: easy, medium, hard or expert (instead of --strategy)")
 	commit := fs.Bool("commit", false, "commit mode: answer with sha256 commitments and reveal afterwards")
 	seed := fs.Int64("seed", 0, "random seed (default: a random one)")
-	list := fs.Bool("list", false, "list the strategies and exit")
+	explain := fs.Bool("explain", false, "after each round, explain the bot's move on stderr")
+	list := fs.Bool("list", false, "list the levels and strategies, weakest first, and exit")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo-bot [--strategy NAME] [--commit] [--seed N]\n"+
+		fmt.Fprintf(fs.Output(), "usage: roshambo-bot [--strategy NAME | --level LEVEL] [--commit] [--seed N] [--explain]\n"+
 			"       roshambo-bot --list\n"+
 			"       roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--opponent \"CMD ARGS\" ...] [STRATEGY ...]\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code := parse(fs, args, stdout, stderr); code >= 0 {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "roshambo-bot: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
+		fmt.Fprintf(stderr, "roshambo-bot: unexpected argument %q (see --help)\n", fs.Arg(0))
 		return 2
 	}
 	if *list {
-		for _, info := range game.StrategyNames() {
-			fmt.Fprintf(stdout, "%-9s %s\n", info.Name, info.Description)
-		}
+		writeList(stdout)
 		return 0
 	}
-	if !seedSet(fs) {
+	if flagSet(fs, "level") {
+		if flagSet(fs, "strategy") {
+			fmt.Fprintln(stderr, "roshambo-bot: --level and --strategy exclude each other (a level plays a strategy)")
+			return 2
+		}
+		*name = level.Strategy()
+	}
+	if !flagSet(fs, "seed") {
 		*seed = randomSeed()
 	}
 	s, err := game.NewStrategy(*name, *seed)
@@ -71,11 +82,55 @@ func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "roshambo-bot: %v\n", err)
 		return 2
 	}
+	if *explain {
+		ex, ok := s.(game.Explainer)
+		if !ok {
+			fmt.Fprintf(stderr, "roshambo-bot: --explain: strategy %s does not explain its moves (the levels' strategies do)\n", s.Name())
+			return 2
+		}
+		s = &explaining{Strategy: s, ex: ex, w: stderr}
+	}
 	if err := game.ServeBot(stdin, stdout, s, game.ServeOptions{Commit: *commit}); err != nil {
 		fmt.Fprintf(stderr, "roshambo-bot: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// writeList prints the levels and the strategies, weakest first, one line
+// each.
+func writeList(w io.Writer) {
+	fmt.Fprintf(w, "levels, weakest first (the game's default: %v):\n", game.DefaultLevel)
+	for _, l := range game.Levels() {
+		fmt.Fprintf(w, "  %-7s %-9s %s\n", l.Name, l.Strategy, l.Description)
+	}
+	fmt.Fprintf(w, "strategies, weakest first (the default: %s):\n", game.DefaultStrategy)
+	for _, info := range game.StrategyNames() {
+		fmt.Fprintf(w, "  %-9s %s\n", info.Name, info.Description)
+	}
+}
+
+// explaining wraps a strategy and, after each round, writes the
+// explanation of the bot's move for it to w.
+type explaining struct {
+	game.Strategy
+	ex    game.Explainer
+	w     io.Writer
+	round int
+	last  game.Explanation
+}
+
+func (e *explaining) Next() game.Move {
+	m := e.Strategy.Next()
+	e.last = e.ex.Explain()
+	return m
+}
+
+func (e *explaining) Update(mine, theirs game.Move) {
+	e.round++
+	verdict := map[game.Outcome]string{game.Win: "the bot wins", game.Draw: "a draw", game.Loss: "you win"}[game.Judge(mine, theirs)]
+	fmt.Fprintf(e.w, "round %d: you threw %v, the bot threw %v, %s. It %s.\n", e.round, theirs, mine, verdict, e.last)
+	e.Strategy.Update(mine, theirs)
 }
 
 // commands collects repeated --opponent flags.
@@ -96,7 +151,6 @@ func (c *commands) Set(s string) error {
 
 func runTournament(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("roshambo-bot tournament", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	rounds := fs.Int("rounds", 1000, "rounds per match")
 	seed := fs.Int64("seed", 1, "base seed (the same seed gives the same tournament)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
@@ -104,13 +158,13 @@ func runTournament(args []string, stdout, stderr io.Writer) int {
 	var opps commands
 	fs.Var(&opps, "opponent", "an external opponent's command line (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo-bot tournament [flags] [STRATEGY ...]\n\n"+
+		fmt.Fprintf(fs.Output(), "usage: roshambo-bot tournament [flags] [STRATEGY ...]\n\n"+
 			"Plays a round robin between the named built-in strategies (all of them if none\n"+
 			"is named) and the --opponent commands.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if code := parse(fs, args, stdout, stderr); code >= 0 {
+		return code
 	}
 	if *rounds <= 0 {
 		fmt.Fprintln(stderr, "roshambo-bot tournament: --rounds must be positive")
@@ -151,9 +205,28 @@ func runTournament(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func seedSet(fs *flag.FlagSet) bool {
+// parse parses args into fs. It returns the exit status when the program
+// should stop: 0 after --help (usage on stdout), 2 after a usage error (one
+// line on stderr); -1 to go on.
+func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return -1
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0
+	}
+	fmt.Fprintf(stderr, "%s: %v (see --help)\n", fs.Name(), err)
+	return 2
+}
+
+// flagSet reports whether the flag called name was given.
+func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "seed" })
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
 }
 
