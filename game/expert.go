@@ -35,9 +35,9 @@ import (
 //     it loses. Each rule nominates its best variant.
 //  5. A meta level scores each nomination and its two rotations, fast
 //     (decay 0.95) and slow (0.99), and throws the fast pick, or the slow
-//     one once its record is clearly better; when the pick's rule has
-//     nothing above zero, or while the bot is clearly losing, it throws at
-//     random, which no opponent can beat on average.
+//     one while its own record is better; when the pick's rule has nothing
+//     above zero, or while the bot is clearly losing, it throws at random,
+//     which no opponent can beat on average.
 //
 // Every structure is fixed in size and updated incrementally, so a round
 // costs the same after 10 or 10,000 rounds and allocates nothing.
@@ -117,14 +117,13 @@ var xpMirrorRules = [...]rule{
 var xpSelfRules = [...]int{1, 2, 3, 7}
 
 // The meta level: a fast and a slow score of every nomination (and its
-// rotations); the slow pick plays only once its own record beats the fast
-// pick's by xpSlowMargin. The fast one follows an adaptive opponent; the
-// slow one does not chase noise against a biased random one.
+// rotations); the fast pick plays unless the slow pick's own record over
+// about the last 200 rounds is better. The fast one follows an adaptive
+// opponent; the slow one does not chase noise against a biased random one.
 const (
-	xpFastDecay  = 0.95
-	xpSlowDecay  = 0.99
-	xpPickDecay  = 0.995
-	xpSlowMargin = 10.0
+	xpFastDecay = 0.95
+	xpSlowDecay = 0.99
+	xpPickDecay = 0.995
 )
 
 // The losing guard (see Iocaine's): the bot throws at random while its own
@@ -167,7 +166,7 @@ var xpPredictorIDs = func() []string {
 		for _, subset := range []bool{true, false} {
 			ru := xpRules[r]
 			ru.subset = subset
-			add("model-bot-"+ruleID(ru), "a model of a simpler bot like this one, which you might beat: its best guess, "+ruleText(ru))
+			add("model-bot-"+ruleID(ru), "you beating what a simpler bot like this one would throw, its best guess "+ruleText(ru))
 		}
 	}
 	add("learned-models", "what you threw when the models of you said what they say now")
@@ -245,9 +244,9 @@ func ruleText(r rule) string {
 	var t string
 	switch {
 	case r.decay == 1 && r.reset:
-		t = "the longest winning run"
+		t = "by its current winning run"
 	case r.reset:
-		t = "a winning run, recent rounds counting more"
+		t = "by its current winning run, recent rounds counting more"
 	case r.decay == 1:
 		t = "scored over the whole match"
 	default:
@@ -506,7 +505,11 @@ func (s *expert) predict() {
 		}
 	}
 
-	// Learned maps from the models' outputs to the opponent's moves.
+	// Learned maps from the models' outputs to the opponent's moves: keys
+	// of the models under decay 0.8, 0.9 and the two winning-run rules
+	// (xpMirrorRules 1, 2, 7, 8); of the bot's move that each sequence's
+	// longest match (capped at 20) predicts; of two models and the last
+	// round.
 	nm := &s.mNom
 	s.keyed[0].key = int(nm[1]) + 3*int(nm[2]) + 9*int(nm[7]) + 27*int(nm[8])
 	s.keyed[1].key = int(s.predMine[0]) + 3*int(s.predMine[xpPerKind]) + 9*int(s.predMine[2*xpPerKind])
@@ -532,8 +535,8 @@ func (s *expert) fillMoves(lo, hi int) {
 
 // decide nominates each rule's best variant (none when no variant scores
 // above zero) and picks the candidate to play: the fast pick, or the slow
-// one when it has been clearly better; -1 (random) when the pick's rule has
-// no nomination.
+// one while its record is better; -1 (random) when the pick's rule has no
+// nomination.
 func (s *expert) decide() {
 	for r, ru := range xpRules {
 		sc := s.scores[r][:]
@@ -548,7 +551,7 @@ func (s *expert) decide() {
 	}
 	s.pick[0], s.pick[1] = argmaxF64(s.fast[:]), argmaxF64(s.slow[:])
 	s.best = s.pick[0]
-	if s.pickScore[1] > s.pickScore[0]+xpSlowMargin {
+	if s.pickScore[1] > s.pickScore[0] {
 		s.best = s.pick[1]
 	}
 	if s.candidateMove(s.best) < 0 {
