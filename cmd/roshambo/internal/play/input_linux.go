@@ -47,6 +47,8 @@ func (ci *consoleInput) Next() (tui.Event, error) {
 			return tui.Event{Kind: tui.EventTerminate}, nil
 		case input.EventWake:
 			return tui.Event{Kind: tui.EventWake}, nil
+		case input.EventSuspend:
+			return tui.Event{Kind: tui.EventKey, Key: tui.Key{Rune: 'z', Ctrl: true}}, nil
 		case input.EventInput:
 			if k, ok := gameKey(&ci.ev.Event); ok {
 				return tui.Event{Kind: tui.EventKey, Key: k}, nil

@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -142,12 +141,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	res := g.Run()
 	if sig := ci.terminated; sig != 0 {
-		// The Console's watch left the game's screen, restores the
-		// terminal and re-raises the signal, which ends the process: the
-		// screen must not be touched (tcell's Fini would clear the normal
-		// screen). The opponent sees its stdin close when we are gone.
-		time.Sleep(5 * time.Second)
-		return 128 + int(sig)
+		// A terminating signal: leave the screen, restore the terminal
+		// and end as the signal would.
+		scr.Fini()
+		con.Close()
+		op.Close()
+		term.ExitBySignal(sig)
 	}
 	// Quitting is prompt: the terminal is restored and the summary printed
 	// first; only then is the opponent told to quit (with a short grace
