@@ -12,15 +12,15 @@ import (
 	"os"
 	"strings"
 
+	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/app"
 	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/keyview"
-	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/play"
 )
 
 // commands maps a subcommand to its entry point (args after the name).
 var commands = map[string]func(args []string) int{
-	"keys":          func(args []string) int { return keyview.Main(args, os.Stderr) },
-	"play":          func(args []string) int { return play.Main(args, os.Stdout, os.Stderr) },
-	play.BotCommand: func(args []string) int { return play.BotMain(args, os.Stdin, os.Stdout, os.Stderr) },
+	"keys":         func(args []string) int { return keyview.Main(args, os.Stderr) },
+	"play":         func(args []string) int { return app.Main(args, os.Stdout, os.Stderr) },
+	app.BotCommand: func(args []string) int { return app.BotMain(args, os.Stdin, os.Stdout, os.Stderr) },
 }
 
 // defaultCommand runs when the first argument is not a command name (none,

@@ -148,26 +148,9 @@ func Run(ctx context.Context, cfg Config, entrants []Entrant) (*Result, error) {
 	return res, nil
 }
 
-// tracked remembers whether its player failed.
-type tracked struct {
-	game.Player
-	failed bool
-}
-
-func (t *tracked) Ask(n int) (game.Answer, error) {
-	a, err := t.Player.Ask(n)
-	t.failed = t.failed || err != nil
-	return a, err
-}
-
-func (t *tracked) Reveal(n int, other game.Move) (game.Move, error) {
-	m, err := t.Player.Reveal(n, other)
-	t.failed = t.failed || err != nil
-	return m, err
-}
-
 func playMatch(ctx context.Context, cfg Config, entrants []Entrant, m *Match) {
-	var players [2]*tracked
+	var players [2]game.Player
+	var failed [2]bool
 	var errs []string
 	for side, idx := range []int{m.A, m.B} {
 		e := entrants[idx]
@@ -177,38 +160,41 @@ func playMatch(ctx context.Context, cfg Config, entrants []Entrant, m *Match) {
 			s, err := game.NewStrategy(e.Strategy, seed)
 			if err != nil {
 				errs = append(errs, err.Error())
+				failed[side] = true
 				continue
 			}
-			players[side] = &tracked{Player: game.StrategyPlayer(s)}
+			players[side] = game.StrategyPlayer(s)
 			continue
 		}
 		op, err := game.StartOpponent(ctx, e.Command, game.OpponentOptions{Timeout: cfg.Timeout})
 		if err != nil {
-			errs = append(errs, err.Error())
-			players[side] = &tracked{failed: true}
+			errs = append(errs, "start opponent: "+err.Error())
+			failed[side] = true
 			continue
 		}
 		defer op.Close()
-		players[side] = &tracked{Player: op}
+		players[side] = op
 	}
 	gm := game.NewMatch(game.Rounds(cfg.Rounds))
 	if len(errs) == 0 {
-		if err := game.Play(ctx, players[0], players[1], gm); err != nil {
+		if err := game.Play(ctx, players[0], players[1], gm, game.Rules{}); err != nil {
 			errs = append(errs, err.Error())
+			var oe *game.OpponentError
+			if errors.As(err, &oe) {
+				failed[oe.Side] = true
+			}
 		}
 	}
 	s := gm.Score()
 	m.Score, m.AWins, m.BWins, m.Draws, m.Played = s.Diff(), s.HumanWins, s.BotWins, s.Draws, s.Rounds()
 	m.Err = strings.Join(errs, "; ")
-	aFail := players[0] == nil || players[0].failed
-	bFail := players[1] == nil || players[1].failed
 	margin := TieMargin(cfg.Rounds)
 	switch {
-	case aFail && bFail:
+	case failed[0] && failed[1]:
 		m.Outcome = "tie"
-	case aFail:
+	case failed[0]:
 		m.Outcome = "b"
-	case bFail:
+	case failed[1]:
 		m.Outcome = "a"
 	case m.Err != "": // neither side failed, e.g. both committed
 		m.Outcome = "tie"

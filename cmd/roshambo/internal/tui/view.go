@@ -14,6 +14,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -39,12 +40,15 @@ type Phase uint8
 const (
 	// PhaseThrow waits for the human's throw.
 	PhaseThrow Phase = iota
-	// PhaseWait waits for the opponent (its answer or its reveal).
+	// PhaseWait waits for the opponent: its answer (the human may throw
+	// ahead of it) or, in commit mode, its reveal after the human's throw.
 	PhaseWait
 	// PhaseOver shows the final frame of a finished match.
 	PhaseOver
 	// PhaseError shows the error screen after the opponent failed.
 	PhaseError
+	// PhaseStarting waits for the opponent of a new match to start.
+	PhaseStarting
 )
 
 // SpyPanel is what the spy panel shows.
@@ -81,19 +85,41 @@ type State struct {
 	// Reactions holds the human's reaction time for each round in
 	// nanoseconds: Reactions[i] belongs to round i+1.
 	Reactions []int64
+	// Thrown is the human's throw of the round in play while its outcome
+	// is pending (PhaseWait: typed ahead of the bot's answer, or waiting
+	// for its reveal in commit mode); NoMove otherwise.
+	Thrown game.Move
+	// Waiting is set when the bot has taken long enough to answer that
+	// the prompt says so.
+	Waiting bool
+	// Ready is set when the match-over and error screens take keys (after
+	// a short delay, so that a throw typed at the end does not act on them).
+	Ready bool
+	// CanRestart is set when n starts a new match.
+	CanRestart bool
+	// Matches counts the matches of the session so far (1 for the first).
+	Matches int
 	// Help shows the help overlay.
 	Help bool
 	// Spy is the spy panel.
 	Spy SpyPanel
-	// Err is the error screen's message (PhaseError).
-	Err string
+	// Err is the error screen's headline (PhaseError), and ErrDetail the
+	// lines below it.
+	Err       string
+	ErrDetail []string
 }
 
 // Round returns the number of the round being played (or the last one once
 // the match is over).
 func (st *State) Round() int {
-	if st.Phase == PhaseOver || st.Phase == PhaseError {
+	switch st.Phase {
+	case PhaseOver, PhaseStarting:
 		return max(st.Match.Played(), 1)
+	case PhaseError:
+		// The round that failed: recorded if it was forfeited.
+		if last, ok := st.Match.Last(); ok && last.Forfeit {
+			return last.N
+		}
 	}
 	return st.Match.Played() + 1
 }
@@ -216,9 +242,7 @@ func (r *Renderer) Draw(s tcell.Screen, st *State) {
 func compose(c canvas, st *State, th Theme) {
 	w, h := c.w, c.h
 	if w < MinWidth || h < MinHeight {
-		msg := fmt.Sprintf("roshambo needs %dx%d; this terminal is %dx%d", MinWidth, MinHeight, w, h)
-		c.put(0, 0, msg, th.Accent)
-		c.put(0, 1, "enlarge it, or press q to quit", th.Base)
+		drawTooSmall(c, th)
 		return
 	}
 	cw := min(w, maxContentWidth)
@@ -239,7 +263,7 @@ func compose(c canvas, st *State, th Theme) {
 		case "outcome":
 			drawOutcome(c, st, th, x0, cw, y)
 		case "reaction":
-			c.center(x0, cw, y, reactionLine(st.Reactions), th.Base)
+			c.center(x0, cw, y, reactionLine(st.Reactions, cw), th.Base)
 		case "strip":
 			drawStrip(c, st, th, x0, cw, y)
 		case "panels":
@@ -258,13 +282,27 @@ func compose(c canvas, st *State, th Theme) {
 
 func drawHeader(c canvas, st *State, th Theme, w, y int) {
 	c.fill(0, y, w, 1, th.Header)
-	title := " roshambo · " + st.Match.Format().String() + " · vs " + st.Opponent
+	f := st.Match.Format()
+	right := fmt.Sprintf("round %d", st.Round())
+	switch f.Kind {
+	case game.KindBestOf, game.KindRounds:
+		right = fmt.Sprintf("round %d/%d", st.Round(), f.N)
+	}
+	if w >= 64 {
+		right += "  ? help  q quit"
+	}
+	right += " "
+	c.put(w-len([]rune(right)), y, right, th.Header)
+	title := " roshambo · " + f.String()
 	if st.Commit {
 		title += " · commit mode"
 	}
-	c.put(0, y, title, th.Header)
-	right := fmt.Sprintf("round %d  ? help  q quit ", st.Round())
-	c.put(w-len([]rune(right)), y, right, th.Header)
+	// The opponent's name gives way first: a long command is cut.
+	room := w - len([]rune(right)) - 1 - len([]rune(title))
+	if vs := " · vs "; room > len(vs)+1 {
+		title += vs + clip(st.Opponent, room-len(vs))
+	}
+	c.put(0, y, clip(title, w-len([]rune(right))-1), th.Header)
 }
 
 func drawScore(c canvas, st *State, th Theme, x0, cw, y int) {
@@ -282,11 +320,19 @@ func drawHands(c canvas, st *State, th Theme, x0, cw, y int) {
 	left, right := hand(last.Human, false), hand(last.Bot, true)
 	ls, rs := th.Dim, th.Dim
 	lname, rname := "ready", "ready"
-	if played {
+	switch {
+	case st.Thrown != game.NoMove:
+		// The throw is acknowledged at once; the bot's hand follows.
+		left, right = hand(st.Thrown, false), hand(game.NoMove, true)
+		ls, lname, rname = th.Accent, st.Thrown.String(), "…"
+	case played:
 		ls, rs = th.outcome(last.Outcome), th.outcome(last.Outcome.Reverse())
 		lname, rname = last.Human.String(), last.Bot.String()
 	}
-	lx, rx := x0+4, x0+cw-4-handW
+	// Margins shrink on narrow screens so that the hands never run into
+	// "vs" in the middle.
+	margin := max(0, min(4, (cw-2*handW-6)/2))
+	lx, rx := x0+margin, x0+cw-margin-handW
 	for i := 0; i < handH; i++ {
 		c.put(lx, y+i, left[i], ls)
 		c.put(rx, y+i, right[i], rs)
@@ -309,6 +355,12 @@ func verb(win game.Move) string {
 
 // roundText describes a round's outcome from the human's view.
 func roundText(r game.Round) string {
+	if r.Forfeit {
+		if r.Outcome == game.Win {
+			return fmt.Sprintf("round %d: YOU WIN by forfeit · the bot broke its commitment", r.N)
+		}
+		return fmt.Sprintf("round %d: YOU LOSE by forfeit", r.N)
+	}
 	switch r.Outcome {
 	case game.Win:
 		return fmt.Sprintf("round %d: YOU WIN · %s", r.N, verb(r.Human))
@@ -319,11 +371,21 @@ func roundText(r game.Round) string {
 }
 
 func drawOutcome(c canvas, st *State, th Theme, x0, cw, y int) {
-	if st.Phase == PhaseOver {
+	switch {
+	case st.Phase == PhaseOver:
 		sc := st.Match.Score()
 		res := st.Match.Result()
 		word := map[game.Outcome]string{game.Win: "YOU WIN", game.Loss: "YOU LOSE", game.Draw: "IT'S A DRAW"}[res]
 		c.center(x0, cw, y, fmt.Sprintf("MATCH OVER: %s %d : %d", word, sc.HumanWins, sc.BotWins), th.outcome(res))
+		return
+	case st.Phase == PhaseStarting:
+		c.center(x0, cw, y, "starting a new match…", th.Dim)
+		return
+	case st.Thrown != game.NoMove && st.Commit:
+		c.center(x0, cw, y, clip(fmt.Sprintf("you threw %s · waiting for the bot's reveal", st.Thrown), cw), th.Accent)
+		return
+	case st.Thrown != game.NoMove:
+		c.center(x0, cw, y, clip(fmt.Sprintf("you threw %s · waiting for the bot…", st.Thrown), cw), th.Accent)
 		return
 	}
 	last, ok := st.Match.Last()
@@ -331,46 +393,76 @@ func drawOutcome(c canvas, st *State, th Theme, x0, cw, y int) {
 		c.center(x0, cw, y, "first round: make your throw", th.Base)
 		return
 	}
-	c.center(x0, cw, y, roundText(last), th.outcome(last.Outcome))
+	c.center(x0, cw, y, clip(roundText(last), cw), th.outcome(last.Outcome))
 }
 
-// FormatDuration formats nanoseconds as milliseconds with microsecond
-// precision, e.g. "312.457 ms".
+// FormatDuration formats a duration in nanoseconds with the precision a
+// reaction time deserves: "4.2 ms", "412 ms", "1.03 s", "12.4 s", "312 s".
 func FormatDuration(ns int64) string {
 	neg := ""
 	if ns < 0 {
 		neg, ns = "-", -ns
 	}
-	us := ns / 1000
-	return fmt.Sprintf("%s%d.%03d ms", neg, us/1000, us%1000)
+	ms := float64(ns) / 1e6
+	switch {
+	case ns < 9_950_000: // below 9.95 ms: one decimal
+		return fmt.Sprintf("%s%.1f ms", neg, ms)
+	case ns < 999_500_000:
+		return fmt.Sprintf("%s%.0f ms", neg, ms)
+	case ns < 9_995_000_000:
+		return fmt.Sprintf("%s%.2f s", neg, ms/1000)
+	case ns < 99_950_000_000:
+		return fmt.Sprintf("%s%.1f s", neg, ms/1000)
+	}
+	return fmt.Sprintf("%s%.0f s", neg, ms/1000)
 }
 
-// reactionLine describes the last reaction time and the running average and
-// best. Typeahead entries (keys captured before their frame) are not timed.
-func reactionLine(rs []int64) string {
-	if len(rs) == 0 {
-		return "reaction: timed from this frame to your key's capture"
-	}
+// ReactionStats summarises the measured reaction times (typed-ahead keys,
+// marked Typeahead, are left out): their count, median, mean and best.
+func ReactionStats(rs []int64) (n int, median, mean, best int64) {
+	timed := make([]int64, 0, len(rs))
 	var sum int64
-	n, best := 0, int64(-1)
 	for _, r := range rs {
-		if r < 0 {
-			continue
-		}
-		sum += r
-		n++
-		if best < 0 || r < best {
-			best = r
+		if r >= 0 {
+			timed = append(timed, r)
+			sum += r
 		}
 	}
-	last := "typed ahead"
+	if len(timed) == 0 {
+		return 0, 0, 0, 0
+	}
+	slices.Sort(timed)
+	n = len(timed)
+	median = timed[n/2]
+	if n%2 == 0 {
+		median = (timed[n/2-1] + timed[n/2]) / 2
+	}
+	return n, median, sum / int64(n), timed[0]
+}
+
+// reactionLine describes the last reaction time and the running median and
+// best, in at most width cells (the best, then the median, give way).
+// Typeahead entries (keys captured before their frame) are not timed.
+func reactionLine(rs []int64, width int) string {
+	if len(rs) == 0 {
+		return clip("reaction: timed from this frame to your key's capture", width)
+	}
+	n, median, _, best := ReactionStats(rs)
+	last := "reaction typed ahead"
 	if rs[len(rs)-1] >= 0 {
-		last = FormatDuration(rs[len(rs)-1])
+		last = "reaction " + FormatDuration(rs[len(rs)-1])
 	}
 	if n == 0 {
-		return "reaction " + last
+		return last
 	}
-	return fmt.Sprintf("reaction %s · avg %s · best %s", last, FormatDuration(sum/int64(n)), FormatDuration(best))
+	full := fmt.Sprintf("%s · median %s · best %s", last, FormatDuration(median), FormatDuration(best))
+	if len([]rune(full)) <= width {
+		return full
+	}
+	if short := fmt.Sprintf("%s · median %s", last, FormatDuration(median)); len([]rune(short)) <= width {
+		return short
+	}
+	return clip(last, width)
 }
 
 // letter abbreviates a move for the strip of last rounds.
@@ -489,7 +581,7 @@ func statsLines(st *State, width int) []line {
 	h := stats.Human
 	out = append(out, line{fmt.Sprintf("win rate  %.1f%%  (W %d · D %d · L %d)",
 		100*float64(h.Wins)/float64(stats.Rounds), h.Wins, h.Draws, h.Losses), 0})
-	streak := fmt.Sprintf("streak    %d %s", stats.Streak.Len, plural(stats.Streak.Outcome, stats.Streak.Len))
+	streak := fmt.Sprintf("streak    %d %s", stats.Streak.Len, outcomes(stats.Streak.Outcome, stats.Streak.Len))
 	streak += fmt.Sprintf(" · best %d W · worst %d L", h.LongestWinStreak, h.LongestLossStreak)
 	out = append(out, line{streak, 0})
 	fav, n := game.Rock, -1
@@ -501,9 +593,9 @@ func statsLines(st *State, width int) []line {
 	out = append(out, line{fmt.Sprintf("you throw %s most: %.0f%% (%d of %d)", fav, 100*h.Frequency(fav), n, stats.Rounds), 0})
 	ins := stats.Insights(game.Human, 4)
 	if len(ins) == 0 {
-		out = append(out, line{"bot learned: nothing yet", 3})
+		out = append(out, line{"your pattern: none yet", 3})
 	} else {
-		const prefix = "bot learned: "
+		const prefix = "your pattern: "
 		for i, l := range wrap(ins[0].Text, width-len(prefix)) {
 			if i == 2 {
 				break
@@ -522,7 +614,7 @@ func statsLines(st *State, width int) []line {
 	return out
 }
 
-func plural(o game.Outcome, n int) string {
+func outcomes(o game.Outcome, n int) string {
 	word := map[game.Outcome]string{game.Win: "win", game.Loss: "loss", game.Draw: "draw"}[o]
 	if n == 1 {
 		return word
@@ -572,16 +664,34 @@ func drawPrompt(c canvas, st *State, th Theme, x0, cw, y int) {
 	switch st.Phase {
 	case PhaseThrow:
 		text = fmt.Sprintf("round %d · throw:  r rock   p paper   s scissors", st.Round())
+		if len([]rune(text)) > cw {
+			text = fmt.Sprintf("round %d · r rock  p paper  s scissors", st.Round())
+		}
 		style = th.Accent
 	case PhaseWait:
-		text = fmt.Sprintf("round %d · waiting for the opponent…", st.Round())
+		switch {
+		case st.Thrown != game.NoMove && st.Commit:
+			text = "waiting for the bot's reveal…"
+		case st.Thrown != game.NoMove, st.Waiting:
+			text = fmt.Sprintf("round %d · waiting for the bot…", st.Round())
+		}
 		style = th.Dim
+	case PhaseStarting:
+		text, style = "starting a new match…", th.Dim
 	case PhaseOver:
-		text = "press any key to leave (the summary stays in your scrollback)"
-	case PhaseError:
-		text = "press any key to exit"
+		if st.Ready {
+			text = leaveKeys(st)
+		}
 	}
-	c.center(x0, cw, y, text, style)
+	c.center(x0, cw, y, clip(text, cw), style)
+}
+
+// leaveKeys says what the match-over and error screens take.
+func leaveKeys(st *State) string {
+	if st.CanRestart {
+		return "n new match · q quit (the summary stays in your scrollback)"
+	}
+	return "q quit (the summary stays in your scrollback)"
 }
 
 // box draws a framed rectangle with a title and returns the interior's
@@ -607,12 +717,14 @@ var helpText = []string{
 	"r  1    throw rock",
 	"p  2    throw paper",
 	"s  3    throw scissors",
-	"?       show or hide this help",
+	"?  Esc  show or hide this help",
+	"n       a new match, once a match is over",
 	"q  ^C   quit (the summary stays on screen)",
 	"^Z      suspend; fg resumes",
 	"",
 	"Reaction time runs from the moment the round's",
-	"frame is shown to the capture of your key.",
+	"prompt is shown to the capture of your key;",
+	"it stops while this help is open.",
 }
 
 func drawHelp(c canvas, th Theme, w, h int) {
@@ -661,20 +773,59 @@ func wrap(s string, n int) []string {
 func drawError(c canvas, st *State, th Theme, w, h int) {
 	bw := min(w-4, 76)
 	msg := wrap(st.Err, bw-4)
+	var detail []string
+	for _, d := range st.ErrDetail {
+		detail = append(detail, wrap(d, bw-6)...)
+	}
 	sc := st.Match.Score()
-	record := fmt.Sprintf("record kept: %d rounds · you %d : %d bot · draws %d",
-		sc.Rounds(), sc.HumanWins, sc.BotWins, sc.Draws)
-	lines := append(append([]string{}, msg...), "", record, "", "press any key to exit")
+	record := fmt.Sprintf("record kept: %s · you %d : %d bot · draws %d",
+		plural(sc.Rounds(), "round"), sc.HumanWins, sc.BotWins, sc.Draws)
+	keys := ""
+	if st.Ready {
+		keys = leaveKeys(st)
+	}
+	lines := append([]string{}, msg...)
+	for _, d := range detail {
+		lines = append(lines, "  "+d)
+	}
+	lines = append(lines, "", record, "", keys)
 	bh := min(len(lines)+2, h)
 	x, y := (w-bw)/2, (h-bh)/2
 	box(c, x, y, bw, bh, "opponent error", th.Loss, th.Error, th.Box)
 	for i, l := range lines {
 		if i+1 < bh-1 {
 			st := th.Box
-			if i < len(msg) {
+			switch {
+			case i < len(msg):
 				st = th.Loss
+			case i < len(msg)+len(detail):
+				st = th.Dim
 			}
 			c.put(x+2, y+1+i, clip(l, bw-4), st)
 		}
 	}
+}
+
+// drawTooSmall asks for a larger terminal, in as many lines as the screen
+// needs (it fits in 20x6).
+func drawTooSmall(c canvas, th Theme) {
+	msg := wrap(fmt.Sprintf("roshambo needs %dx%d; this terminal is %dx%d", MinWidth, MinHeight, c.w, c.h), c.w)
+	hint := wrap("enlarge it, or press q to quit", c.w)
+	y := 0
+	for _, l := range msg {
+		c.put(0, y, l, th.Accent)
+		y++
+	}
+	for _, l := range hint {
+		c.put(0, y, l, th.Base)
+		y++
+	}
+}
+
+// plural says "1 round", "3 rounds".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

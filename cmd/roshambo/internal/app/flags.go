@@ -1,12 +1,6 @@
-// Package play is the `roshambo play` command: it parses the flags, starts
-// the opponent process (a built-in bot or any program speaking the line
-// protocol), optionally attaches the spy to it, runs the terminal game
-// (package tui) and prints the summary once the terminal is restored.
-// package main only dispatches to Main and BotMain.
-package play
+package app
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -244,17 +238,4 @@ func BotMain(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer)
 		return 1
 	}
 	return ExitOK
-}
-
-// startOpponent starts the opponent process.
-func startOpponent(ctx context.Context, o Options) (*game.Opponent, []string, error) {
-	argv, err := BotArgv(o)
-	if err != nil {
-		return nil, nil, err
-	}
-	op, err := game.StartOpponent(ctx, argv, game.OpponentOptions{Timeout: o.Timeout, RequireCommit: o.Commit})
-	if err != nil {
-		return nil, argv, fmt.Errorf("start opponent %q: %w", strings.Join(argv, " "), err)
-	}
-	return op, argv, nil
 }
