@@ -159,6 +159,14 @@ func (m *Match) add(r Round) Round {
 	return r
 }
 
+// Clone returns an independent copy of the match: recording into one does
+// not change the other.
+func (m *Match) Clone() *Match {
+	c := *m
+	c.rounds = append(make([]Round, 0, len(m.rounds)+1), m.rounds...)
+	return &c
+}
+
 // Played returns the number of rounds recorded.
 func (m *Match) Played() int { return len(m.rounds) }
 
@@ -167,6 +175,13 @@ func (m *Match) Score() Score { return m.score }
 
 // History returns a copy of the rounds played, oldest first.
 func (m *Match) History() []Round { return append([]Round(nil), m.rounds...) }
+
+// Recent appends the last n rounds played (fewer if fewer were), oldest
+// first, to dst and returns it: a view of the end of the match that costs
+// the same however long the match is.
+func (m *Match) Recent(dst []Round, n int) []Round {
+	return append(dst, m.rounds[max(0, len(m.rounds)-n):]...)
+}
 
 // Last returns the most recent round and true, or false before the first.
 func (m *Match) Last() (Round, bool) {

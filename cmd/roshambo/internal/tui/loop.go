@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"syscall"
@@ -127,6 +128,11 @@ type Config struct {
 	// Spy is the initial spy panel (Enabled and Status); reports arrive
 	// through Game.Spy.
 	Spy SpyPanel
+	// Out and Frames, when both are set, are the fast path of the frame
+	// that answers a key: the changed cells written straight to the
+	// terminal (Out) by Frames, instead of tcell's Show (see FrameWriter).
+	Out    io.Writer
+	Frames *FrameWriter
 }
 
 // Timings of the loop (variables so that tests can shorten them).
@@ -207,12 +213,15 @@ type Game struct {
 	r   *Renderer
 	st  State
 
-	ref    *game.Referee
-	op     Opponent
-	outbox []game.Message // lines for the opponent, sent after the frame
-	res    Result
-	cur    *MatchResult
-	done   bool
+	direct  bool      // frames were written past tcell: its buffer is stale
+	threw   game.Move // the throw whose frame is to be drawn, if any
+	guesses guesses   // the frames of the three throws, composed ahead
+	ref     *game.Referee
+	op      Opponent
+	outbox  []game.Message // lines for the opponent, sent after the frame
+	res     Result
+	cur     *MatchResult
+	done    bool
 
 	// reaction clock: shown is when the round's throw prompt reached the
 	// terminal (0 until it has); pausedAt is when help opened (0: closed).
@@ -278,8 +287,10 @@ func (g *Game) Run() Result {
 			// by Show and Sync); the frame is then composed for it and
 			// repainted in full.
 			g.scr.Show()
+			g.r.Invalidate()
 			full = true
 		case EventRepaint:
+			g.r.Invalidate()
 			full = true
 		case EventSuspend:
 			g.suspend()
@@ -326,12 +337,7 @@ func (g *Game) over() bool { return g.cur.Match.Over() }
 // flush draws the state and shows it (in full after a resize or a resume),
 // then sends what the opponent must hear: the frame is on its way first.
 func (g *Game) flush(full bool) {
-	g.r.Draw(g.scr, &g.st)
-	if full {
-		g.scr.Sync()
-	} else {
-		g.scr.Show()
-	}
+	g.show(full)
 	if g.st.Phase == PhaseThrow && g.shown == 0 {
 		g.shown = mono.Now() // the round's prompt is on its way to the terminal
 	}
@@ -347,6 +353,41 @@ func (g *Game) flush(full bool) {
 	if g.armAns {
 		g.armAns = false
 		g.arm(timerAnswer, g.op.Timeout())
+	}
+	g.guessAhead()
+}
+
+// show draws the state: straight to the terminal when it can (the changed
+// cells only), else through tcell (in full after a resize or a resume, or
+// after frames written past it).
+func (g *Game) show(full bool) {
+	threw := g.threw
+	g.threw = game.NoMove
+	if !full && g.cfg.Frames != nil && g.cfg.Out != nil {
+		w, h := g.scr.Size()
+		ok := false
+		if guess, found := g.guessFor(threw, w, h); found {
+			ok, _ = g.r.WriteGuess(g.cfg.Out, g.cfg.Frames, guess, &g.st, w, h)
+		}
+		if !ok {
+			ok, _ = g.r.Write(g.cfg.Out, g.cfg.Frames, &g.st, w, h)
+		}
+		if ok {
+			// A write error means the terminal is gone: the input layer
+			// reports the hang-up.
+			g.direct = true
+			return
+		}
+	}
+	if g.direct {
+		g.r.Invalidate()
+		full, g.direct = true, false
+	}
+	g.r.Draw(g.scr, &g.st)
+	if full {
+		g.scr.Sync()
+	} else {
+		g.scr.Show()
 	}
 }
 
@@ -444,6 +485,7 @@ func (g *Game) onThrow(m game.Move, captured int64) {
 	}
 	g.st.Reactions = append(g.st.Reactions, react)
 	g.cur.Reactions = g.st.Reactions
+	g.threw = m
 	g.st.Help = false
 	g.pausedAt = 0
 	g.deliver(step)
@@ -620,6 +662,7 @@ func (g *Game) suspend() {
 	if g.timers[timerNotice] != nil {
 		g.arm(timerNotice, waitNotice)
 	}
+	g.r.Invalidate()
 	g.scr.Sync()
 }
 

@@ -14,6 +14,7 @@ package tui
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -124,21 +125,39 @@ func (st *State) Round() int {
 	return st.Match.Played() + 1
 }
 
-// cell is one cell of an off-screen frame.
+// cell is one cell of an off-screen frame: a rune and the index of its
+// style in the frame's style table. Eight bytes, not the eighty of a
+// tcell.Style: a 100x30 frame is 24 KiB, which stays in the cache while it is
+// composed and compared with the last one.
 type cell struct {
 	r  rune
-	st tcell.Style
+	st uint8
+}
+
+// styles is a frame's style table: the few styles a theme has, interned.
+type styles []tcell.Style
+
+// index returns st's index, adding it to the table if it is new.
+func (t *styles) index(st tcell.Style) uint8 {
+	for i, s := range *t {
+		if s == st {
+			return uint8(i)
+		}
+	}
+	*t = append(*t, st)
+	return uint8(len(*t) - 1)
 }
 
 // canvas draws clipped text into an off-screen frame.
 type canvas struct {
-	cells []cell
-	w, h  int
+	cells  []cell
+	w, h   int
+	styles *styles
 }
 
-func (c canvas) set(x, y int, r rune, st tcell.Style) {
+func (c canvas) set(x, y int, r rune, si uint8) {
 	if x >= 0 && x < c.w && y >= 0 && y < c.h {
-		c.cells[y*c.w+x] = cell{r, st}
+		c.cells[y*c.w+x] = cell{r, si}
 	}
 }
 
@@ -147,8 +166,9 @@ func (c canvas) put(x, y int, str string, st tcell.Style) int {
 	if y < 0 || y >= c.h {
 		return x + len([]rune(str))
 	}
+	si := c.styles.index(st)
 	for _, r := range str {
-		c.set(x, y, r, st)
+		c.set(x, y, r, si)
 		x++
 	}
 	return x
@@ -162,9 +182,11 @@ func (c canvas) center(x0, w, y int, str string, st tcell.Style) {
 
 // fill paints a rectangle with spaces in style st.
 func (c canvas) fill(x, y, w, h int, st tcell.Style) {
-	for j := y; j < y+h; j++ {
-		for i := x; i < x+w; i++ {
-			c.set(i, j, ' ', st)
+	si := c.styles.index(st)
+	for j := max(y, 0); j < min(y+h, c.h); j++ {
+		row := c.cells[j*c.w : (j+1)*c.w]
+		for i := max(x, 0); i < min(x+w, c.w); i++ {
+			row[i] = cell{' ', si}
 		}
 	}
 }
@@ -201,41 +223,118 @@ func layout(h int) []section {
 	return all
 }
 
-// Renderer draws States on a screen. It keeps its off-screen frame between
-// calls, so steady-state drawing allocates little. A Renderer is not safe for
-// concurrent use; one goroutine (the game loop) owns it.
+// Renderer draws States on a screen. It composes each frame off screen and
+// remembers the last frame it handed to the screen, so that it sets only the
+// cells that changed, without asking the screen what it holds (tcell's Get
+// takes a lock and builds a string per cell). Steady-state drawing allocates
+// little. A Renderer is not safe for concurrent use; one goroutine (the game
+// loop) owns it.
 type Renderer struct {
-	Theme Theme
-	cells []cell
-	w, h  int // the size of the last frame; every cell is set when it changes
+	Theme   Theme
+	cells   []cell // the frame being composed
+	sent    []cell // the frame last handed to the screen
+	styles  styles // the styles the cells index
+	w, h    int    // the size of the last frame
+	valid   bool   // sent is what the screen holds
+	changed int    // cells set by the last Draw
 }
 
 // NewRenderer returns a Renderer that draws with th.
 func NewRenderer(th Theme) *Renderer { return &Renderer{Theme: th} }
 
+// Invalidate makes the next Draw set every cell: the screen's contents are
+// not what the Renderer last set (after a resume, or a screen that was
+// cleared behind its back).
+func (r *Renderer) Invalidate() { r.valid = false }
+
 // Draw renders st for the screen's current size into the screen's back
-// buffer, setting only the cells that differ from it. It never calls Show or
-// Sync: the caller does (Sync only after a resize or a resume).
+// buffer, setting only the cells that differ from the last frame it drew. It
+// never calls Show or Sync: the caller does (Sync only after a resize or a
+// resume, or after frames written directly with Write).
 func (r *Renderer) Draw(s tcell.Screen, st *State) {
 	w, h := s.Size()
-	if cap(r.cells) < w*h {
-		r.cells = make([]cell, w*h)
-	}
-	r.cells = r.cells[:w*h]
-	all := w != r.w || h != r.h // a new size: cells may never have been set
-	r.w, r.h = w, h
-	c := canvas{r.cells, w, h}
-	c.fill(0, 0, w, h, r.Theme.Base)
-	compose(c, st, r.Theme)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			want := c.cells[y*w+x]
-			str, style, _ := s.Get(x, y)
-			if all || style != want.st || str != string(want.r) {
-				s.SetContent(x, y, want.r, nil, want.st)
-			}
+	all := r.frame(st, w, h)
+	r.changed = 0
+	for i, want := range r.cells {
+		if all || want != r.sent[i] {
+			r.changed++
+			s.SetContent(i%w, i/w, want.r, nil, r.styles[want.st])
+			r.sent[i] = want
 		}
 	}
+}
+
+// Write renders st for a w x h screen and writes the cells that changed
+// since the last frame straight to out, with fw. It returns false, and
+// writes nothing, when it cannot (no previous frame of that size, or a
+// change fw declines): draw that frame with Draw and Sync instead. After
+// frames written with Write, the screen's own buffer is stale: the next Draw
+// must follow an Invalidate and be shown with Sync.
+func (r *Renderer) Write(out io.Writer, fw *FrameWriter, st *State, w, h int) (bool, error) {
+	if !r.valid || w != r.w || h != r.h {
+		return false, nil
+	}
+	r.frame(st, w, h)
+	return r.write(out, fw)
+}
+
+// WriteGuess is Write with a frame composed ahead (Guess) for the state st
+// has now, but for its reaction time, which is drawn into it here.
+func (r *Renderer) WriteGuess(out io.Writer, fw *FrameWriter, guess []cell, st *State, w, h int) (bool, error) {
+	if !r.valid || w != r.w || h != r.h || len(guess) != w*h {
+		return false, nil
+	}
+	copy(r.cells, guess)
+	redraw(canvas{r.cells, w, h, &r.styles}, st, r.Theme, "reaction")
+	return r.write(out, fw)
+}
+
+// Guess composes the frame of st for a w x h screen into buf (reused when it
+// is large enough) and returns it, for WriteGuess.
+func (r *Renderer) Guess(buf []cell, st *State, w, h int) []cell {
+	if cap(buf) < w*h {
+		buf = make([]cell, w*h)
+	}
+	buf = buf[:w*h]
+	c := canvas{buf, w, h, &r.styles}
+	c.fill(0, 0, w, h, r.Theme.Base)
+	compose(c, st, r.Theme)
+	return buf
+}
+
+// write writes the difference between r.cells and r.sent.
+func (r *Renderer) write(out io.Writer, fw *FrameWriter) (bool, error) {
+	b, ok := fw.Diff(r.cells, r.sent, r.w, r.h, r.styles)
+	if !ok {
+		return false, nil
+	}
+	r.changed = 0
+	for i := range r.cells {
+		if r.cells[i] != r.sent[i] {
+			r.changed++
+		}
+	}
+	copy(r.sent, r.cells)
+	if len(b) == 0 {
+		return true, nil
+	}
+	_, err := out.Write(b)
+	return true, err
+}
+
+// frame composes st for a w x h screen into r.cells and reports whether
+// every cell must be set (a new size, or after Invalidate).
+func (r *Renderer) frame(st *State, w, h int) (all bool) {
+	if cap(r.cells) < w*h {
+		r.cells, r.sent = make([]cell, w*h), make([]cell, w*h)
+	}
+	r.cells, r.sent = r.cells[:w*h], r.sent[:w*h]
+	all = !r.valid || w != r.w || h != r.h
+	r.w, r.h, r.valid = w, h, true
+	c := canvas{r.cells, w, h, &r.styles}
+	c.fill(0, 0, w, h, r.Theme.Base)
+	compose(c, st, r.Theme)
+	return all
 }
 
 // compose draws st into the off-screen frame c.
@@ -247,36 +346,73 @@ func compose(c canvas, st *State, th Theme) {
 	}
 	cw := min(w, maxContentWidth)
 	x0 := (w - cw) / 2
-	secs := layout(h)
-	y := 0
-	for i, sec := range secs {
-		if sec.kind == "prompt" || i == len(secs)-1 {
-			y = h - sec.h // the prompt sits on the bottom row
-		}
-		switch sec.kind {
-		case "header":
-			drawHeader(c, st, th, w, y)
-		case "score":
-			drawScore(c, st, th, x0, cw, y)
-		case "hands":
-			drawHands(c, st, th, x0, cw, y)
-		case "outcome":
-			drawOutcome(c, st, th, x0, cw, y)
-		case "reaction":
-			c.center(x0, cw, y, reactionLine(st.Reactions, cw), th.Base)
-		case "strip":
-			drawStrip(c, st, th, x0, cw, y)
-		case "panels":
-			drawPanels(c, st, th, x0, cw, y, sec.h)
-		case "prompt":
-			drawPrompt(c, st, th, x0, cw, y)
-		}
-		y += sec.h
+	for _, sec := range place(h) {
+		drawSection(c, st, th, sec, x0, cw)
 	}
 	if st.Phase == PhaseError {
 		drawError(c, st, th, w, h)
 	} else if st.Help {
 		drawHelp(c, th, w, h)
+	}
+}
+
+// placed is a section of the layout with its top row.
+type placed struct {
+	section
+	y int
+}
+
+// place lays out the sections that fit in h rows, top to bottom; the
+// prompt sits on the bottom row.
+func place(h int) []placed {
+	secs := layout(h)
+	out := make([]placed, len(secs))
+	y := 0
+	for i, sec := range secs {
+		if sec.kind == "prompt" || i == len(secs)-1 {
+			y = h - sec.h
+		}
+		out[i] = placed{sec, y}
+		y += sec.h
+	}
+	return out
+}
+
+// drawSection draws one section of the layout.
+func drawSection(c canvas, st *State, th Theme, sec placed, x0, cw int) {
+	y := sec.y
+	switch sec.kind {
+	case "header":
+		drawHeader(c, st, th, c.w, y)
+	case "score":
+		drawScore(c, st, th, x0, cw, y)
+	case "hands":
+		drawHands(c, st, th, x0, cw, y)
+	case "outcome":
+		drawOutcome(c, st, th, x0, cw, y)
+	case "reaction":
+		c.center(x0, cw, y, reactionLine(st.Reactions, cw), th.Base)
+	case "strip":
+		drawStrip(c, st, th, x0, cw, y)
+	case "panels":
+		drawPanels(c, st, th, x0, cw, y, sec.h)
+	case "prompt":
+		drawPrompt(c, st, th, x0, cw, y)
+	}
+}
+
+// redraw composes one section of a frame again, over whatever its rows
+// held: the frame must have no overlay (help, error box) on them.
+func redraw(c canvas, st *State, th Theme, kind string) {
+	if c.w < MinWidth || c.h < MinHeight {
+		return
+	}
+	cw := min(c.w, maxContentWidth)
+	for _, sec := range place(c.h) {
+		if sec.kind == kind {
+			c.fill(0, sec.y, c.w, sec.h, th.Base)
+			drawSection(c, st, th, sec, (c.w-cw)/2, cw)
+		}
 	}
 }
 
@@ -480,7 +616,9 @@ func letter(m game.Move) string {
 
 func drawStrip(c canvas, st *State, th Theme, x0, cw, y int) {
 	const label = "last (you/bot): "
-	hist := st.Match.History()
+	// An item takes at least 6 cells ("#1 R/P "): no more can fit.
+	var recent [maxContentWidth / 6]Round
+	hist := st.Match.Recent(recent[:0], len(recent))
 	x := c.put(x0+2, y, label, th.Dim)
 	if len(hist) == 0 {
 		c.put(x, y, "none yet", th.Dim)
@@ -501,6 +639,9 @@ func drawStrip(c canvas, st *State, th Theme, x0, cw, y int) {
 		x = c.put(x, y, stripItem(r), th.outcome(r.Outcome)) + 1
 	}
 }
+
+// Round is a played round (game.Round).
+type Round = game.Round
 
 func stripItem(r game.Round) string {
 	return fmt.Sprintf("#%d %s/%s", r.N, letter(r.Human), letter(r.Bot))

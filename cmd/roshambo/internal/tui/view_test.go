@@ -17,7 +17,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // newSim returns an initialised simulation screen of the given size.
-func newSim(t *testing.T, w, h int) tcell.SimulationScreen {
+func newSim(t testing.TB, w, h int) tcell.SimulationScreen {
 	t.Helper()
 	s := tcell.NewSimulationScreen("UTF-8")
 	if err := s.Init(); err != nil {
@@ -313,10 +313,12 @@ func TestThemeColours(t *testing.T) {
 // fakeTty is a tcell.Tty that records what tcell writes: the terminal side
 // of TestOnlyChangesAreSent.
 type fakeTty struct {
-	mu   sync.Mutex
-	out  bytes.Buffer
-	stop chan struct{}
-	w, h int
+	mu      sync.Mutex
+	out     bytes.Buffer
+	stop    chan struct{}
+	w, h    int
+	discard bool // count the bytes, keep none (benchmarks)
+	written int
 }
 
 func (f *fakeTty) Start() error {
@@ -347,6 +349,10 @@ func (f *fakeTty) Read(p []byte) (int, error) {
 func (f *fakeTty) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.written += len(p)
+	if f.discard {
+		return len(p), nil
+	}
 	return f.out.Write(p)
 }
 func (f *fakeTty) NotifyResize(func()) {}
