@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -109,6 +111,8 @@ func Open(o Options, stdout, stderr io.Writer) (_ *App, err error) {
 		Commit:   o.Commit,
 		Theme:    tui.NewTheme(a.scr.Colors(), os.Getenv("NO_COLOR") != ""),
 		Spy:      a.panel,
+		Out:      a.con.Load(),
+		Frames:   tui.NewFrameWriter(os.Getenv("TERM"), a.scr.CharacterSet()),
 	})
 	return a, nil
 }
@@ -249,7 +253,38 @@ func (a *App) Run() tui.Result {
 	if a.spy != nil {
 		go a.spy.run(a.game)
 	}
-	return a.game.Run()
+	res := a.game.Run()
+	writeRuntimeStats(res)
+	return res
+}
+
+// EnvStatsFile names a file to which the game writes, when the session ends,
+// the number of throws and the process's heap allocations so far (JSON: see
+// runtimeStats). roshambo-bench screen uses it to count allocations per key.
+const EnvStatsFile = "ROSHAMBO_STATS_FILE"
+
+// runtimeStats is what EnvStatsFile receives.
+type runtimeStats struct {
+	Throws  int    `json:"throws"`
+	Mallocs uint64 `json:"mallocs"`
+}
+
+// writeRuntimeStats writes runtimeStats to EnvStatsFile, if set, before the
+// summary and the shutdown allocate anything.
+func writeRuntimeStats(res tui.Result) {
+	path := os.Getenv(EnvStatsFile)
+	if path == "" {
+		return
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	st := runtimeStats{Mallocs: ms.Mallocs}
+	for _, m := range res.Matches {
+		st.Throws += len(m.Reactions)
+	}
+	if b, err := json.Marshal(st); err == nil {
+		_ = os.WriteFile(path, b, 0o644)
+	}
 }
 
 // Close restores the terminal, prints the summary, stops the opponents and
