@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -400,12 +401,14 @@ func TestTmuxHungBot(t *testing.T) {
 	start := time.Now()
 	p.keys("q")
 	p.wait("EXIT=0", stepWait, "match abandoned")
-	// Generous for a loaded machine; the timeout (30 s) is what a deaf
-	// game would wait.
-	if d := time.Since(start); d > 5*time.Second {
+	// The game ends within a second, its exit included (the hung bot is
+	// killed after a 100 ms grace); a deaf game would wait for the 30 s
+	// timeout.
+	d := time.Since(start)
+	t.Logf("q quit %v after the key while the bot was thinking", d.Round(time.Millisecond))
+	if d > time.Second {
 		t.Errorf("q took %v to quit while the bot was thinking", d)
 	}
-	t.Logf("q quit %v after the key while the bot was thinking", time.Since(start).Round(time.Millisecond))
 	p.checkStty()
 }
 
@@ -430,9 +433,29 @@ func TestTmuxCtrlZUnderAWrapper(t *testing.T) {
 }
 
 // TestTmuxBotKilled: an opponent killed between rounds is reported at once,
-// without a key.
+// without a key: within 100 ms of the kill, the pane's own polling included.
+// A loaded machine can delay any one attempt, so the game gets three; one
+// within 100 ms shows the mechanism (an event, not a poll or a timeout).
 func TestTmuxBotKilled(t *testing.T) {
 	bin := gameBinary(t, true)
+	var delays []time.Duration
+	for attempt := 0; attempt < 3; attempt++ {
+		d := killBotOnce(t, bin)
+		delays = append(delays, d)
+		if d <= 100*time.Millisecond {
+			break
+		}
+	}
+	t.Logf("the killed bot was reported %v after the kill", delays)
+	if slices.Min(delays) > 100*time.Millisecond {
+		t.Errorf("the killed bot was reported %v after the kill, never within 100 ms", delays)
+	}
+}
+
+// killBotOnce starts a game, kills its bot and returns how long the pane
+// took to show it.
+func killBotOnce(t *testing.T, bin string) time.Duration {
+	t.Helper()
 	p := newPane(t, 80, 24)
 	p.line(bin + " --bot cycle --seed 1; echo EXIT=$?")
 	p.wait("round 1 · throw:", startWait)
@@ -444,9 +467,6 @@ func TestTmuxBotKilled(t *testing.T) {
 	if err := syscall.Kill(bots[0], syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	// No key: the game notices the death by itself. The measured delay
-	// (kill -> the pane shows it, tmux's own polling included) is logged;
-	// docs/BENCHMARKS.md records it.
 	var d time.Duration
 	for {
 		if strings.Contains(p.screen(), "signal: killed") {
@@ -456,9 +476,8 @@ func TestTmuxBotKilled(t *testing.T) {
 		if time.Since(start) > stepWait {
 			t.Fatalf("the killed bot was not reported without a key:\n%s", p.screen())
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(time.Millisecond)
 	}
-	t.Logf("the killed bot was reported %v after the kill", d.Round(time.Millisecond))
 	s := p.wait("the bot exited in round 1", stepWait)
 	if strings.Contains(s, "did not answer") {
 		t.Errorf("the death was reported as a timeout:\n%s", s)
@@ -467,6 +486,7 @@ func TestTmuxBotKilled(t *testing.T) {
 	p.keys("q")
 	p.wait("EXIT=1", stepWait)
 	p.checkStty()
+	return d
 }
 
 // TestTmuxTooSmall: on a terminal below the minimum size the game asks for
