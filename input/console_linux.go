@@ -152,7 +152,7 @@ func OpenConsole(opts ConsoleOptions) (*Console, error) {
 	if opts.EscDelay == 0 {
 		d, set, err := keys.EscDelayFromEnv()
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", keys.EnvEscDelay, err)
+			return nil, err // it names the variable
 		}
 		if set {
 			opts.EscDelay = d

@@ -2,13 +2,14 @@ package screen
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/roshambo-game/roshambo/internal/cli"
 )
 
 // Main is `roshambo-bench screen`: it parses args (without the subcommand
@@ -19,39 +20,33 @@ import (
 // figures to report.
 func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("roshambo-bench screen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	samples := fs.Int("samples", 400, "timed keys per program (1-100000)")
-	block := fs.Int("block", 40, "keys per block: programs take turns block by block, each block on a fresh pty")
-	gapMin := fs.Duration("gap-min", 60*time.Millisecond, "shortest gap between the end of an update and the next key")
-	gapMax := fs.Duration("gap-max", 120*time.Millisecond, "longest gap")
-	quiet := fs.Duration("quiet", 25*time.Millisecond, "an update ends after this long without output (below --gap-min)")
-	size := fs.String("size", "100x30", "terminal size, COLSxROWS")
-	termName := fs.String("term", "xterm-256color", "TERM for the programs")
-	progs := fs.String("programs", strings.Join(ProgramNames(), ","), "comma-separated programs: "+strings.Join(ProgramNames(), ", "))
-	game := fs.String("roshambo", "", "the game's executable (default: next to this program, else in PATH)")
+	samples := fs.Int("samples", 400, "timed keys per program, `N` from 1 to 100000")
+	block := fs.Int("block", 40, "keys per block, `N`: programs take turns block by block, each block on a fresh pty")
+	gapMin := fs.Duration("gap-min", 60*time.Millisecond, "shortest gap `D` between the end of an update and the next key")
+	gapMax := fs.Duration("gap-max", 120*time.Millisecond, "longest gap `D`")
+	quiet := fs.Duration("quiet", 25*time.Millisecond, "an update ends after `D` without output (below --gap-min)")
+	size := fs.String("size", "100x30", "terminal size, `COLSxROWS`")
+	termName := fs.String("term", "xterm-256color", "TERM for the programs, `NAME`")
+	progs := fs.String("programs", strings.Join(ProgramNames(), ","), "comma-separated `LIST` of programs: "+strings.Join(ProgramNames(), ", "))
+	game := fs.String("roshambo", "", "the game's executable, `PATH` (default: next to this program, else in PATH)")
 	jsonOut := fs.Bool("json", false, "write one JSON object to stdout instead of the report")
-	jsonFile := fs.String("json-file", "", "also write the JSON object to this file")
-	plot := fs.String("plot", "", "write a CDF plot of the first-byte latency (.svg or .png)")
-	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the random gaps")
+	jsonFile := fs.String("json-file", "", "also write the JSON object to `FILE`")
+	plot := fs.String("plot", "", "write a CDF plot of the first-byte latency to `FILE` (.svg or .png)")
+	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed `N` of the random gaps (default: from the clock)")
 	quietFlag := fs.Bool("quiet-progress", false, "no progress lines on stderr")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: roshambo-bench screen [flags]\n\nKey-to-screen latency: a writer process that owns the pty master writes one key and times the\nfirst and the last byte of the screen update that follows, for a raw read/write echo, a minimal\ntcell app, a minimal bubbletea v2 app and roshambo (plain and commit mode), interleaved in blocks.\n\n")
-		fs.PrintDefaults()
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: roshambo-bench screen [flags]\n\nKey-to-screen latency: a writer process that owns the pty master writes one key and times the\nfirst and the last byte of the screen update that follows, for a raw read/write echo, a minimal\ntcell app, a minimal bubbletea v2 app and roshambo (plain and commit mode), interleaved in blocks.\n\nflags:\n")
+		cli.WriteFlags(w, fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if p := cli.Parse(fs, "roshambo-bench screen", args, stdout, stderr, usage); p.Exit {
+		return p.Code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "roshambo-bench screen: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		return cli.Fail(stderr, "roshambo-bench screen", "unexpected argument %q", fs.Arg(0))
 	}
 	var cols, rows int
 	if _, err := fmt.Sscanf(*size, "%dx%d", &cols, &rows); err != nil {
-		fmt.Fprintf(stderr, "roshambo-bench screen: --size %q: want COLSxROWS, e.g. 100x30\n", *size)
-		return 2
+		return cli.Fail(stderr, "roshambo-bench screen", "--size %s: must be COLSxROWS, e.g. 100x30", *size)
 	}
 	cfg := Config{
 		Programs: splitList(*progs), Samples: *samples, Block: *block, GapMin: *gapMin, GapMax: *gapMax,
@@ -62,8 +57,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	res, err := Execute(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "roshambo-bench screen: %v\n", err)
-		return 2
+		return cli.Fail(stderr, "roshambo-bench screen", "%v", err)
 	}
 	code := 0
 	if len(res.Errors) > 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"github.com/roshambo-game/roshambo/input"
 	"github.com/roshambo-game/roshambo/input/keys"
 	"github.com/roshambo-game/roshambo/input/term"
+	"github.com/roshambo-game/roshambo/internal/cmdline"
 )
 
 // Main runs `roshambo play` with args (the flags) on the process's terminal
@@ -29,13 +29,9 @@ import (
 // not a terminal. A terminating signal ends the process by that signal, after
 // the terminal is restored and the summary printed.
 func Main(args []string, stdout, stderr io.Writer) int {
-	o, err := ParseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "roshambo: %v\n", err)
-		return ExitUsage
+	o, done, code := ParseFlags(args, stdout, stderr)
+	if done {
+		return code
 	}
 	a, err := Open(o, stdout, stderr)
 	if err != nil {
@@ -86,7 +82,7 @@ func Open(o Options, stdout, stderr io.Writer) (_ *App, err error) {
 	a.openSpy()
 	a.name = o.Bot
 	if o.Opponent != "" {
-		argv, _ := SplitCommand(o.Opponent) // checked by ParseFlags
+		argv, _ := cmdline.Split(o.Opponent) // checked by ParseFlags
 		a.name = strings.Join(argv, " ")
 	}
 	if a.first, err = a.startOpponent(a.wake); err != nil {
@@ -204,13 +200,9 @@ func (a *App) wake() {
 
 // openConsole puts the terminal in raw mode and starts the input layer.
 func (a *App) openConsole() error {
-	// --escdelay 0 means no delay at all; without the flag the Console
-	// reads ROSHAMBO_ESCDELAY (checked by checkTerminal).
-	copts := input.ConsoleOptions{EscDelay: a.opts.EscDelay}
-	if a.opts.EscSet && a.opts.EscDelay == 0 {
-		copts.EscDelay = keys.NoEscDelay
-	}
-	con, err := input.OpenConsole(copts)
+	// Without --escdelay (EscDelay 0) the Console reads ROSHAMBO_ESCDELAY,
+	// checked by checkTerminal.
+	con, err := input.OpenConsole(input.ConsoleOptions{EscDelay: a.opts.EscDelay})
 	if err != nil {
 		if errors.Is(err, input.ErrNotTerminal) {
 			return usageError{err.Error()}
@@ -232,7 +224,7 @@ func (a *App) openScreen() error {
 		err = scr.Init()
 	}
 	if err != nil {
-		return fmt.Errorf("start the screen: %w", err)
+		return usageError{fmt.Sprintf("this terminal (TERM=%q) cannot be used: %v", os.Getenv("TERM"), err)}
 	}
 	scr.HideCursor()
 	// tcell's own event queue is never read (input comes from the input

@@ -9,10 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/input/keys"
+	"github.com/roshambo-game/roshambo/internal/cli"
+	"github.com/roshambo-game/roshambo/internal/cmdline"
 )
 
 // BotCommand is the hidden subcommand that serves a built-in strategy over
@@ -36,7 +38,7 @@ type Options struct {
 	FirstTo  int           // play until a side has N wins
 	Commit   bool          // the opponent plays in commit mode
 	Seed     int64         // the bot's seed
-	EscDelay time.Duration // lone-ESC fallback (keys.Options.EscDelay)
+	EscDelay time.Duration // lone-ESC fallback (keys.Options.EscDelay: NoEscDelay for 0 ms)
 	EscSet   bool          // --escdelay was given
 	Spy      bool          // attach the eBPF spy to the opponent
 	Timeout  time.Duration // per-answer timeout of the opponent
@@ -53,143 +55,113 @@ func (o Options) Format() game.Format {
 	return game.Endless()
 }
 
-// usageError is a command-line mistake (exit code 2).
+// usageError is a mistake on the command line or a terminal that cannot be
+// used (exit code 2).
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-// msFlag is --escdelay: milliseconds from 0 to 1000, or unset (its String
-// is then empty, so that the usage shows no made-up default).
-type msFlag struct {
-	ms  int
-	set bool
+// MaxRounds bounds --rounds and --first-to.
+const MaxRounds = 1_000_000
+
+// Usage is the game's usage text (roshambo --help).
+func Usage(w io.Writer) {
+	fs, _ := newFlagSet()
+	fmt.Fprint(w, `usage: roshambo [play] [flags]     play a match (the default command)
+       roshambo keys [flags]       show each key as the input layer decodes it
+       roshambo help [command]     this help, or a command's
+
+Rock-paper-scissors against a bot process (roshambo-bot, or any program that speaks the
+line protocol). Keys: r p s (or 1 2 3) throw, ? help, q or Ctrl-C quit, Ctrl-Z suspend,
+n a new match once one is over. Exit codes: 0 you quit, 1 the opponent failed, 2 bad
+usage or no usable terminal; killed by a signal, the game prints its record first.
+
+flags of play:
+`)
+	cli.WriteFlags(w, fs)
 }
 
-func (f *msFlag) String() string {
-	if f == nil || !f.set {
-		return ""
-	}
-	return strconv.Itoa(f.ms)
+// flagValues are the flags as parsed, before they are checked together.
+type flagValues struct {
+	o       Options
+	endless *bool
+	seed    *string
+	esc     keys.EscDelayFlag
 }
 
-func (f *msFlag) Set(s string) error {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 || n > 1000 {
-		return errors.New("want 0 to 1000 ms")
-	}
-	f.ms, f.set = n, true
-	return nil
-}
-
-// ParseFlags parses the play command's arguments.
-func ParseFlags(args []string, stderr io.Writer) (Options, error) {
-	var o Options
+func newFlagSet() (*flag.FlagSet, *flagValues) {
+	v := &flagValues{}
 	fs := flag.NewFlagSet("roshambo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.Bot, "bot", game.DefaultStrategy, "built-in `strategy` to play against (see roshambo-bot --list)")
-	fs.StringVar(&o.Opponent, "opponent", "", "play against any program speaking the line protocol: \"CMD ARGS\"")
-	fs.IntVar(&o.Rounds, "rounds", 0, "play exactly `N` rounds (default: endless, q quits)")
-	fs.IntVar(&o.FirstTo, "first-to", 0, "play until a side has `N` wins")
-	endless := fs.Bool("endless", false, "play until you quit (the default)")
-	fs.BoolVar(&o.Commit, "commit", false, "the opponent commits to its move (sha256) before you throw")
-	seed := fs.String("seed", "", "the bot's random `seed` (default: from the clock)")
-	var esc msFlag
-	fs.Var(&esc, "escdelay", "`ms` (0 to 1000) to wait before a lone ESC counts as the Esc key (default: ROSHAMBO_ESCDELAY, else the input layer's default)")
-	fs.BoolVar(&o.Spy, "spy", false, "attach the eBPF spy to the opponent and show its move before you throw (needs root or CAP_BPF+CAP_PERFMON)")
-	fs.DurationVar(&o.Timeout, "timeout", game.DefaultTimeout, "how long the opponent may take per answer")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo [play] [flags]\n       roshambo keys\n\nflags:\n")
-		fs.PrintDefaults()
+	fs.StringVar(&v.o.Bot, "bot", game.DefaultStrategy, "built-in strategy to play against, by `NAME` (see roshambo-bot --list)")
+	fs.StringVar(&v.o.Opponent, "opponent", "", "play any program that speaks the line protocol: \"`CMD` ARGS\"\n(shell-like quoting, no expansions; excludes --bot and --seed)")
+	fs.Var(cli.IntRange{V: &v.o.Rounds, Min: 1, Max: MaxRounds}, "rounds", "play exactly `N` rounds (1 to 1000000)")
+	fs.Var(cli.IntRange{V: &v.o.FirstTo, Min: 1, Max: MaxRounds}, "first-to", "play until a side has `N` wins (1 to 1000000)")
+	v.endless = fs.Bool("endless", false, "play until you quit (the default)")
+	fs.BoolVar(&v.o.Commit, "commit", false, "the opponent commits to its move (sha256) before you throw")
+	v.seed = fs.String("seed", "", "the bot's random seed, an integer `N` (default: from the clock)")
+	fs.Var(&v.esc, "escdelay", "`MS` (0 to 1000) before a lone ESC counts as the Esc key; 0: no wait\n(default: $"+keys.EnvEscDelay+", else "+
+		strconv.Itoa(int(keys.DefaultEscDelay/time.Millisecond))+")")
+	fs.BoolVar(&v.o.Spy, "spy", false, "attach the eBPF spy to the opponent and show its move before you throw\n(needs root, or CAP_BPF and CAP_PERFMON)")
+	v.o.Timeout = game.DefaultTimeout
+	fs.Var(cli.DurationRange{V: &v.o.Timeout, Min: 10 * time.Millisecond, Max: 10 * time.Minute}, "timeout",
+		"how long the opponent may take per answer, a duration `D` (10ms to 10m)")
+	return fs, v
+}
+
+// ParseFlags parses the play command's arguments. --help and --version are
+// answered on stdout and a mistake in one line on stderr; then done is true
+// and code is the exit code.
+func ParseFlags(args []string, stdout, stderr io.Writer) (o Options, done bool, code int) {
+	fs, v := newFlagSet()
+	if p := cli.Parse(fs, "roshambo", args, stdout, stderr, Usage); p.Exit {
+		return o, true, p.Code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, err
-		}
-		return o, usageError{err.Error()}
+	o, err := v.check(fs)
+	if err != nil {
+		return o, true, cli.Fail(stderr, "roshambo", "%s", err)
 	}
+	return o, false, 0
+}
+
+// check checks the flags together and fills in what they imply.
+func (v *flagValues) check(fs *flag.FlagSet) (Options, error) {
+	o := v.o
 	if fs.NArg() > 0 {
-		return o, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	set := 0
-	for _, on := range []bool{o.Rounds > 0, o.FirstTo > 0, *endless} {
-		if on {
-			set++
-		}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if n := btoi(set["rounds"]) + btoi(set["first-to"]) + btoi(set["endless"]); n > 1 {
+		return o, errors.New("--rounds, --first-to and --endless exclude each other")
 	}
-	if set > 1 {
-		return o, usageError{"--rounds, --first-to and --endless exclude each other"}
+	if o.Opponent != "" && (set["bot"] || set["seed"]) {
+		return o, errors.New("--bot and --seed choose a built-in bot: they cannot be used with --opponent")
 	}
-	if o.Rounds < 0 || o.FirstTo < 0 {
-		return o, usageError{"--rounds and --first-to need a positive N"}
-	}
-	if *seed == "" {
+	if *v.seed == "" {
 		o.Seed = time.Now().UnixNano()
 	} else {
-		n, err := strconv.ParseInt(*seed, 10, 64)
+		n, err := strconv.ParseInt(*v.seed, 10, 64)
 		if err != nil {
-			return o, usageError{fmt.Sprintf("--seed %q: not an integer", *seed)}
+			return o, fmt.Errorf("--seed %q: must be an integer", *v.seed)
 		}
 		o.Seed = n
 	}
-	if esc.set {
-		o.EscDelay, o.EscSet = time.Duration(esc.ms)*time.Millisecond, true
-	}
+	o.EscDelay, o.EscSet = v.esc.Delay(), set["escdelay"]
 	if o.Opponent == "" {
 		if _, err := game.NewStrategy(o.Bot, o.Seed); err != nil {
-			return o, usageError{fmt.Sprintf("--bot %q: %v", o.Bot, err)}
+			return o, fmt.Errorf("--bot %q: %w", o.Bot, err)
 		}
-	} else if _, err := SplitCommand(o.Opponent); err != nil {
-		return o, usageError{fmt.Sprintf("--opponent: %v", err)}
+	} else if _, err := cmdline.Split(o.Opponent); err != nil {
+		return o, fmt.Errorf("--opponent %w", err)
 	}
 	return o, nil
 }
 
-// SplitCommand splits "CMD ARGS" into words like a shell does for plain
-// words, single quotes, double quotes and backslashes (no expansions).
-func SplitCommand(s string) ([]string, error) {
-	var out []string
-	var cur strings.Builder
-	inWord := false
-	var quote rune
-	esc := false
-	for _, r := range s {
-		switch {
-		case esc:
-			cur.WriteRune(r)
-			esc = false
-		case quote != 0:
-			if r == quote {
-				quote = 0
-			} else if r == '\\' && quote == '"' {
-				esc = true
-			} else {
-				cur.WriteRune(r)
-			}
-		case r == '\\':
-			esc, inWord = true, true
-		case r == '\'' || r == '"':
-			quote, inWord = r, true
-		case r == ' ' || r == '\t' || r == '\n':
-			if inWord {
-				out = append(out, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteRune(r)
-			inWord = true
-		}
+func btoi(b bool) int {
+	if b {
+		return 1
 	}
-	if quote != 0 || esc {
-		return nil, fmt.Errorf("unterminated quote or escape in %q", s)
-	}
-	if inWord {
-		out = append(out, cur.String())
-	}
-	if len(out) == 0 {
-		return nil, errors.New("empty command")
-	}
-	return out, nil
+	return 0
 }
 
 // BotArgv returns the command line of the opponent: the --opponent command,
@@ -197,7 +169,7 @@ func SplitCommand(s string) ([]string, error) {
 // strategy, seed and commit flags, else this executable in bot mode.
 func BotArgv(o Options) ([]string, error) {
 	if o.Opponent != "" {
-		return SplitCommand(o.Opponent)
+		return cmdline.Split(o.Opponent)
 	}
 	flags := []string{"--strategy", o.Bot, "--seed", strconv.FormatInt(o.Seed, 10)}
 	if o.Commit {

@@ -11,58 +11,72 @@ import (
 	"github.com/roshambo-game/roshambo/game"
 )
 
-func TestSplitCommand(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want []string
-		err  bool
-	}{
-		{"roshambo-bot --strategy cycle", []string{"roshambo-bot", "--strategy", "cycle"}, false},
-		{`sh -c 'read l; echo rock'`, []string{"sh", "-c", "read l; echo rock"}, false},
-		{`python3 "my bot.py"  x\ y`, []string{"python3", "my bot.py", "x y"}, false},
-		{`a "b\"c"`, []string{"a", `b"c`}, false},
-		{`a ''`, []string{"a", ""}, false},
-		{"   ", nil, true},
-		{`a 'b`, nil, true},
-		{`a \`, nil, true},
-	} {
-		got, err := SplitCommand(tc.in)
-		if (err != nil) != tc.err || !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("SplitCommand(%q) = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.err)
-		}
-	}
-}
-
 func TestParseFlags(t *testing.T) {
 	for _, tc := range []struct {
 		args   []string
 		format game.Format
-		err    string
+		err    string // the one line on stderr, in part
 	}{
 		{nil, game.Endless(), ""},
 		{[]string{"--rounds", "5"}, game.Rounds(5), ""},
 		{[]string{"--first-to", "3", "--bot", "cycle", "--seed", "1"}, game.FirstTo(3), ""},
 		{[]string{"--endless"}, game.Endless(), ""},
+		{[]string{"--rounds", "0"}, game.Format{}, "--rounds 0: must be a whole number from 1 to 1000000"},
+		{[]string{"--rounds", "-1"}, game.Format{}, "--rounds -1: must be"},
+		{[]string{"--first-to", "1000001"}, game.Format{}, "--first-to 1000001: must be"},
 		{[]string{"--rounds", "5", "--first-to", "3"}, game.Format{}, "exclude each other"},
-		{[]string{"--bot", "nosuch"}, game.Format{}, "nosuch"},
-		{[]string{"--seed", "x"}, game.Format{}, "not an integer"},
-		{[]string{"--escdelay", "5000"}, game.Format{}, "0 to 1000"},
+		{[]string{"--rounds", "5", "--endless"}, game.Format{}, "exclude each other"},
+		{[]string{"--bot", "nosuch"}, game.Format{}, `--bot "nosuch": strategy "nosuch": unknown strategy`},
+		{[]string{"--seed", "x"}, game.Format{}, `--seed "x": must be an integer`},
+		{[]string{"--timeout", "0"}, game.Format{}, "--timeout 0: must be from 10ms to 10m0s"},
+		{[]string{"--timeout", "-1s"}, game.Format{}, "--timeout -1s: must be from 10ms"},
+		{[]string{"--timeout", "soon"}, game.Format{}, "--timeout soon: must be a duration"},
+		{[]string{"--escdelay", "5000"}, game.Format{}, "--escdelay 5000: must be a whole number of milliseconds from 0 to 1000"},
 		{[]string{"--escdelay", "-1"}, game.Format{}, "0 to 1000"},
 		{[]string{"--escdelay", "x"}, game.Format{}, "0 to 1000"},
 		{[]string{"--escdelay", "0"}, game.Endless(), ""},
-		{[]string{"--opponent", "'unterminated"}, game.Format{}, "unterminated"},
-		{[]string{"extra"}, game.Format{}, "unexpected argument"},
+		{[]string{"--opponent", "'unterminated"}, game.Format{}, "a single quote is not closed"},
+		{[]string{"--opponent", "my-bot", "--bot", "cycle"}, game.Format{}, "cannot be used with --opponent"},
+		{[]string{"--opponent", "my-bot", "--seed", "3"}, game.Format{}, "cannot be used with --opponent"},
+		{[]string{"extra"}, game.Format{}, `unexpected argument "extra"`},
+		{[]string{"--nosuch"}, game.Format{}, "unknown flag --nosuch"},
+		{[]string{"--rounds"}, game.Format{}, "--rounds needs a value"},
 	} {
-		var stderr bytes.Buffer
-		o, err := ParseFlags(tc.args, &stderr)
+		var stdout, stderr bytes.Buffer
+		o, done, code := ParseFlags(tc.args, &stdout, &stderr)
 		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("%q: error %v, want one containing %q", tc.args, err, tc.err)
+			line := stderr.String()
+			if !done || code != ExitUsage || !strings.Contains(line, tc.err) || strings.Count(line, "\n") != 1 ||
+				!strings.HasPrefix(line, "roshambo: ") || !strings.HasSuffix(line, "(see roshambo --help)\n") || stdout.Len() != 0 {
+				t.Errorf("%q: done %v, exit %d, stderr %q; want exit 2 and one line with %q", tc.args, done, code, line, tc.err)
 			}
 			continue
 		}
-		if err != nil || o.Format() != tc.format {
-			t.Errorf("%q: format %v, error %v; want %v", tc.args, o.Format(), err, tc.format)
+		if done || o.Format() != tc.format {
+			t.Errorf("%q: format %v, done %v (stderr %q); want %v", tc.args, o.Format(), done, stderr.String(), tc.format)
+		}
+	}
+}
+
+// TestHelpAndVersion: --help and -h print the usage on stdout and exit 0;
+// --version prints one line.
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"--version"}} {
+		var stdout, stderr bytes.Buffer
+		_, done, code := ParseFlags(args, &stdout, &stderr)
+		if !done || code != ExitOK || stderr.Len() != 0 {
+			t.Errorf("%q: done %v, exit %d, stderr %q", args, done, code, stderr.String())
+		}
+		if args[0] == "--version" {
+			if !strings.HasPrefix(stdout.String(), "roshambo ") || strings.Count(stdout.String(), "\n") != 1 {
+				t.Errorf("--version: %q", stdout.String())
+			}
+			continue
+		}
+		for _, want := range []string{"usage: roshambo [play] [flags]", "--opponent CMD", "--timeout D", "(default 2s)", "Exit codes"} {
+			if !strings.Contains(stdout.String(), want) {
+				t.Errorf("%q: usage lacks %q:\n%s", args, want, stdout.String())
+			}
 		}
 	}
 }
@@ -106,28 +120,4 @@ func TestNotATerminal(t *testing.T) {
 	if got := stderr.String(); got != "roshambo: stdin is not a terminal (the game needs an interactive terminal)\n" {
 		t.Errorf("stderr %q", got)
 	}
-}
-
-// shellQuote quotes w for SplitCommand (and sh).
-func shellQuote(w string) string { return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'" }
-
-// FuzzSplitCommand: SplitCommand never panics, and the words it returns,
-// quoted again, split back to the same words.
-func FuzzSplitCommand(f *testing.F) {
-	f.Add(`sh -c 'read l; echo rock'`)
-	f.Add(`a "b\"c" d\ e`)
-	f.Fuzz(func(t *testing.T, s string) {
-		words, err := SplitCommand(s)
-		if err != nil {
-			return
-		}
-		q := make([]string, len(words))
-		for i, w := range words {
-			q[i] = shellQuote(w)
-		}
-		again, err := SplitCommand(strings.Join(q, " "))
-		if err != nil || !reflect.DeepEqual(again, words) {
-			t.Fatalf("%q -> %q -> %q (%v)", s, words, again, err)
-		}
-	})
 }

@@ -1,8 +1,6 @@
 package keyview
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"syscall"
@@ -16,14 +14,10 @@ import (
 // Main runs the key viewer with args (its flags) on the process's terminal
 // and returns the exit code: 0 after Ctrl-C, 2 for bad flags or when stdin
 // is not a terminal, 1 when the terminal fails.
-func Main(args []string, stderr io.Writer) int {
-	o, err := ParseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "roshambo: %v\n", err)
-		return ExitUsage
+func Main(args []string, stdout, stderr io.Writer) int {
+	o, done, code := ParseFlags(args, stdout, stderr)
+	if done {
+		return code
 	}
 	c, err := input.OpenConsole(input.ConsoleOptions{EscDelay: o.EscDelay})
 	if err != nil {
@@ -34,7 +28,7 @@ func Main(args []string, stderr io.Writer) int {
 	sig, err := run(c)
 	c.Close()
 	if err != nil {
-		fmt.Fprintf(stderr, "roshambo: %v\n", err)
+		fmt.Fprintf(stderr, "roshambo keys: %v\n", err)
 		return ExitError
 	}
 	if sig != 0 {
