@@ -464,7 +464,11 @@ func (o *Opponent) fail(e *OpponentError, reap bool) error {
 	o.err = &c
 	if reap {
 		o.shutdown()
-	} else {
+		return o.err
+	}
+	select {
+	case <-o.exited: // reaped: its pid may be someone else's now
+	default:
 		o.kill()
 	}
 	return o.err

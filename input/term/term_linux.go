@@ -275,7 +275,8 @@ func (t *Terminal) Suspend() error {
 // stopGroup sends SIGTSTP to the other processes of the process group,
 // without catching its own copy (which Watch would report as an
 // EventSuspend): the signal is ignored while it is sent, and watched again
-// afterwards.
+// afterwards. (Go then remembers SIG_IGN as SIGTSTP's disposition before
+// Notify: once the watch stops, during shutdown, SIGTSTP stays ignored.)
 func stopGroup(watch chan os.Signal) {
 	signal.Ignore(unix.SIGTSTP)
 	_ = unix.Kill(0, unix.SIGTSTP)

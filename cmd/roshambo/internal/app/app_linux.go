@@ -219,7 +219,7 @@ func (a *App) openConsole() error {
 // openScreen starts tcell on the console's Tty seam: tcell draws, it never
 // reads the keyboard.
 func (a *App) openScreen() error {
-	scr, err := tcell.NewTerminfoScreenFromTty(a.con.Load().Tty())
+	scr, err := tcell.NewTerminfoScreenFromTty(quietTty{a.con.Load().Tty()})
 	if err == nil {
 		err = scr.Init()
 	}
@@ -237,6 +237,17 @@ func (a *App) openScreen() error {
 	a.scr = scr
 	return nil
 }
+
+// quietTty is the console's tcell.Tty without resize notifications. tcell
+// would answer each SIGWINCH by redrawing its own buffer from a goroutine
+// of its own; the game writes most frames past that buffer (tui.FrameWriter),
+// so the redraw would paint a stale frame. The game loop hears of resizes
+// from the console and repaints itself; tcell reads the new size when the
+// loop shows a frame.
+type quietTty struct{ *term.Tty }
+
+// NotifyResize does nothing: see quietTty.
+func (quietTty) NotifyResize(func()) {}
 
 // Run plays the session until the player quits, the opponent fails and the
 // player leaves, or a terminating signal arrives.

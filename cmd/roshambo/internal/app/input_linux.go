@@ -1,8 +1,6 @@
 package app
 
 import (
-	"fmt"
-
 	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/tui"
 	"github.com/roshambo-game/roshambo/input"
 	"github.com/roshambo-game/roshambo/input/keys"
@@ -29,7 +27,7 @@ type consoleInput struct {
 func (ci *consoleInput) Next() (tui.Event, error) {
 	for {
 		if err := ci.c.ReadEvent(&ci.ev); err != nil {
-			return tui.Event{}, fmt.Errorf("read keyboard: %w", err)
+			return tui.Event{}, err
 		}
 		switch ci.ev.Type {
 		case input.EventResize:

@@ -15,6 +15,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 // The tmux end-to-end tests run the game in a real terminal (a tmux pane on
@@ -434,12 +437,12 @@ func TestTmuxCtrlZUnderAWrapper(t *testing.T) {
 
 // TestTmuxBotKilled: an opponent killed between rounds is reported at once,
 // without a key: within 100 ms of the kill, the pane's own polling included.
-// A loaded machine can delay any one attempt, so the game gets three; one
-// within 100 ms shows the mechanism (an event, not a poll or a timeout).
+// A loaded machine can delay any one attempt, so the game gets up to five;
+// one within 100 ms shows the mechanism (an event, not a poll or a timeout).
 func TestTmuxBotKilled(t *testing.T) {
 	bin := gameBinary(t, true)
 	var delays []time.Duration
-	for attempt := 0; attempt < 3; attempt++ {
+	for attempt := 0; attempt < 5; attempt++ {
 		d := killBotOnce(t, bin)
 		delays = append(delays, d)
 		if d <= 100*time.Millisecond {
@@ -719,4 +722,126 @@ func TestTmuxColours(t *testing.T) {
 			p.wait("EXIT=0", stepWait)
 		})
 	}
+}
+
+// TestHangup closes the game's terminal under it, as closing a terminal
+// window does (no tmux here: the test holds the pty master and drops it).
+// The game must end by SIGHUP and leave the record of its rounds wherever it
+// still can: stdout is the dead terminal, so stderr (a file here).
+func TestHangup(t *testing.T) {
+	bin := gameBinary(t, true)
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	if err := pty.Setsize(slave, &pty.Winsize{Cols: 80, Rows: 24}); err != nil {
+		t.Fatal(err)
+	}
+	errf, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer errf.Close()
+	cmd := exec.Command(bin, "--bot", "cycle", "--seed", "1")
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, errf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	// A goroutine reads the master (as a terminal emulator does), so that
+	// the test never blocks in a read. It polls with a timeout: a read
+	// blocked in the kernel would hold the master open, and the terminal
+	// hangs up only when its last reference goes.
+	chunks := make(chan []byte, 64)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	mfd := int(master.Fd())
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			pfd := []unix.PollFd{{Fd: int32(mfd), Events: unix.POLLIN}}
+			if n, _ := unix.Poll(pfd, 50); n <= 0 {
+				continue
+			}
+			buf := make([]byte, 4096)
+			n, err := unix.Read(mfd, buf)
+			if n > 0 {
+				chunks <- buf[:n]
+			}
+			if err != nil && err != unix.EINTR && err != unix.EAGAIN {
+				return
+			}
+		}
+	}()
+	var screen strings.Builder
+	readUntil := func(want string) {
+		t.Helper()
+		timeout := time.After(startWait)
+		for !strings.Contains(screen.String(), want) {
+			select {
+			case c := <-chunks:
+				screen.Write(c)
+			case <-timeout:
+				t.Fatalf("the game never wrote %q", want)
+			}
+		}
+	}
+	readUntil("throw:")
+	bots := processesOf(filepath.Join(filepath.Dir(bin), "roshambo-bot"), "--strategy")
+	if _, err := master.Write([]byte("p")); err != nil {
+		t.Fatal(err)
+	}
+	readUntil("YOU WIN") // round 1 is recorded
+	close(stop)
+	<-stopped
+	master.Close() // the last reference: the terminal hangs up
+	select {
+	case <-waited:
+	case <-time.After(stepWait):
+		// Say where it is stuck: a Go program dumps its goroutines on
+		// SIGQUIT (to its stderr, the file here).
+		_ = cmd.Process.Signal(syscall.SIGQUIT)
+		<-waited
+		out, _ := os.ReadFile(errf.Name())
+		t.Fatalf("the game did not end after its terminal hung up; its stderr:\n%s", out)
+	}
+	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if !(ws.Signaled() && ws.Signal() == syscall.SIGHUP) && ws.ExitStatus() != 128+int(syscall.SIGHUP) {
+		t.Errorf("the game ended with %v, want SIGHUP", cmd.ProcessState)
+	}
+	out, _ := os.ReadFile(errf.Name())
+	for _, want := range []string{"1 round played", "match interrupted: hangup", "round  1: you paper    bot rock     win"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, out)
+		}
+	}
+	for _, pid := range bots {
+		deadline := time.Now().Add(stepWait)
+		for processAlive(pid) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if processAlive(pid) {
+			t.Errorf("the bot %d outlived the game", pid)
+		}
+	}
+}
+
+// processAlive reports whether pid is a live (not zombie) process.
+func processAlive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	return len(f) > 0 && f[0] != "Z"
 }

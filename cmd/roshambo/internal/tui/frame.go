@@ -27,8 +27,8 @@ import (
 // A FrameWriter is not safe for concurrent use; the game loop owns it.
 type FrameWriter struct {
 	ti     *terminfo.Terminfo
-	ansi   bool     // the cursor move is the ANSI CSI row;col H
-	sgr    []string // escape sequence per style index (see styles)
+	ansi   bool       // the cursor move is the ANSI CSI row;col H
+	sgr    []styleSeq // the escape sequence of each style index (see styles)
 	buf    []byte
 	widths map[rune]bool // non-ASCII runes known to be one cell wide
 }
@@ -48,18 +48,25 @@ func NewFrameWriter(term, charset string) *FrameWriter {
 	return &FrameWriter{ti: ti, ansi: ti.SetCursor == "\x1b[%i%p1%d;%p2%dH", widths: map[rune]bool{}}
 }
 
+// styleSeq is a style's escape sequence, cached with the style it is for (a
+// style index means another style in another renderer's table).
+type styleSeq struct {
+	st  tcell.Style
+	seq string
+}
+
 // style returns the escape sequence that selects the style of index i, as
 // tcell's Show would emit it: attributes off, colours, attributes. ok is
 // false for a style the FrameWriter does not render (RGB colours, underline
 // styles and colours).
 func (fw *FrameWriter) style(t styles, i uint8) (string, bool) {
 	for len(fw.sgr) < len(t) {
-		fw.sgr = append(fw.sgr, "")
-	}
-	if s := fw.sgr[i]; s != "" {
-		return s, true
+		fw.sgr = append(fw.sgr, styleSeq{})
 	}
 	st := t[i]
+	if c := fw.sgr[i]; c.seq != "" && c.st == st {
+		return c.seq, true
+	}
 	fg, bg, attrs := st.Decompose()
 	if fg.IsRGB() || bg.IsRGB() || st.GetUnderlineStyle() > tcell.UnderlineStyleSolid || st.GetUnderlineColor() != tcell.ColorDefault {
 		return "", false
@@ -86,7 +93,7 @@ func (fw *FrameWriter) style(t styles, i uint8) (string, bool) {
 			s += a.seq
 		}
 	}
-	fw.sgr[i] = s
+	fw.sgr[i] = styleSeq{st, s}
 	return s, true
 }
 

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/gdamore/tcell/v2"
+
 	"github.com/roshambo-game/roshambo/game"
 	"github.com/roshambo-game/roshambo/input/mono"
 )
@@ -237,5 +239,49 @@ func TestGuessesAreTheFrame(t *testing.T) {
 	g.onThrow(game.Paper, mono.Now())
 	if _, ok := g.guessFor(game.Paper, 90, 28); ok {
 		t.Error("a guess composed before a spy report was used after it")
+	}
+}
+
+// TestFrameWriterStylesMatchTcell: for every style of every theme, the
+// escape sequence the FrameWriter writes is the one tcell's Show writes for
+// a cell in that style (so the fast path and tcell's repaints agree).
+func TestFrameWriterStylesMatchTcell(t *testing.T) {
+	t.Setenv("LANG", "C.UTF-8")
+	for _, term := range []struct {
+		name   string
+		colors []int
+	}{{"xterm-256color", []int{256, 16, 8, 0}}, {"xterm", []int{8, 0}}, {"screen", []int{8}}} {
+		fw := NewFrameWriter(term.name, "UTF-8")
+		if fw == nil {
+			t.Fatalf("no FrameWriter for %s", term.name)
+		}
+		t.Setenv("TERM", term.name)
+		for _, colors := range term.colors {
+			th := NewTheme(colors, colors == 0)
+			var st styles
+			for _, style := range []tcell.Style{th.Base, th.Header, th.Dim, th.Accent, th.Win, th.Loss, th.Draw, th.Spy, th.Error, th.Box} {
+				i := st.index(style)
+				want, ok := fw.style(st, i)
+				if !ok {
+					t.Fatalf("%s/%d colours: style %d declined", term.name, colors, i)
+				}
+				tty := &fakeTty{w: 10, h: 3}
+				scr, err := tcell.NewTerminfoScreenFromTty(tty)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := scr.Init(); err != nil {
+					t.Fatal(err)
+				}
+				tty.take()
+				scr.SetContent(2, 1, 'X', nil, style)
+				scr.Show()
+				out := tty.take()
+				scr.Fini()
+				if !strings.Contains(out, want+"X") {
+					t.Errorf("%s/%d colours, style %d: tcell wrote %q, the FrameWriter's sequence is %q", term.name, colors, i, out, want)
+				}
+			}
+		}
 	}
 }

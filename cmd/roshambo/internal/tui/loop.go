@@ -213,15 +213,17 @@ type Game struct {
 	r   *Renderer
 	st  State
 
-	direct  bool      // frames were written past tcell: its buffer is stale
-	threw   game.Move // the throw whose frame is to be drawn, if any
-	guesses guesses   // the frames of the three throws, composed ahead
-	ref     *game.Referee
-	op      Opponent
-	outbox  []game.Message // lines for the opponent, sent after the frame
-	res     Result
-	cur     *MatchResult
-	done    bool
+	direct           bool      // frames were written past tcell: its buffer is stale
+	needFull         bool      // the next frame repaints the whole screen (after a resume)
+	retireAfterFlush bool      // the match is over: close the opponent once its last lines are sent
+	threw            game.Move // the throw whose frame is to be drawn, if any
+	guesses          guesses   // the frames of the three throws, composed ahead
+	ref              *game.Referee
+	op               Opponent
+	outbox           []game.Message // lines for the opponent, sent after the frame
+	res              Result
+	cur              *MatchResult
+	done             bool
 
 	// reaction clock: shown is when the round's throw prompt reached the
 	// terminal (0 until it has); pausedAt is when help opened (0: closed).
@@ -234,8 +236,8 @@ type Game struct {
 
 	mu      sync.Mutex
 	mailbox []posted
-	seen    int // answers the spy has seen from the current opponent
-	retired sync.WaitGroup
+	seen    int            // answers the spy has seen from the current opponent
+	retired sync.WaitGroup // goroutines closing old opponents or starting a new one
 }
 
 // New returns a Game ready to Run.
@@ -284,8 +286,10 @@ func (g *Game) Run() Result {
 			g.pollOpponent()
 		case EventResize:
 			// Show makes tcell read the new size (Size is updated only
-			// by Show and Sync); the frame is then composed for it and
-			// repainted in full.
+			// by Show and Sync): cleared first, since frames written past
+			// it left its buffer stale. The frame is then composed for
+			// the new size and repainted in full.
+			g.scr.Clear()
 			g.scr.Show()
 			g.r.Invalidate()
 			full = true
@@ -329,6 +333,16 @@ func (g *Game) hangupSignal() syscall.Signal {
 func (g *Game) Close() {
 	g.retire()
 	g.retired.Wait()
+	// An opponent started for a new match that the session ended before.
+	g.mu.Lock()
+	mail := g.mailbox
+	g.mailbox = nil
+	g.mu.Unlock()
+	for _, p := range mail {
+		if p.started != nil && p.started.op != nil {
+			_ = p.started.op.Close()
+		}
+	}
 }
 
 // over reports whether the current match has ended by its format.
@@ -337,9 +351,13 @@ func (g *Game) over() bool { return g.cur.Match.Over() }
 // flush draws the state and shows it (in full after a resize or a resume),
 // then sends what the opponent must hear: the frame is on its way first.
 func (g *Game) flush(full bool) {
-	g.show(full)
-	if g.st.Phase == PhaseThrow && g.shown == 0 {
+	g.show(full || g.needFull)
+	g.needFull = false
+	if g.st.Phase == PhaseThrow && g.shown == 0 && !g.tooSmall() {
 		g.shown = mono.Now() // the round's prompt is on its way to the terminal
+		if g.st.Help {
+			g.pausedAt = g.shown // the clock starts stopped: help covers the prompt
+		}
 	}
 	for _, m := range g.outbox {
 		if err := g.op.Send(m); err != nil {
@@ -353,6 +371,10 @@ func (g *Game) flush(full bool) {
 	if g.armAns {
 		g.armAns = false
 		g.arm(timerAnswer, g.op.Timeout())
+	}
+	if g.retireAfterFlush {
+		g.retireAfterFlush = false
+		g.retire()
 	}
 	g.guessAhead()
 }
@@ -418,18 +440,24 @@ func (g *Game) startRound() {
 	g.arm(timerNotice, waitNotice)
 }
 
-// deliver queues the referee's messages for the bot. The human side's are
-// the loop's own business: it draws the round.
+// deliver queues the referee's messages for the bot; the human side's are
+// the loop's own business (it draws the round). The answer timer starts when
+// a message that asks the bot for something goes out, and stops when the
+// bot owes nothing; a throw typed ahead of the bot's answer leaves it alone.
 func (g *Game) deliver(step game.Step) {
+	asked := false
 	for _, e := range step.Send {
 		if e.To == game.Bot {
 			g.outbox = append(g.outbox, e.Msg)
+			asked = true
 		}
 	}
-	if g.ref.Awaits(game.Bot) {
-		g.armAns = true
-	} else {
+	switch {
+	case !g.ref.Awaits(game.Bot):
 		g.disarm(timerAnswer)
+		g.armAns = false
+	case asked:
+		g.armAns = true
 	}
 }
 
@@ -451,6 +479,11 @@ func (g *Game) pollOpponent() {
 // onBot hands a message of the bot to the referee.
 func (g *Game) onBot(msg game.Message) {
 	step, err := g.ref.Receive(game.Bot, msg)
+	if err == nil {
+		// Before anything else calls the Referee: step.Send is a view of
+		// its buffer, and "opponent n" must go out before "round n+1".
+		g.deliver(step)
+	}
 	if step.Done {
 		g.roundDone(step.Round, err != nil)
 	}
@@ -458,7 +491,6 @@ func (g *Game) onBot(msg game.Message) {
 		g.fail(err)
 		return
 	}
-	g.deliver(step)
 	if step.Done {
 		return
 	}
@@ -508,7 +540,7 @@ func (g *Game) roundDone(r game.Round, failed bool) {
 	}
 	if g.over() {
 		g.st.Phase = PhaseOver
-		g.retire()
+		g.retireAfterFlush = true // the bot still hears the last round's move
 		g.arm(timerReady, readyDelay)
 		return
 	}
@@ -559,7 +591,9 @@ func (retiredOpponent) Close() error                      { return nil }
 // restart starts the opponent of a new match in the background.
 func (g *Game) restart() {
 	g.st.Phase, g.st.Ready = PhaseStarting, false
+	g.retired.Add(1)
 	go func() {
+		defer g.retired.Done()
 		op, err := g.cfg.Start(g.in.Interrupt)
 		g.post(posted{started: &startResult{op, err}})
 	}()
@@ -663,7 +697,7 @@ func (g *Game) suspend() {
 		g.arm(timerNotice, waitNotice)
 	}
 	g.r.Invalidate()
-	g.scr.Sync()
+	g.needFull = true
 }
 
 // takeMail handles the news posted by other goroutines.

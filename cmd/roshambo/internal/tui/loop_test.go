@@ -168,7 +168,24 @@ func (b *fakeBot) Timeout() time.Duration {
 	return b.timeout
 }
 
-func (b *fakeBot) Close() error { b.closed.Store(true); return nil }
+func (b *fakeBot) Close() error {
+	if b.log != nil {
+		b.log.add("close")
+	}
+	b.closed.Store(true)
+	return nil
+}
+
+// sends returns the journal's lines sent to the bot and its close, in order.
+func (j *journal) sends() []string {
+	var out []string
+	for _, e := range j.all() {
+		if strings.HasPrefix(e, "send ") || e == "close" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
 
 // recScreen records the text of every frame shown, on the goroutine that
 // shows it (GetContents returns the simulation's live cells, which another
@@ -420,10 +437,56 @@ func TestLoopTypeahead(t *testing.T) {
 	waitScreen(t, s.scr, "you threw scissors · waiting for the bot…")
 	hold <- struct{}{}
 	waitScreen(t, s.scr, "round 2: YOU WIN · scissors cut paper")
+	hold <- struct{}{}
+	waitScreen(t, s.scr, "round 3 · throw:")
 	s.in.key('q')
 	res := s.result(t)
 	if r := res.Last().Reactions; len(r) != 2 || r[0] < 0 || r[1] != Typeahead {
 		t.Errorf("reactions %v, want [measured, Typeahead]", r)
+	}
+	// The typed-ahead throw reached the bot after its answer, and each
+	// round's move before the next round was asked.
+	want := []string{"send round 1", "send opponent 1 paper", "send round 2", "send opponent 2 scissors", "send round 3", "close"}
+	if got := s.log.sends(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("lines to the bot:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestLoopLastRoundIsTold: the bot hears the last round's move before it is
+// closed, as game.Play tells it.
+func TestLoopLastRoundIsTold(t *testing.T) {
+	s := play(t, &fakeBot{}, game.Rounds(2), 80, 24, false)
+	waitScreen(t, s.scr, "round 1 · throw:")
+	s.in.key('p')
+	waitScreen(t, s.scr, "round 2 · throw:")
+	s.in.key('s')
+	waitScreen(t, s.scr, "MATCH OVER")
+	s.in.key('q')
+	s.result(t)
+	want := []string{"send round 1", "send opponent 1 paper", "send round 2", "send opponent 2 scissors", "close"}
+	if got := s.log.sends(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("lines to the bot:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestLoopReactionHelpOverThePrompt: help opened before the prompt appears
+// keeps the reaction clock stopped until it closes.
+func TestLoopReactionHelpOverThePrompt(t *testing.T) {
+	hold := make(chan struct{}, 1)
+	s := play(t, &fakeBot{hold: hold}, game.Rounds(1), 80, 24, false)
+	waitScreen(t, s.scr, "round 1 · waiting for the bot…")
+	s.in.key('?')
+	waitScreen(t, s.scr, "show or hide this help")
+	hold <- struct{}{} // the prompt appears under the help
+	time.Sleep(300 * time.Millisecond)
+	s.in.key('?')
+	waitScreen(t, s.scr, "round 1 · throw:")
+	s.in.key('r')
+	waitScreen(t, s.scr, "MATCH OVER")
+	s.in.key('q')
+	res := s.result(t)
+	if r := res.Last().Reactions; len(r) != 1 || r[0] < 0 || r[0] >= int64(300*time.Millisecond) {
+		t.Errorf("reactions %v: want one measured, without the 300 ms under the help", r)
 	}
 }
 
