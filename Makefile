@@ -6,6 +6,9 @@ BIN     ?= bin
 GOFILES  = $(shell git ls-files '*.go' 2>/dev/null)
 # Extra flags for the game started by `make run` (e.g. make run ARGS="--bot markov --rounds 5").
 ARGS    ?=
+# --version reports the VCS revision when the build can see it (some
+# environments set GOFLAGS=-buildvcs=false).
+BUILDFLAGS ?= -buildvcs=auto
 
 .PHONY: all build run test fmt-check vet unit strength check-generate generate clang bench bench-go bench-deps install clean
 
@@ -13,11 +16,11 @@ all: build
 
 ## build: compile every program into ./bin
 build:
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(GO) build $(BUILDFLAGS) -o $(BIN)/ ./cmd/...
 
 ## run: build the game and its bot, and start a match
 run:
-	$(GO) build -o $(BIN)/ ./cmd/roshambo ./cmd/roshambo-bot
+	$(GO) build $(BUILDFLAGS) -o $(BIN)/ ./cmd/roshambo ./cmd/roshambo-bot
 	./$(BIN)/roshambo $(ARGS)
 
 ## test: everything CI checks (formatting, vet, committed eBPF objects, race-enabled tests incl. tmux and root tests, bot strength)
@@ -71,7 +74,7 @@ bench-deps:
 
 ## install: install the programs into $GOBIN (or $GOPATH/bin)
 install:
-	$(GO) install ./cmd/...
+	$(GO) install $(BUILDFLAGS) ./cmd/...
 
 clean:
 	rm -rf $(BIN)

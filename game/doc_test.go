@@ -91,7 +91,7 @@ func TestProtocolDocPythonBot(t *testing.T) {
 	m := NewMatch(Rounds(50))
 	// Always rock: the frequency bot answers paper every round (with no data
 	// its guess is rock, the first key, so it starts with paper too).
-	if err := PlayOpponent(context.Background(), constant(Rock), op, m); err != nil {
+	if err := PlayOpponent(context.Background(), constant(Rock), op, m, Rules{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := op.Close(); err != nil {

@@ -90,27 +90,21 @@ func ExampleServeBot() {
 	// scissors
 }
 
-// The game's side of a round, as the terminal UI plays it.
+// A match against an opponent process in commit mode, driven by Play: the
+// bot commits, the human side's move is sent, the bot reveals, and the
+// Referee checks the reveal against the commitment.
 func ExampleStartOpponent() {
 	ctx := context.Background()
-	op, err := game.StartOpponent(ctx, []string{"roshambo-bot", "--commit"}, game.OpponentOptions{RequireCommit: true})
+	op, err := game.StartOpponent(ctx, []string{"roshambo-bot", "--commit"}, game.OpponentOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer op.Close()
+	rock, _ := game.NewStrategy("rock", 0) // the human side
 	m := game.NewMatch(game.FirstTo(3))
-	for !m.Over() {
-		n := m.Played() + 1
-		if _, err := op.Ask(n); err != nil { // the bot commits first
-			log.Fatal(err)
-		}
-		human := game.Rock              // ... the human throws ...
-		bot, err := op.Reveal(n, human) // verified against the commitment
-		if err != nil {
-			log.Print(err) // errors.Is(err, game.ErrCommitMismatch), ...
-			break
-		}
-		m.Record(human, bot)
+	rules := game.Rules{MustCommit: [2]bool{game.Bot: true}}
+	if err := game.PlayOpponent(ctx, rock, op, m, rules); err != nil {
+		log.Print(err) // errors.Is(err, game.ErrCommitMismatch), ...
 	}
 	fmt.Println(m.Score())
 }

@@ -67,6 +67,9 @@ func (f Format) String() string {
 	case KindFirstTo:
 		return fmt.Sprintf("first to %d", f.N)
 	case KindRounds:
+		if f.N == 1 {
+			return "1 round"
+		}
 		return fmt.Sprintf("%d rounds", f.N)
 	}
 	return "endless"
@@ -78,6 +81,11 @@ type Round struct {
 	Human   Move    // the human's (or first side's) move
 	Bot     Move    // the bot's move
 	Outcome Outcome // from the human's view
+	// Forfeit is set when the round was lost by forfeit rather than by
+	// the moves: the losing side broke its commitment (its move is the one
+	// it revealed, which does not match what it committed to). Outcome
+	// says who won.
+	Forfeit bool
 }
 
 // Score counts the rounds of a match so far.
@@ -119,7 +127,25 @@ func (m *Match) Record(human, bot Move) (Round, error) {
 		return Round{}, fmt.Errorf("record round %d: invalid move (human %v, bot %v): %w",
 			len(m.rounds)+1, human, bot, ErrBadMove)
 	}
-	r := Round{N: len(m.rounds) + 1, Human: human, Bot: bot, Outcome: Judge(human, bot)}
+	return m.add(Round{N: len(m.rounds) + 1, Human: human, Bot: bot, Outcome: Judge(human, bot)}), nil
+}
+
+// RecordForfeit adds a round that loser forfeits, whatever the moves say: it
+// broke its commitment. human and bot are the moves as thrown and revealed;
+// both must be valid.
+func (m *Match) RecordForfeit(loser Side, human, bot Move) (Round, error) {
+	if !human.Valid() || !bot.Valid() {
+		return Round{}, fmt.Errorf("record round %d: invalid move (human %v, bot %v): %w",
+			len(m.rounds)+1, human, bot, ErrBadMove)
+	}
+	out := Win
+	if loser == Human {
+		out = Loss
+	}
+	return m.add(Round{N: len(m.rounds) + 1, Human: human, Bot: bot, Outcome: out, Forfeit: true}), nil
+}
+
+func (m *Match) add(r Round) Round {
 	m.rounds = append(m.rounds, r)
 	switch r.Outcome {
 	case Win:
@@ -130,7 +156,15 @@ func (m *Match) Record(human, bot Move) (Round, error) {
 		m.score.Draws++
 	}
 	m.stats.add(r)
-	return r, nil
+	return r
+}
+
+// Clone returns an independent copy of the match: recording into one does
+// not change the other.
+func (m *Match) Clone() *Match {
+	c := *m
+	c.rounds = append(make([]Round, 0, len(m.rounds)+1), m.rounds...)
+	return &c
 }
 
 // Played returns the number of rounds recorded.
@@ -141,6 +175,13 @@ func (m *Match) Score() Score { return m.score }
 
 // History returns a copy of the rounds played, oldest first.
 func (m *Match) History() []Round { return append([]Round(nil), m.rounds...) }
+
+// Recent appends the last n rounds played (fewer if fewer were), oldest
+// first, to dst and returns it: a view of the end of the match that costs
+// the same however long the match is.
+func (m *Match) Recent(dst []Round, n int) []Round {
+	return append(dst, m.rounds[max(0, len(m.rounds)-n):]...)
+}
 
 // Last returns the most recent round and true, or false before the first.
 func (m *Match) Last() (Round, bool) {

@@ -191,3 +191,27 @@ func TestInsightsNeedEvidence(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchCloneAndRecent(t *testing.T) {
+	m := NewMatch(BestOf(5))
+	m.Record(Rock, Scissors)
+	m.Record(Paper, Paper)
+	c := m.Clone()
+	c.Record(Scissors, Rock)
+	if m.Played() != 2 || c.Played() != 3 || m.Score() == c.Score() {
+		t.Fatalf("the clone is not independent: %d/%d rounds, %+v/%+v", m.Played(), c.Played(), m.Score(), c.Score())
+	}
+	if m.Stats().Rounds != 2 || c.Stats().Rounds != 3 {
+		t.Errorf("stats not independent: %d, %d", m.Stats().Rounds, c.Stats().Rounds)
+	}
+	m.Record(Rock, Rock)
+	if r, _ := c.Last(); r.Human != Scissors {
+		t.Errorf("recording into the original changed the clone's last round: %+v", r)
+	}
+	if got := c.Recent(nil, 2); len(got) != 2 || got[0].N != 2 || got[1].N != 3 {
+		t.Errorf("Recent(2) = %+v", got)
+	}
+	if got := c.Recent(nil, 10); len(got) != 3 {
+		t.Errorf("Recent(10) of 3 rounds = %+v", got)
+	}
+}

@@ -25,7 +25,8 @@ const DefaultQuitGrace = 100 * time.Millisecond
 // an *OpponentError that wraps one of these (check with errors.Is) and says
 // in which round, with which line, exit status or stderr.
 var (
-	// ErrTimeout: no answer within the per-answer timeout.
+	// ErrTimeout: no answer within the per-answer timeout, or the opponent
+	// did not read what the game wrote to it.
 	ErrTimeout = errors.New("opponent did not answer in time")
 	// ErrOpponentExited: the process exited or closed its output.
 	ErrOpponentExited = errors.New("opponent exited")
@@ -40,7 +41,8 @@ var (
 // ErrTimeout, ErrOpponentExited, ErrMalformed, ErrCommitMismatch, or to a
 // context error.
 type OpponentError struct {
-	Round  int    // the round being played (0: while starting or quitting)
+	Side   Side   // the side at fault (set by the Referee and by Play; Bot in the game)
+	Round  int    // the round being played (0: before the first round was asked)
 	Err    error  // the sentinel
 	Detail string // what happened, e.g. the offending line, quoted
 	Exit   string // exit status ("exit status 3", "signal: killed") if known
@@ -50,7 +52,10 @@ type OpponentError struct {
 // Error returns "round <n>: <what happened>: <detail> (<exit status>);
 // stderr: <tail>", leaving out the parts that are not known.
 func (e *OpponentError) Error() string {
-	s := "round " + strconv.Itoa(e.Round) + ": " + e.Err.Error()
+	s := e.Err.Error()
+	if e.Round > 0 {
+		s = "round " + strconv.Itoa(e.Round) + ": " + s
+	}
 	if e.Detail != "" {
 		s += ": " + e.Detail
 	}
@@ -68,16 +73,21 @@ func (e *OpponentError) Unwrap() error { return e.Err }
 
 // OpponentOptions configure StartOpponent. The zero value is ready to use.
 type OpponentOptions struct {
-	// Timeout bounds the wait for each answer; 0 means DefaultTimeout.
+	// Timeout bounds the wait for each answer in Receive, and how long the
+	// opponent may leave a line the game wrote unread; 0 means
+	// DefaultTimeout. An event loop that uses Poll keeps its own answer
+	// timer (see Timeout).
 	Timeout time.Duration
 	// QuitGrace bounds how long Close waits, after "quit", for the
 	// opponent to exit by itself before it is killed; 0 means
 	// DefaultQuitGrace (never more than Timeout).
 	QuitGrace time.Duration
-	// RequireCommit rejects plain answers (ErrMalformed): the opponent
-	// must commit. Without it, both plain and commit answers are accepted,
-	// round by round.
-	RequireCommit bool
+	// Notify, if set, is called whenever Poll has something new to return:
+	// a line, the end of the opponent's output, its exit, a failed write.
+	// It is called from the Opponent's own goroutines and must not block;
+	// an event loop passes the function that wakes it (for the game,
+	// input.Console.Interrupt).
+	Notify func()
 	// Cmd, if set, is the command to run instead of argv (for callers that
 	// need to set its environment, credentials or process attributes). Its
 	// Stdin and Stdout must be nil: they become the protocol pipes. If its
@@ -87,67 +97,58 @@ type OpponentOptions struct {
 	Cmd *exec.Cmd
 }
 
-// Answer is an opponent's answer to "round n": its move (plain mode), or its
-// commitment (commit mode, where the move is known only after Reveal).
-type Answer struct {
-	Round      int    // the round asked for
-	Move       Move   // NoMove when committed
-	Commitment string // lowercase hex sha256("<move>:<nonce>"), or ""
-}
-
-// Committed reports whether the answer is a commitment.
-func (a Answer) Committed() bool { return a.Commitment != "" }
-
-// Player is one side of a match as Play drives it: an opponent process
-// (*Opponent) or an in-process Strategy (StrategyPlayer).
-type Player interface {
-	// Ask asks for the move of round n, before the other side's move is
-	// known.
-	Ask(n int) (Answer, error)
-	// Reveal tells the player the other side's move of round n and returns
-	// the player's own move (verified against its commitment if it
-	// committed).
-	Reveal(n int, other Move) (Move, error)
-}
-
 // Opponent is a running opponent process speaking the line protocol on its
-// stdin and stdout. Play a round with Ask and then Reveal; finish with Close,
-// which must always be called. After any error the process has been killed
-// and reaped, and every later call returns the same error.
+// stdin and stdout. Its goroutines read the process's output line by line,
+// write the lines sent to it, and wait for its exit; the caller is never
+// blocked by the process:
 //
-// An Opponent is not safe for concurrent use, except PID, which may be
-// called at any time.
+//   - Send queues a line; a goroutine writes it.
+//   - Poll returns the next thing the opponent said, or its failure, without
+//     waiting: an event loop calls it when Notify has woken it.
+//   - Receive waits (up to the timeout) for the next message: synchronous
+//     drivers such as Play use it.
+//
+// Poll and Receive are two ways to read the same stream; use one. The order
+// of the protocol is the Referee's business: the Opponent checks only that
+// each line is a protocol message. After the first failure (an *OpponentError:
+// exit, timeout, a line that is not a message) the process is killed, and
+// every later call returns the same error. Close must always be called.
+//
+// Concurrency: Send, Poll, Receive and Close are for one goroutine (the
+// driver); PID and Timeout may be called from any goroutine.
 type Opponent struct {
 	cmd     *exec.Cmd
 	pid     int
 	timeout time.Duration
 	grace   time.Duration
-	require bool
 	ctx     context.Context
+	notify  func()
 	stdin   *os.File // write end of the bot's stdin
 	stdout  *os.File // read end of the bot's stdout
 	stderr  *tailBuffer
 	ownPG   bool
 
-	lines  chan lineResult
-	done   chan struct{} // closed by shutdown
+	items  chan item     // lines, then a final item (reader, writer, waiter)
+	out    chan []byte   // lines to write (writer goroutine)
+	done   chan struct{} // closed by stop: the goroutines end
 	exited chan struct{} // closed when Wait has returned
+	rdone  chan struct{} // closed when the reader has pushed its last item
 	state  *os.ProcessState
-	werr   error
 	wg     sync.WaitGroup
+	stop   sync.Once
 
-	pending Answer
-	asked   bool
-	err     error
-	closed  bool
+	round  int   // the last round sent ("round n"), for error messages
+	err    error // sticky failure (driver goroutine)
+	closed bool
 }
 
-type lineResult struct {
-	text string
-	err  error
-	// trailing: more output was already buffered behind this line (it
-	// came in the same read), so the opponent said more than one line.
+// item is one thing the Opponent's goroutines report: a line (with trailing
+// set when more output was already buffered behind it: the opponent said
+// more than one line at once), or the final failure.
+type item struct {
+	text     string
 	trailing bool
+	final    *OpponentError // Round not set
 }
 
 // StartOpponent starts argv[0] with arguments argv[1:] (or opts.Cmd) as an
@@ -157,19 +158,23 @@ func StartOpponent(ctx context.Context, argv []string, opts OpponentOptions) (*O
 	cmd := opts.Cmd
 	if cmd == nil {
 		if len(argv) == 0 {
-			return nil, errors.New("start opponent: empty command")
+			return nil, errors.New("empty command")
 		}
 		cmd = exec.Command(argv[0], argv[1:]...)
 	}
 	if cmd.Stdin != nil || cmd.Stdout != nil {
-		return nil, errors.New("start opponent: Cmd.Stdin and Cmd.Stdout must be nil")
+		return nil, errors.New("OpponentOptions.Cmd: Stdin and Stdout must be nil")
 	}
 	o := &Opponent{
-		cmd: cmd, timeout: opts.Timeout, require: opts.RequireCommit, ctx: ctx,
-		lines: make(chan lineResult, 4), done: make(chan struct{}), exited: make(chan struct{}),
+		cmd: cmd, timeout: opts.Timeout, ctx: ctx, notify: opts.Notify,
+		items: make(chan item, 16), out: make(chan []byte, 64),
+		done: make(chan struct{}), exited: make(chan struct{}), rdone: make(chan struct{}),
 	}
 	if o.timeout <= 0 {
 		o.timeout = DefaultTimeout
+	}
+	if o.notify == nil {
+		o.notify = func() {}
 	}
 	o.grace = opts.QuitGrace
 	if o.grace <= 0 {
@@ -178,13 +183,13 @@ func StartOpponent(ctx context.Context, argv []string, opts OpponentOptions) (*O
 	o.grace = min(o.grace, o.timeout)
 	inR, inW, err := os.Pipe()
 	if err != nil {
-		return nil, fmt.Errorf("start opponent %q: %w", cmd.Path, err)
+		return nil, err
 	}
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		inR.Close()
 		inW.Close()
-		return nil, fmt.Errorf("start opponent %q: %w", cmd.Path, err)
+		return nil, err
 	}
 	cmd.Stdin, cmd.Stdout = inR, outW
 	if cmd.Stderr == nil {
@@ -204,18 +209,14 @@ func StartOpponent(ctx context.Context, argv []string, opts OpponentOptions) (*O
 	if err != nil {
 		inW.Close()
 		outR.Close()
-		return nil, fmt.Errorf("start opponent %q: %w", cmd.Path, err)
+		return nil, err // exec's error names the program
 	}
 	o.pid = cmd.Process.Pid
 	o.stdin, o.stdout = inW, outR
-	o.wg.Add(3)
+	o.wg.Add(4)
 	go o.readLoop()
-	go func() {
-		defer o.wg.Done()
-		o.werr = cmd.Wait()
-		o.state = cmd.ProcessState
-		close(o.exited)
-	}()
+	go o.writeLoop()
+	go o.waitLoop()
 	go func() {
 		defer o.wg.Done()
 		select {
@@ -230,205 +231,283 @@ func StartOpponent(ctx context.Context, argv []string, opts OpponentOptions) (*O
 // PID returns the opponent's process id (for the spy to follow).
 func (o *Opponent) PID() int { return o.pid }
 
+// Timeout returns the per-answer timeout (OpponentOptions.Timeout, or
+// DefaultTimeout).
+func (o *Opponent) Timeout() time.Duration { return o.timeout }
+
+// push hands an item to the driver and wakes it; it gives up when the
+// Opponent is stopped.
+func (o *Opponent) push(it item) bool {
+	select {
+	case o.items <- it:
+		o.notify()
+		return true
+	case <-o.done:
+		return false
+	}
+}
+
+// readLoop turns the opponent's output into line items, then one final item
+// at the end of its output (with the exit status, if the process ends soon
+// after).
 func (o *Opponent) readLoop() {
 	defer o.wg.Done()
-	defer close(o.lines)
+	defer close(o.rdone)
 	r := bufio.NewReaderSize(o.stdout, 4096)
 	for {
 		line, err := readLine(r)
 		if errors.Is(err, errLongLine) {
 			line, err = fmt.Sprintf("(a line longer than %d bytes)", MaxLine), nil
 		}
+		if err != nil {
+			detail := ""
+			if !errors.Is(err, io.EOF) {
+				detail = "reading its output: " + err.Error()
+			}
+			// An opponent that closes its output is usually exiting:
+			// give it a moment, so that its own exit status is reported.
+			o.awaitExit(min(o.timeout, time.Second))
+			o.push(item{final: o.exitError(detail)})
+			return
+		}
+		if !o.push(item{text: line, trailing: r.Buffered() > 0}) {
+			return
+		}
+	}
+}
+
+// writeLoop writes the queued lines, each within the timeout.
+func (o *Opponent) writeLoop() {
+	defer o.wg.Done()
+	for {
+		var b []byte
 		select {
-		case o.lines <- lineResult{line, err, err == nil && r.Buffered() > 0}:
+		case b = <-o.out:
 		case <-o.done:
 			return
 		}
-		if err != nil {
+		_ = o.stdin.SetWriteDeadline(time.Now().Add(o.timeout))
+		if _, err := o.stdin.Write(b); err != nil {
+			line := string(b[:len(b)-1])
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				o.push(item{final: &OpponentError{Err: ErrTimeout, Detail: fmt.Sprintf("it did not read %q within %v", line, o.timeout)}})
+				return
+			}
+			// Broken pipe: the opponent is gone (or closed its input).
+			o.awaitExit(min(o.timeout, time.Second))
+			o.push(item{final: o.exitError("it stopped reading its input")})
 			return
 		}
 	}
 }
 
-// Ask sends "round n" and reads the answer: a move or a commitment.
-func (o *Opponent) Ask(n int) (Answer, error) {
-	if o.err != nil {
-		return Answer{}, o.err
-	}
-	if o.closed {
-		return Answer{}, errors.New("opponent: Ask after Close")
-	}
+// waitLoop reaps the process. If the process exits while something still
+// holds its output open (a child it started), the reader would never see the
+// end of it: the exit is then reported by itself.
+func (o *Opponent) waitLoop() {
+	defer o.wg.Done()
+	_ = o.cmd.Wait()
+	o.state = o.cmd.ProcessState
+	close(o.exited)
+	t := time.NewTimer(50 * time.Millisecond)
+	defer t.Stop()
 	select {
-	case l, ok := <-o.lines:
-		if ok && l.err == nil {
-			return Answer{}, o.fail(n, ErrMalformed, fmt.Sprintf("unsolicited line %q before round %d was asked", l.text, n))
-		}
-		return Answer{}, o.fail(n, ErrOpponentExited, "end of its output")
-	default:
+	case <-o.rdone:
+	case <-t.C:
+		o.push(item{final: o.exitError("")})
+	case <-o.done:
 	}
-	if err := o.send(n, Message{Kind: MsgRound, Round: n}); err != nil {
-		return Answer{}, err
-	}
-	line, err := o.read(n)
-	if err != nil {
-		return Answer{}, err
-	}
-	msg, perr := ParseMessage(line)
-	switch {
-	case perr == nil && msg.Kind == MsgMove && !o.require:
-		o.pending = Answer{Round: n, Move: msg.Move}
-	case perr == nil && msg.Kind == MsgCommit:
-		o.pending = Answer{Round: n, Commitment: msg.Hash}
-	default:
-		want := "a move or a commitment"
-		if o.require {
-			want = "a commitment (commit mode)"
-		}
-		return Answer{}, o.fail(n, ErrMalformed, fmt.Sprintf("want %s, got %q", want, line))
-	}
-	o.asked = true
-	return o.pending, nil
 }
 
-// Reveal sends "opponent n <other>" and returns the opponent's move of round
-// n: the move it answered, or, after a commitment, the move of its "reveal"
-// line once the hash has been checked.
-func (o *Opponent) Reveal(n int, other Move) (Move, error) {
+// awaitExit waits up to d for the process to exit.
+func (o *Opponent) awaitExit(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-o.exited:
+	case <-t.C:
+	case <-o.done:
+	}
+}
+
+// exitError describes the end of the opponent, with its exit status and
+// stderr when they are known. Goroutines call it after awaitExit.
+func (o *Opponent) exitError(detail string) *OpponentError {
+	e := &OpponentError{Err: ErrOpponentExited, Detail: detail, Stderr: o.stderr.tail()}
+	select {
+	case <-o.exited:
+		e.Exit = o.state.String()
+	default:
+		if e.Detail == "" {
+			e.Detail = "end of its output"
+		}
+	}
+	return e
+}
+
+// Send queues one protocol line for the opponent and returns at once; a
+// goroutine writes it. An opponent that leaves it unread for the timeout
+// fails with ErrTimeout (reported by Poll or Receive). Sending "round n"
+// while a line of the opponent is still waiting to be read is an error: the
+// opponent spoke before it was asked (ErrMalformed).
+func (o *Opponent) Send(msg Message) error {
 	if o.err != nil {
-		return NoMove, o.err
+		return o.err
 	}
-	if !o.asked || o.pending.Round != n {
-		return NoMove, fmt.Errorf("opponent: Reveal(%d) without Ask(%d)", n, n)
+	if o.closed {
+		return errors.New("opponent: Send after Close")
 	}
-	if !other.Valid() {
-		return NoMove, fmt.Errorf("opponent: Reveal(%d, %v): %w", n, other, ErrBadMove)
+	if msg.Kind == MsgRound {
+		o.round = msg.Round
+		select {
+		case it := <-o.items:
+			if it.final == nil {
+				return o.fail(&OpponentError{Err: ErrMalformed,
+					Detail: fmt.Sprintf("unsolicited line %q before round %d was asked", it.text, msg.Round)}, false)
+			}
+			return o.fail(it.final, false)
+		default:
+		}
 	}
-	o.asked = false
-	if err := o.send(n, Message{Kind: MsgOpponent, Round: n, Move: other}); err != nil {
-		return NoMove, err
+	b := append([]byte(msg.String()), '\n')
+	select {
+	case o.out <- b:
+		return nil
+	default:
+		return o.fail(&OpponentError{Err: ErrTimeout, Detail: "it does not read its input"}, false)
 	}
-	if !o.pending.Committed() {
-		return o.pending.Move, nil
+}
+
+// Poll returns the next message the opponent sent, if one has arrived, and
+// true; or false when there is nothing new. A line that is not a protocol
+// message, the end of the opponent's output, its exit and a write that timed
+// out are returned as the error (an *OpponentError), after which the process
+// is killed (not reaped: Close does that) and the same error is returned
+// forever. Poll never blocks.
+func (o *Opponent) Poll() (Message, bool, error) {
+	if o.err != nil {
+		return Message{}, false, o.err
 	}
-	line, err := o.read(n)
+	select {
+	case it := <-o.items:
+		msg, err := o.take(it, false)
+		return msg, err == nil, err
+	default:
+		return Message{}, false, nil
+	}
+}
+
+// Receive waits up to the timeout for the opponent's next message. Errors
+// are as for Poll, plus ErrTimeout when nothing arrives in time and the
+// context's error when it is cancelled; after an error the process has been
+// killed and reaped.
+func (o *Opponent) Receive() (Message, error) {
+	if o.err != nil {
+		return Message{}, o.err
+	}
+	if o.closed {
+		return Message{}, errors.New("opponent: Receive after Close")
+	}
+	t := time.NewTimer(o.timeout)
+	defer t.Stop()
+	select {
+	case it := <-o.items:
+		if it.final != nil && o.ctx.Err() != nil {
+			// The context's cancellation killed the process: report
+			// that, not the end of output it caused.
+			return Message{}, o.cancelled()
+		}
+		msg, err := o.take(it, true)
+		if err == nil && it.trailing {
+			err = o.fail(&OpponentError{Err: ErrMalformed, Detail: fmt.Sprintf("unsolicited output after the answer %q", it.text)}, true)
+		}
+		return msg, err
+	case <-t.C:
+		select {
+		case <-o.exited:
+			return Message{}, o.fail(o.exitError("no answer, and the process is gone"), true)
+		default:
+		}
+		return Message{}, o.fail(&OpponentError{Err: ErrTimeout, Detail: fmt.Sprintf("no answer within %v", o.timeout)}, true)
+	case <-o.ctx.Done():
+		return Message{}, o.cancelled()
+	}
+}
+
+// take turns an item into a message, or into the Opponent's failure.
+func (o *Opponent) take(it item, reap bool) (Message, error) {
+	if it.final != nil {
+		return Message{}, o.fail(it.final, reap)
+	}
+	msg, err := ParseMessage(it.text)
 	if err != nil {
-		return NoMove, err
+		return Message{}, o.fail(&OpponentError{Err: ErrMalformed, Detail: fmt.Sprintf("%q is not a protocol message", it.text)}, reap)
 	}
-	msg, perr := ParseMessage(line)
-	if perr != nil || msg.Kind != MsgReveal || msg.Round != n {
-		return NoMove, o.fail(n, ErrMalformed, fmt.Sprintf("want \"reveal %d <move> <nonce>\", got %q", n, line))
+	return msg, nil
+}
+
+func (o *Opponent) cancelled() error {
+	o.shutdown()
+	o.err = fmt.Errorf("round %d: opponent: %w", o.round, o.ctx.Err())
+	return o.err
+}
+
+// fail records e (with the round in play) as the Opponent's failure and
+// kills the process; with reap, it also waits until the process is reaped
+// and the goroutines have ended.
+func (o *Opponent) fail(e *OpponentError, reap bool) error {
+	c := *e
+	c.Round = o.round
+	if c.Stderr == "" {
+		c.Stderr = o.stderr.tail()
 	}
-	if got := Commitment(msg.Move, msg.Nonce); got != o.pending.Commitment {
-		return NoMove, o.fail(n, ErrCommitMismatch, fmt.Sprintf("committed %s, revealed %q, which hashes to %s",
-			o.pending.Commitment, line, got))
+	o.err = &c
+	if reap {
+		o.shutdown()
+		return o.err
 	}
-	return msg.Move, nil
+	select {
+	case <-o.exited: // reaped: its pid may be someone else's now
+	default:
+		o.kill()
+	}
+	return o.err
 }
 
 // Close ends the opponent: it sends "quit", gives the process up to the quit
 // grace (OpponentOptions.QuitGrace) to exit by itself, then kills it (and its
-// process group) and reaps it; every goroutine of the Opponent has ended
-// when Close returns. It
-// returns an error only if the process misbehaved while quitting (it exited
-// with a failure status). Close may be called more than once.
+// process group) and reaps it; every goroutine of the Opponent has ended when
+// Close returns. It returns an error only if the process misbehaved while
+// quitting (it exited with a failure status). Close may be called more than
+// once.
 func (o *Opponent) Close() error {
 	if o.closed {
 		return nil
 	}
 	o.closed = true
 	if o.err != nil {
-		return nil // already shut down
+		o.shutdown()
+		return nil
 	}
-	_ = o.stdin.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
-	_, werr := o.stdin.Write([]byte("quit\n"))
-	o.stdin.Close()
+	// The writer may be blocked on a full pipe: "quit" goes behind what is
+	// queued, and the grace bounds the wait either way.
+	select {
+	case o.out <- []byte("quit\n"):
+	default:
+	}
 	t := time.NewTimer(o.grace)
 	defer t.Stop()
 	exitedByItself := false
-	if werr == nil {
-		select {
-		case <-o.exited:
-			exitedByItself = true
-		case <-t.C:
-		}
+	select {
+	case <-o.exited:
+		exitedByItself = true
+	case <-t.C:
 	}
 	o.shutdown()
 	if exitedByItself && o.state != nil && !o.state.Success() {
 		return &OpponentError{Err: ErrOpponentExited, Detail: "after quit", Exit: o.state.String(), Stderr: o.stderr.tail()}
 	}
 	return nil
-}
-
-// send writes one protocol line.
-func (o *Opponent) send(n int, msg Message) error {
-	_ = o.stdin.SetWriteDeadline(time.Now().Add(o.timeout))
-	if _, err := o.stdin.Write([]byte(msg.String() + "\n")); err != nil {
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return o.fail(n, ErrTimeout, fmt.Sprintf("it did not read %q within %v", msg.String(), o.timeout))
-		}
-		return o.fail(n, ErrOpponentExited, fmt.Sprintf("writing %q: %v", msg.String(), err))
-	}
-	return nil
-}
-
-// read waits for one line.
-func (o *Opponent) read(n int) (string, error) {
-	t := time.NewTimer(o.timeout)
-	defer t.Stop()
-	select {
-	case l, ok := <-o.lines:
-		if (!ok || l.err != nil) && o.ctx.Err() != nil {
-			// The context's cancellation killed the process: report that,
-			// not the end of output it caused.
-			o.shutdown()
-			o.err = fmt.Errorf("round %d: opponent: %w", n, o.ctx.Err())
-			return "", o.err
-		}
-		if !ok || l.err != nil {
-			detail := "end of its output"
-			if ok && !errors.Is(l.err, io.EOF) {
-				detail = "reading its output: " + l.err.Error()
-			}
-			return "", o.fail(n, ErrOpponentExited, detail)
-		}
-		if l.trailing {
-			return "", o.fail(n, ErrMalformed, fmt.Sprintf("unsolicited output after the answer %q", l.text))
-		}
-		return l.text, nil
-	case <-t.C:
-		select {
-		case <-o.exited:
-			return "", o.fail(n, ErrOpponentExited, "no answer, and the process is gone")
-		default:
-		}
-		return "", o.fail(n, ErrTimeout, fmt.Sprintf("no answer within %v", o.timeout))
-	case <-o.ctx.Done():
-		o.shutdown()
-		o.err = fmt.Errorf("round %d: opponent: %w", n, o.ctx.Err())
-		return "", o.err
-	}
-}
-
-// fail shuts the opponent down and records the error, with the exit status
-// and stderr tail when the process is gone.
-func (o *Opponent) fail(n int, sentinel error, detail string) error {
-	if sentinel == ErrOpponentExited {
-		// Give a process that is exiting by itself a moment, so that its
-		// own exit status is reported rather than our kill.
-		t := time.NewTimer(min(o.timeout, time.Second))
-		select {
-		case <-o.exited:
-		case <-t.C:
-		}
-		t.Stop()
-	}
-	o.shutdown()
-	e := &OpponentError{Round: n, Err: sentinel, Detail: detail, Stderr: o.stderr.tail()}
-	if sentinel == ErrOpponentExited && o.state != nil {
-		e.Exit = o.state.String()
-	}
-	o.err = e
-	return e
 }
 
 // kill signals the process (group). Safe to call more than once and from
@@ -440,19 +519,20 @@ func (o *Opponent) kill() {
 	_ = o.cmd.Process.Kill()
 }
 
-// shutdown kills the process, reaps it and stops the reader goroutine.
+// shutdown kills the process, reaps it and stops the goroutines.
 func (o *Opponent) shutdown() {
-	select {
-	case <-o.done:
-		return
-	default:
-	}
-	close(o.done)
-	o.kill()
-	<-o.exited
-	o.stdin.Close()
-	o.stdout.Close() // unblocks the reader if a grandchild holds the pipe
-	o.wg.Wait()
+	o.stop.Do(func() {
+		select {
+		case <-o.exited:
+		default:
+			o.kill()
+		}
+		<-o.exited
+		close(o.done)
+		o.stdin.Close()
+		o.stdout.Close() // unblocks the reader if a grandchild holds the pipe
+		o.wg.Wait()
+	})
 }
 
 // tailBuffer keeps the last bytes written to it. It is safe for concurrent

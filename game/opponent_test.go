@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -62,12 +63,21 @@ func groupAlive(pgid int) bool {
 	return false
 }
 
+// ask sends "round n" and receives the answer.
+func ask(t *testing.T, op *Opponent, n int) (Message, error) {
+	t.Helper()
+	if err := op.Send(Message{Kind: MsgRound, Round: n}); err != nil {
+		return Message{}, err
+	}
+	return op.Receive()
+}
+
 func TestOpponentRoundTrip(t *testing.T) {
 	for _, mode := range []string{"bot", "commitbot"} {
 		t.Run(mode, func(t *testing.T) {
 			checkNoLeaks(t)
-			op, err := StartOpponent(context.Background(), helperArgv(t, mode),
-				OpponentOptions{RequireCommit: mode == "commitbot", Timeout: slowStart})
+			commit := mode == "commitbot"
+			op, err := StartOpponent(context.Background(), helperArgv(t, mode), OpponentOptions{Timeout: slowStart})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,20 +85,24 @@ func TestOpponentRoundTrip(t *testing.T) {
 			if pid <= 0 || !alive(pid) {
 				t.Fatalf("PID %d is not a live process", pid)
 			}
-			// First a round by hand, as the TUI plays it.
-			a, err := op.Ask(1)
+			// First a round by hand, message by message.
+			a, err := ask(t, op, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a.Committed() != (mode == "commitbot") || a.Round != 1 {
+			if commit && a.Kind != MsgCommit || !commit && (a.Kind != MsgMove || !a.Move.Valid()) {
 				t.Fatalf("answer %+v in mode %s", a, mode)
 			}
-			if !a.Committed() && !a.Move.Valid() {
-				t.Fatalf("plain answer without a move: %+v", a)
+			if err := op.Send(Message{Kind: MsgOpponent, Round: 1, Move: Rock}); err != nil {
+				t.Fatal(err)
 			}
-			bm, err := op.Reveal(1, Rock)
-			if err != nil || !bm.Valid() || (!a.Committed() && bm != a.Move) {
-				t.Fatalf("Reveal = %v, %v (answer %+v)", bm, err, a)
+			bm := a.Move
+			if commit {
+				rv, err := op.Receive()
+				if err != nil || rv.Kind != MsgReveal || rv.Round != 1 || Commitment(rv.Move, rv.Nonce) != a.Hash {
+					t.Fatalf("reveal %+v, %v does not open the commitment %s", rv, err, a.Hash)
+				}
+				bm = rv.Move
 			}
 			// Then a whole match against a cycling strategy, which the
 			// iocaine bot must crush.
@@ -96,7 +110,8 @@ func TestOpponentRoundTrip(t *testing.T) {
 			if _, err := m.Record(Rock, bm); err != nil {
 				t.Fatal(err)
 			}
-			if err := PlayOpponent(context.Background(), &cycleStrategy{}, op, m); err != nil {
+			rules := Rules{MustCommit: [2]bool{Bot: commit}}
+			if err := PlayOpponent(context.Background(), &cycleStrategy{}, op, m, rules); err != nil {
 				t.Fatal(err)
 			}
 			if m.Played() != 200 || m.Score().Diff() > -100 {
@@ -118,16 +133,20 @@ func TestOpponentFailures(t *testing.T) {
 		commit  bool
 		timeout time.Duration
 		want    error
-		played  int      // rounds recorded before the failure
+		played  int      // rounds recorded before (or with) the failure
 		details []string // substrings of the error message
+		// referee: the Referee, not the Opponent, found the fault: the
+		// process lives on until Close.
+		referee bool
 	}{
-		{"hang", false, 150 * time.Millisecond, ErrTimeout, 0, []string{"round 1", "no answer within 150ms"}},
-		{"slow", false, 100 * time.Millisecond, ErrTimeout, 0, []string{"round 1"}},
-		{"die", false, 0, ErrOpponentExited, 3, []string{"round 4", "exit status 3", "out of cheese"}},
-		{"garbage", false, 0, ErrMalformed, 2, []string{"round 3", `"banana split"`}},
-		{"badreveal", true, 0, ErrCommitMismatch, 0, []string{"round 1", "reveal 1 paper n0nce"}},
-		{"bot", true, 0, ErrMalformed, 0, []string{"want a commitment"}},
-		{"chatty", false, 0, ErrMalformed, 2, []string{"round 3", "unsolicited", `"rock"`}},
+		{"hang", false, 150 * time.Millisecond, ErrTimeout, 0, []string{"round 1", "no answer within 150ms"}, false},
+		{"slow", false, 100 * time.Millisecond, ErrTimeout, 0, []string{"round 1"}, false},
+		{"die", false, 0, ErrOpponentExited, 3, []string{"round 4", "exit status 3", "out of cheese"}, false},
+		{"garbage", false, 0, ErrMalformed, 2, []string{"round 3", `"banana split"`}, false},
+		// The broken commitment forfeits round 1.
+		{"badreveal", true, 0, ErrCommitMismatch, 1, []string{"round 1", "reveal 1 paper n0nce"}, true},
+		{"bot", true, 0, ErrMalformed, 0, []string{"want a commitment"}, true},
+		{"chatty", false, 0, ErrMalformed, 2, []string{"round 3", "unsolicited", `"rock"`}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
@@ -136,14 +155,13 @@ func TestOpponentFailures(t *testing.T) {
 			if timeout == 0 {
 				timeout = slowStart // not testing timeouts: allow a slow start
 			}
-			op, err := StartOpponent(context.Background(), helperArgv(t, tt.mode),
-				OpponentOptions{Timeout: timeout, RequireCommit: tt.commit})
+			op, err := StartOpponent(context.Background(), helperArgv(t, tt.mode), OpponentOptions{Timeout: timeout})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer op.Close()
 			m := NewMatch(Rounds(10))
-			err = PlayOpponent(context.Background(), constant(Rock), op, m)
+			err = PlayOpponent(context.Background(), constant(Rock), op, m, Rules{MustCommit: [2]bool{Bot: tt.commit}})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("error %v, want %v", err, tt.want)
 			}
@@ -153,20 +171,126 @@ func TestOpponentFailures(t *testing.T) {
 				}
 			}
 			var oe *OpponentError
-			if !errors.As(err, &oe) {
-				t.Errorf("error %v is not an *OpponentError", err)
+			if !errors.As(err, &oe) || oe.Side != Bot {
+				t.Errorf("error %v is not an *OpponentError blaming the bot side", err)
 			}
 			if m.Played() != tt.played {
 				t.Errorf("%d rounds kept, want %d", m.Played(), tt.played)
 			}
+			if tt.want == ErrCommitMismatch {
+				if r, _ := m.Last(); !r.Forfeit || r.Outcome != Win {
+					t.Errorf("last round %+v, want a forfeit won by the human side", r)
+				}
+			}
+			if tt.referee {
+				op.Close()
+			} else {
+				// The error sticks.
+				if err2 := op.Send(Message{Kind: MsgRound, Round: m.Played() + 1}); !errors.Is(err2, tt.want) {
+					t.Errorf("Send after the failure: %v", err2)
+				}
+				if _, err2 := op.Receive(); !errors.Is(err2, tt.want) {
+					t.Errorf("Receive after the failure: %v", err2)
+				}
+			}
 			if alive(op.PID()) {
 				t.Errorf("opponent %d still alive after the error", op.PID())
 			}
-			// The error sticks.
-			if _, err2 := op.Ask(m.Played() + 1); !errors.Is(err2, tt.want) {
-				t.Errorf("Ask after the failure: %v", err2)
-			}
 		})
+	}
+}
+
+// TestOpponentPoll drives an opponent the way an event loop does: Send never
+// waits, Notify wakes the loop, Poll never blocks; the opponent's death is
+// reported by Poll without anything being sent.
+func TestOpponentPoll(t *testing.T) {
+	checkNoLeaks(t)
+	wake := make(chan struct{}, 1)
+	notify := func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	op, err := StartOpponent(context.Background(), helperArgv(t, "die"), OpponentOptions{Timeout: slowStart, Notify: notify})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.Close()
+	if _, ok, err := op.Poll(); ok || err != nil {
+		t.Fatalf("Poll before anything was said = %v, %v", ok, err)
+	}
+	next := func() (Message, error) {
+		t.Helper()
+		for {
+			msg, ok, err := op.Poll()
+			if ok || err != nil {
+				return msg, err
+			}
+			select {
+			case <-wake:
+			case <-time.After(slowStart):
+				t.Fatal("Notify was never called")
+			}
+		}
+	}
+	for n := 1; n <= 3; n++ {
+		if err := op.Send(Message{Kind: MsgRound, Round: n}); err != nil {
+			t.Fatal(err)
+		}
+		if msg, err := next(); err != nil || msg.Kind != MsgMove || msg.Move != Rock {
+			t.Fatalf("round %d: %+v, %v", n, msg, err)
+		}
+		if err := op.Send(Message{Kind: MsgOpponent, Round: n, Move: Paper}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Asked for round 4, the helper exits 3: Poll reports it with its status.
+	if err := op.Send(Message{Kind: MsgRound, Round: 4}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = next()
+	var oe *OpponentError
+	if !errors.As(err, &oe) || !errors.Is(err, ErrOpponentExited) || oe.Exit != "exit status 3" || oe.Round != 4 {
+		t.Fatalf("Poll after the exit: %v (%+v)", err, oe)
+	}
+	if _, _, err2 := op.Poll(); err2 != err {
+		t.Errorf("the failure does not stick: %v", err2)
+	}
+}
+
+// TestOpponentKilledIsNoticed: a process killed while nobody waits for it is
+// reported by Poll (after Notify), not at the next exchange.
+func TestOpponentKilledIsNoticed(t *testing.T) {
+	checkNoLeaks(t)
+	wake := make(chan struct{}, 1)
+	op, err := StartOpponent(context.Background(), helperArgv(t, "hang"), OpponentOptions{Timeout: time.Hour, Notify: func() {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.Close()
+	if err := syscall.Kill(op.PID(), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-wake:
+	case <-time.After(slowStart):
+		t.Fatal("the kill was never notified")
+	}
+	var err2 error
+	for err2 == nil {
+		_, _, err2 = op.Poll()
+		if err2 == nil {
+			<-wake
+		}
+	}
+	if !errors.Is(err2, ErrOpponentExited) || !strings.Contains(err2.Error(), "signal: killed") {
+		t.Errorf("Poll: %v, want the exit by signal", err2)
 	}
 }
 
@@ -179,9 +303,9 @@ func TestOpponentContextCancel(t *testing.T) {
 	}
 	defer op.Close()
 	time.AfterFunc(50*time.Millisecond, cancel)
-	_, err = op.Ask(1)
+	_, err = ask(t, op, 1)
 	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("Ask after cancel: %v", err)
+		t.Fatalf("Receive after cancel: %v", err)
 	}
 	if alive(op.PID()) {
 		t.Error("opponent alive after cancel")
@@ -199,9 +323,9 @@ func TestOpponentKillsChildren(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = op.Ask(1)
+	_, err = ask(t, op, 1)
 	if !errors.Is(err, ErrTimeout) {
-		t.Fatalf("Ask: %v", err)
+		t.Fatalf("Receive: %v", err)
 	}
 	// The whole process group is gone: no live process is left in it.
 	deadline := time.Now().Add(2 * time.Second)
@@ -219,8 +343,8 @@ func TestStartOpponentErrors(t *testing.T) {
 		t.Error("empty argv accepted")
 	}
 	if _, err := StartOpponent(context.Background(), []string{"/nonexistent/bot"}, OpponentOptions{}); err == nil ||
-		!strings.Contains(err.Error(), "/nonexistent/bot") {
-		t.Errorf("missing binary: %v", err)
+		strings.Count(err.Error(), "/nonexistent/bot") != 1 {
+		t.Errorf("missing binary: %v (want its name, once)", err)
 	}
 	cmd := exec.Command("true")
 	cmd.Stdout = os.Stdout
@@ -239,15 +363,9 @@ func TestOpponentPrebuiltCmd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer op.Close()
-	a, err := op.Ask(1)
-	if err != nil || !a.Committed() {
-		t.Fatalf("Ask = %+v, %v; want a commitment from the prebuilt command's environment", a, err)
-	}
-	if _, err := op.Reveal(2, Rock); err == nil {
-		t.Error("Reveal of a round not asked succeeded")
-	}
-	if m, err := op.Reveal(1, Paper); err != nil || !m.Valid() {
-		t.Errorf("Reveal = %v, %v", m, err)
+	m := NewMatch(Rounds(3))
+	if err := PlayOpponent(context.Background(), constant(Paper), op, m, Rules{MustCommit: [2]bool{Bot: true}}); err != nil {
+		t.Fatalf("a commit-mode match against the prebuilt command's environment: %v", err)
 	}
 }
 
@@ -262,13 +380,9 @@ func TestOpponentIgnoresQuit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for n := 1; n <= 2; n++ {
-				if _, err := op.Ask(n); err != nil {
-					t.Fatal(err)
-				}
-				if m, err := op.Reveal(n, Paper); err != nil || m != Rock {
-					t.Fatalf("Reveal(%d) = %v, %v", n, m, err)
-				}
+			m := NewMatch(Rounds(2))
+			if err := PlayOpponent(context.Background(), constant(Paper), op, m, Rules{}); err != nil || m.Score().HumanWins != 2 {
+				t.Fatalf("match: %v, score %+v", err, m.Score())
 			}
 			pid := op.PID()
 			if err := op.Close(); err != nil {

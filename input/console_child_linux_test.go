@@ -300,20 +300,26 @@ func TestConsoleSuspend(t *testing.T) {
 	p.waitTermios(p.before, "after quitting")
 }
 
-// TestConsoleLeaveOnTerminate: a terminating signal writes the application's
-// leave sequence before the Console's modes are switched off, and ReadEvent
-// reports it; Close alone does not write it.
+// TestConsoleLeaveOnTerminate: a terminating signal is reported by ReadEvent
+// and writes nothing by itself (the application leaves its screen and
+// closes); a repeated one, which the watch acts on without the application,
+// writes the application's leave sequence before the Console's modes are
+// switched off. Close alone does not write it.
 func TestConsoleLeaveOnTerminate(t *testing.T) {
 	c, ct, _ := openTestConsole(t, ConsoleOptions{NoKitty: true})
 	c.SetLeaveSequence([]byte(appLeave))
 	ct.waitOutput(seqPasteOn)
-	// What Watch does on SIGTERM: the event, then Close.
 	c.onSignal(term.Event{Kind: term.EventTerminate, Signal: syscall.SIGTERM})
 	var ev Event
 	readEvent(t, c, &ev)
 	if ev.Type != EventTerminate || ev.Signal != syscall.SIGTERM {
 		t.Fatalf("got %v, want Terminate (terminated)", ev.String())
 	}
+	if strings.Contains(ct.output(), appLeave) {
+		t.Errorf("the first signal wrote the leave sequence itself: %q", ct.output())
+	}
+	// What Watch does on a second SIGTERM: the forced event, then Close.
+	c.onSignal(term.Event{Kind: term.EventTerminate, Signal: syscall.SIGTERM, Forced: true})
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -369,4 +375,16 @@ func TestConsoleInterrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Interrupt() // harmless after Close
+}
+
+// TestConsoleReportsSuspend: an external SIGTSTP (as the watch reports it)
+// is an EventSuspend for the application, which decides to Suspend.
+func TestConsoleReportsSuspend(t *testing.T) {
+	c, _, _ := openTestConsole(t, ConsoleOptions{NoKitty: true})
+	c.onSignal(term.Event{Kind: term.EventSuspend, Signal: syscall.SIGTSTP})
+	var ev Event
+	readEvent(t, c, &ev)
+	if ev.Type != EventSuspend || ev.String() != "Suspend" {
+		t.Fatalf("got %v, want Suspend", ev.String())
+	}
 }

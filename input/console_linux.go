@@ -58,12 +58,18 @@ const (
 	// EventRepaint: the process was continued after a stop (SIGCONT), raw
 	// mode is on again: redraw everything. Cols and Rows hold the size.
 	EventRepaint
-	// EventTerminate: SIGTERM, SIGHUP or SIGINT arrived; the terminal is
-	// being restored and the process ends with that signal.
+	// EventTerminate: SIGTERM, SIGHUP or SIGINT arrived (Signal). The
+	// application ends: it leaves its screen, calls Close (which restores
+	// the terminal), says what it must, and exits, normally with
+	// term.ExitBySignal. A second such signal before Close restores the
+	// terminal and ends the process without waiting for it.
 	EventTerminate
 	// EventWake: Interrupt was called (another goroutine has news for the
 	// input loop, e.g. a state change to draw).
 	EventWake
+	// EventSuspend: SIGTSTP arrived from outside (kill -TSTP). The
+	// application leaves its screen and calls Suspend, as for Ctrl-Z.
+	EventSuspend
 )
 
 // Event is one Console event. For EventInput the embedded keys.Event holds
@@ -90,6 +96,8 @@ func (e *Event) String() string {
 		return fmt.Sprintf("Terminate (%v)", e.Signal)
 	case EventWake:
 		return "Wake"
+	case EventSuspend:
+		return "Suspend"
 	}
 	return "Event(?)"
 }
@@ -122,6 +130,7 @@ type Console struct {
 	kitty    atomic.Bool
 	resize   atomic.Bool
 	repaint  atomic.Bool
+	suspend  atomic.Bool
 	termSig  atomic.Int32
 	wake     atomic.Bool
 	modeMu   sync.Mutex // guards the mode writes of hooks and detection, and leave
@@ -143,7 +152,7 @@ func OpenConsole(opts ConsoleOptions) (*Console, error) {
 	if opts.EscDelay == 0 {
 		d, set, err := keys.EscDelayFromEnv()
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", keys.EnvEscDelay, err)
+			return nil, err // it names the variable
 		}
 		if set {
 			opts.EscDelay = d
@@ -296,16 +305,21 @@ func (c *Console) onSignal(ev term.Event) {
 		c.resize.Store(true)
 	case term.EventRepaint:
 		c.repaint.Store(true)
+	case term.EventSuspend:
+		c.suspend.Store(true)
 	case term.EventTerminate:
 		c.termSig.Store(int32(ev.Signal))
-		// The terminal is restored (the Leave hooks: modesOff) and the
-		// process ends as soon as this returns: the application's loop
-		// may never see the event. Leave its screen now.
-		c.modeMu.Lock()
-		if len(c.leave) > 0 {
-			_, _ = c.term.Write(c.leave)
+		if ev.Forced {
+			// The application did not end after the first signal: the
+			// watch restores the terminal (the Leave hooks: modesOff)
+			// and ends the process as soon as this returns. Leave the
+			// application's screen now.
+			c.modeMu.Lock()
+			if len(c.leave) > 0 {
+				_, _ = c.term.Write(c.leave)
+			}
+			c.modeMu.Unlock()
 		}
-		c.modeMu.Unlock()
 	}
 	c.reader.Interrupt()
 }
@@ -319,7 +333,7 @@ func (c *Console) Interrupt() {
 }
 
 // ReadEvent waits for the next event and stores it in *ev. Signal events
-// (terminate, repaint, resize, in that order of precedence), then an
+// (terminate, repaint, resize, suspend, in that order of precedence), then an
 // EventWake (see Interrupt), come before pending input. It waits in Reader.Next, with the decoder's deadline for an
 // ambiguous ESC. It returns ErrClosed after Close, or the Reader's error
 // (EIO when the terminal hangs up), once every byte captured before has been
@@ -339,6 +353,10 @@ func (c *Console) ReadEvent(ev *Event) error {
 		if c.resize.Swap(false) {
 			*ev = Event{Type: EventResize}
 			ev.Cols, ev.Rows, _ = c.term.Size()
+			return nil
+		}
+		if c.suspend.Swap(false) {
+			*ev = Event{Type: EventSuspend}
 			return nil
 		}
 		if c.wake.Load() && c.wake.Swap(false) {

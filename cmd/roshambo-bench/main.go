@@ -1,6 +1,7 @@
 // Command roshambo-bench runs the side-by-side benchmarks:
 //
 //	roshambo-bench capture [flags]   capture latency: pty master write -> reader (see bench/capture)
+//	roshambo-bench screen [flags]    key-to-screen latency of the whole game against its peers (see bench/screen)
 //	roshambo-bench spy [flags]       spy overhead against its peers
 //
 // Run `roshambo-bench <benchmark> -h` for the flags of each.
@@ -12,7 +13,9 @@ import (
 	"os"
 
 	"github.com/roshambo-game/roshambo/bench/capture"
+	"github.com/roshambo-game/roshambo/bench/screen"
 	"github.com/roshambo-game/roshambo/bench/spybench"
+	"github.com/roshambo-game/roshambo/internal/cli"
 )
 
 func main() {
@@ -23,30 +26,54 @@ func main() {
 	if code, ok := capture.RunChild(); ok {
 		os.Exit(code)
 	}
+	if code, ok := screen.RunChild(); ok {
+		os.Exit(code)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 func usage(w io.Writer) {
-	fmt.Fprint(w, "usage: roshambo-bench capture|spy [flags]\n\n"+
+	fmt.Fprint(w, "usage: roshambo-bench capture|screen|spy [flags]\n"+
+		"       roshambo-bench help [benchmark]\n\n"+
 		"  capture  capture latency of roshambo's input layer against os.File, bufio, tcell, cancelreader and a busy-poll floor\n"+
-		"  spy      overhead of roshambo-spy on a traced process against its peers\n")
+		"  screen   key-to-screen latency of the game against a raw echo, a minimal tcell app and a minimal bubbletea app\n"+
+		"  spy      overhead of roshambo-spy on a traced process against its peers\n\n"+
+		"Run roshambo-bench BENCHMARK --help for the flags of each. Exit codes: 0 every run worked, 1 some run\n"+
+		"failed (the report says which), 2 bad usage. Claims that do not hold do not change the exit code.\n")
+}
+
+// benchmarks maps a benchmark's name to its entry point (args after the
+// name).
+var benchmarks = map[string]func(args []string, stdout, stderr io.Writer) int{
+	"capture": capture.Main,
+	"screen":  screen.Main,
+	"spy":     spybench.Main,
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
-		return 2
+		return cli.ExitUsage
 	}
 	switch args[0] {
-	case "capture":
-		return capture.Main(args[1:], stdout, stderr)
-	case "spy":
-		return spybench.Main(args[1:], stdout, stderr)
-	case "-h", "-help", "--help", "help":
+	case "-h", "-help", "--help":
 		usage(stdout)
-		return 0
+		return cli.ExitOK
+	case "help":
+		if len(args) == 1 {
+			usage(stdout)
+			return cli.ExitOK
+		}
+		if b, ok := benchmarks[args[1]]; ok {
+			return b([]string{"--help"}, stdout, stderr)
+		}
+		return cli.Fail(stderr, "roshambo-bench", "help %s: no such benchmark (capture, screen, spy)", args[1])
+	case "-version", "--version":
+		fmt.Fprintln(stdout, cli.Version("roshambo-bench"))
+		return cli.ExitOK
 	}
-	fmt.Fprintf(stderr, "roshambo-bench: unknown benchmark %q\n", args[0])
-	usage(stderr)
-	return 2
+	if b, ok := benchmarks[args[0]]; ok {
+		return b(args[1:], stdout, stderr)
+	}
+	return cli.Fail(stderr, "roshambo-bench", "unknown benchmark %q (capture, screen, spy)", args[0])
 }

@@ -32,6 +32,7 @@ import (
 
 	"github.com/roshambo-game/roshambo/game"
 	"github.com/roshambo-game/roshambo/game/tournament"
+	"github.com/roshambo-game/roshambo/internal/cmdline"
 )
 
 func main() {
@@ -138,7 +139,7 @@ type commands [][]string
 
 func (c *commands) String() string { return fmt.Sprint(*c) }
 func (c *commands) Set(s string) error {
-	argv, err := tournament.SplitCommand(s)
+	argv, err := cmdline.Split(s)
 	if err != nil {
 		return err
 	}

@@ -60,23 +60,14 @@ func TestRoundTrip(t *testing.T) {
 			if commit {
 				argv = append(argv, "--commit")
 			}
-			op, err := game.StartOpponent(context.Background(), argv, game.OpponentOptions{RequireCommit: commit, Timeout: 15 * time.Second})
+			op, err := game.StartOpponent(context.Background(), argv, game.OpponentOptions{Timeout: 15 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
-			a, err := op.Ask(1)
-			if err != nil || a.Committed() != commit {
-				t.Fatalf("Ask(1) = %+v, %v", a, err)
-			}
-			bm, err := op.Reveal(1, game.Paper)
-			if err != nil || !bm.Valid() {
-				t.Fatalf("Reveal = %v, %v", bm, err)
-			}
-			m := game.NewMatch(game.Rounds(300))
-			m.Record(game.Paper, bm)
+			rules := game.Rules{MustCommit: [2]bool{game.Bot: commit}}
 			s, _ := game.NewStrategy("cycle", 0)
-			s.Update(game.Rock, bm) // cycle's round 1 was played by hand above
-			if err := game.PlayOpponent(context.Background(), s, op, m); err != nil {
+			m := game.NewMatch(game.Rounds(300))
+			if err := game.PlayOpponent(context.Background(), s, op, m, rules); err != nil {
 				t.Fatal(err)
 			}
 			if m.Played() != 300 || m.Score().Diff() > -200 {

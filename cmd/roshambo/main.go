@@ -1,26 +1,36 @@
 // Command roshambo is the roshambo game and its tools.
 //
-//	roshambo [play] [flags]          the game (see roshambo --help)
-//	roshambo keys [--escdelay MS]    the live key viewer
+//	roshambo [play] [flags]      the game (see roshambo --help)
+//	roshambo keys [flags]        the live key viewer
+//	roshambo help [command]      usage
 //
 // main only dispatches: each command lives in a package under internal/ and
 // returns its exit code.
 package main
 
 import (
-	"fmt"
+	"io"
 	"os"
 	"strings"
 
+	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/app"
 	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/keyview"
-	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/play"
+	"github.com/roshambo-game/roshambo/internal/cli"
 )
 
-// commands maps a subcommand to its entry point (args after the name).
-var commands = map[string]func(args []string) int{
-	"keys":          func(args []string) int { return keyview.Main(args, os.Stderr) },
-	"play":          func(args []string) int { return play.Main(args, os.Stdout, os.Stderr) },
-	play.BotCommand: func(args []string) int { return play.BotMain(args, os.Stdin, os.Stdout, os.Stderr) },
+// command is a subcommand: its entry point (args after the name) and its
+// usage text.
+type command struct {
+	run   func(args []string) int
+	usage func(w io.Writer)
+}
+
+var commands = map[string]command{
+	"play": {func(args []string) int { return app.Main(args, os.Stdout, os.Stderr) }, app.Usage},
+	"keys": {func(args []string) int { return keyview.Main(args, os.Stdout, os.Stderr) }, keyview.Usage},
+	// The hidden bot mode: roshambo re-executes itself as its own bot
+	// when no roshambo-bot is found.
+	app.BotCommand: {func(args []string) int { return app.BotMain(args, os.Stdin, os.Stdout, os.Stderr) }, nil},
 }
 
 // defaultCommand runs when the first argument is not a command name (none,
@@ -34,10 +44,26 @@ func run(args []string) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
 	}
+	if name == "help" {
+		return help(args)
+	}
 	cmd, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "roshambo: unknown command %q (commands: keys, play)\n", name)
-		return 2
+		return cli.Fail(os.Stderr, "roshambo", "unknown command %q (commands: play, keys, help)", name)
 	}
-	return cmd(args)
+	return cmd.run(args)
+}
+
+// help prints the usage of the game, or of the command named in args.
+func help(args []string) int {
+	if len(args) == 0 {
+		app.Usage(os.Stdout)
+		return cli.ExitOK
+	}
+	cmd, ok := commands[args[0]]
+	if !ok || cmd.usage == nil || len(args) > 1 {
+		return cli.Fail(os.Stderr, "roshambo", "help %s: no such command (commands: play, keys)", strings.Join(args, " "))
+	}
+	cmd.usage(os.Stdout)
+	return cli.ExitOK
 }

@@ -45,7 +45,7 @@ func binary(t *testing.T) string {
 // "keys" the key viewer.
 func TestStdinNotATerminal(t *testing.T) {
 	bin := binary(t)
-	const viewer = "roshambo: stdin is not a terminal\n"
+	const viewer = "roshambo keys: stdin is not a terminal (the key viewer needs an interactive terminal)\n"
 	const game = "roshambo: stdin is not a terminal (the game needs an interactive terminal)\n"
 	for _, tc := range []struct {
 		args   []string
@@ -77,27 +77,53 @@ func TestStdinNotATerminal(t *testing.T) {
 	}
 }
 
-func TestDispatchErrors(t *testing.T) {
+// TestCLI: the binary's conventions, as a user meets them: --help, -h and
+// help on stdout with exit 0, --version, and every mistake in one line on
+// stderr with exit 2.
+func TestCLI(t *testing.T) {
 	bin := binary(t)
 	cases := []struct {
 		args   []string
-		stderr string
+		code   int
+		stdout string // in stdout
+		stderr string // the one line on stderr, in part
 	}{
-		{[]string{"bogus"}, `roshambo: unknown command "bogus"`},
-		{[]string{"keys", "--escdelay", "x"}, `--escdelay "x"`},
-		{[]string{"keys", "--escdelay", "2000"}, `--escdelay "2000"`},
-		{[]string{"keys", "extra"}, `unexpected argument "extra"`},
-		{[]string{"--bot", "nosuch"}, `--bot "nosuch"`},
-		{[]string{"play", "--rounds", "2", "--first-to", "2"}, `exclude each other`},
+		{[]string{"--help"}, 0, "usage: roshambo [play] [flags]", ""},
+		{[]string{"-h"}, 0, "usage: roshambo [play] [flags]", ""},
+		{[]string{"help"}, 0, "flags of play:", ""},
+		{[]string{"help", "play"}, 0, "flags of play:", ""},
+		{[]string{"help", "keys"}, 0, "usage: roshambo keys", ""},
+		{[]string{"keys", "--help"}, 0, "usage: roshambo keys", ""},
+		{[]string{"--version"}, 0, "roshambo ", ""},
+		{[]string{"keys", "--version"}, 0, "roshambo keys ", ""},
+		{[]string{"help", "nope"}, 2, "", "help nope: no such command"},
+		{[]string{"bogus"}, 2, "", `roshambo: unknown command "bogus"`},
+		{[]string{"--bogus"}, 2, "", "roshambo: unknown flag --bogus (see roshambo --help)"},
+		{[]string{"keys", "--escdelay", "x"}, 2, "", "roshambo keys: --escdelay x: must be"},
+		{[]string{"keys", "--escdelay", "2000"}, 2, "", "--escdelay 2000: must be a whole number of milliseconds from 0 to 1000"},
+		{[]string{"keys", "extra"}, 2, "", `unexpected argument "extra"`},
+		{[]string{"--bot", "nosuch"}, 2, "", `--bot "nosuch"`},
+		{[]string{"--rounds", "0"}, 2, "", "--rounds 0: must be a whole number from 1 to 1000000"},
+		{[]string{"--timeout", "0"}, 2, "", "--timeout 0: must be from 10ms to 10m0s"},
+		{[]string{"play", "--rounds", "2", "--first-to", "2"}, 2, "", "exclude each other"},
+		{[]string{"--opponent", "./bot", "--seed", "2"}, 2, "", "cannot be used with --opponent"},
 	}
 	for _, tc := range cases {
 		cmd := exec.Command(bin, tc.args...)
 		cmd.Env = append(os.Environ(), roleEnv+"=main")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		_ = cmd.Run()
-		if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(stderr.String(), tc.stderr) {
-			t.Errorf("roshambo %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, stderr.String(), tc.stderr)
+		code := cmd.ProcessState.ExitCode()
+		ok := code == tc.code && strings.Contains(stdout.String(), tc.stdout)
+		if tc.code == 0 {
+			ok = ok && stderr.Len() == 0
+		} else {
+			ok = ok && stdout.Len() == 0 && strings.Count(stderr.String(), "\n") == 1 && strings.Contains(stderr.String(), tc.stderr)
+		}
+		if !ok {
+			t.Errorf("roshambo %q: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
+				tc.args, code, stdout.String(), stderr.String(), tc.code, tc.stdout, tc.stderr)
 		}
 	}
 }

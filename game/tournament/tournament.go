@@ -148,26 +148,9 @@ func Run(ctx context.Context, cfg Config, entrants []Entrant) (*Result, error) {
 	return res, nil
 }
 
-// tracked remembers whether its player failed.
-type tracked struct {
-	game.Player
-	failed bool
-}
-
-func (t *tracked) Ask(n int) (game.Answer, error) {
-	a, err := t.Player.Ask(n)
-	t.failed = t.failed || err != nil
-	return a, err
-}
-
-func (t *tracked) Reveal(n int, other game.Move) (game.Move, error) {
-	m, err := t.Player.Reveal(n, other)
-	t.failed = t.failed || err != nil
-	return m, err
-}
-
 func playMatch(ctx context.Context, cfg Config, entrants []Entrant, m *Match) {
-	var players [2]*tracked
+	var players [2]game.Player
+	var failed [2]bool
 	var errs []string
 	for side, idx := range []int{m.A, m.B} {
 		e := entrants[idx]
@@ -177,38 +160,41 @@ func playMatch(ctx context.Context, cfg Config, entrants []Entrant, m *Match) {
 			s, err := game.NewStrategy(e.Strategy, seed)
 			if err != nil {
 				errs = append(errs, err.Error())
+				failed[side] = true
 				continue
 			}
-			players[side] = &tracked{Player: game.StrategyPlayer(s)}
+			players[side] = game.StrategyPlayer(s)
 			continue
 		}
 		op, err := game.StartOpponent(ctx, e.Command, game.OpponentOptions{Timeout: cfg.Timeout})
 		if err != nil {
-			errs = append(errs, err.Error())
-			players[side] = &tracked{failed: true}
+			errs = append(errs, "start opponent: "+err.Error())
+			failed[side] = true
 			continue
 		}
 		defer op.Close()
-		players[side] = &tracked{Player: op}
+		players[side] = op
 	}
 	gm := game.NewMatch(game.Rounds(cfg.Rounds))
 	if len(errs) == 0 {
-		if err := game.Play(ctx, players[0], players[1], gm); err != nil {
+		if err := game.Play(ctx, players[0], players[1], gm, game.Rules{}); err != nil {
 			errs = append(errs, err.Error())
+			var oe *game.OpponentError
+			if errors.As(err, &oe) {
+				failed[oe.Side] = true
+			}
 		}
 	}
 	s := gm.Score()
 	m.Score, m.AWins, m.BWins, m.Draws, m.Played = s.Diff(), s.HumanWins, s.BotWins, s.Draws, s.Rounds()
 	m.Err = strings.Join(errs, "; ")
-	aFail := players[0] == nil || players[0].failed
-	bFail := players[1] == nil || players[1].failed
 	margin := TieMargin(cfg.Rounds)
 	switch {
-	case aFail && bFail:
+	case failed[0] && failed[1]:
 		m.Outcome = "tie"
-	case aFail:
+	case failed[0]:
 		m.Outcome = "b"
-	case bFail:
+	case failed[1]:
 		m.Outcome = "a"
 	case m.Err != "": // neither side failed, e.g. both committed
 		m.Outcome = "tie"
@@ -332,64 +318,4 @@ func shortCommand(argv []string) string {
 		s = s[:23] + "…"
 	}
 	return s
-}
-
-// ErrCommandSyntax is returned (wrapped) by SplitCommand for an unterminated
-// quote or a trailing backslash.
-var ErrCommandSyntax = errors.New("bad command line")
-
-// SplitCommand splits a command line such as `python3 "my bot.py" --fast`
-// into words, like a POSIX shell without expansions: white space separates
-// words, single quotes keep everything literally, double quotes keep white
-// space and honour \" and \\, and a backslash outside quotes escapes the next
-// character.
-func SplitCommand(s string) ([]string, error) {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		case c == '\\':
-			if i+1 >= len(s) {
-				return nil, fmt.Errorf("split %q: trailing backslash: %w", s, ErrCommandSyntax)
-			}
-			i++
-			cur.WriteByte(s[i])
-			inWord = true
-		case c == '\'':
-			j := strings.IndexByte(s[i+1:], '\'')
-			if j < 0 {
-				return nil, fmt.Errorf("split %q: unterminated single quote: %w", s, ErrCommandSyntax)
-			}
-			cur.WriteString(s[i+1 : i+1+j])
-			i += j + 1
-			inWord = true
-		case c == '"':
-			i++
-			for ; i < len(s) && s[i] != '"'; i++ {
-				if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
-					i++
-				}
-				cur.WriteByte(s[i])
-			}
-			if i >= len(s) {
-				return nil, fmt.Errorf("split %q: unterminated double quote: %w", s, ErrCommandSyntax)
-			}
-			inWord = true
-		default:
-			cur.WriteByte(c)
-			inWord = true
-		}
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words, nil
 }

@@ -143,29 +143,78 @@ const keepPasteCap = 8 << 20
 // EnvEscDelay is the environment variable read by EscDelayFromEnv.
 const EnvEscDelay = "ROSHAMBO_ESCDELAY"
 
-// ErrBadEscDelay is wrapped by EscDelayFromEnv for a malformed value.
-var ErrBadEscDelay = errors.New("bad escape delay")
+// ErrBadEscDelay is returned by ParseEscDelay (and wrapped by
+// EscDelayFromEnv) for a malformed or out-of-range value.
+var ErrBadEscDelay = errors.New("must be a whole number of milliseconds from 0 to 1000")
 
-// EscDelayFromEnv reads ROSHAMBO_ESCDELAY: a whole number of milliseconds from 0
-// to 1000, like ncurses' ESCDELAY. It returns the delay (ready for
-// Options.EscDelay: 0 ms is returned as NoEscDelay), whether the variable was set
-// (and not empty), and an error wrapping ErrBadEscDelay for any other value.
+// MaxEscDelay is the longest escape delay accepted (as ncurses' ESCDELAY,
+// it is given in whole milliseconds).
+const MaxEscDelay = time.Second
+
+// ParseEscDelay parses an escape delay given in whole milliseconds, 0 to
+// 1000, like ncurses' ESCDELAY: the one rule for ROSHAMBO_ESCDELAY and the
+// programs' --escdelay flags. The result is ready for Options.EscDelay: 0 ms
+// is returned as NoEscDelay (resolve at once). The error is ErrBadEscDelay.
+func ParseEscDelay(s string) (time.Duration, error) {
+	ms, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || ms < 0 || ms > int(MaxEscDelay/time.Millisecond) {
+		return 0, ErrBadEscDelay
+	}
+	if ms == 0 {
+		return NoEscDelay, nil
+	}
+	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// EscDelayFlag is a flag.Value for an --escdelay MS flag, with
+// ParseEscDelay's rule. Its zero value is unset: Delay then returns 0, which
+// Options.EscDelay (and input.ConsoleOptions) read as "the default"
+// (ROSHAMBO_ESCDELAY, else DefaultEscDelay).
+type EscDelayFlag struct {
+	d   time.Duration
+	set bool
+}
+
+// Set parses the flag's value.
+func (f *EscDelayFlag) Set(s string) error {
+	d, err := ParseEscDelay(s)
+	if err != nil {
+		return err
+	}
+	f.d, f.set = d, true
+	return nil
+}
+
+// String returns the value in milliseconds, or "" when unset (so that a
+// usage text shows no made-up default).
+func (f *EscDelayFlag) String() string {
+	switch {
+	case f == nil || !f.set:
+		return ""
+	case f.d == NoEscDelay:
+		return "0"
+	}
+	return strconv.Itoa(int(f.d / time.Millisecond))
+}
+
+// Delay returns the delay for Options.EscDelay: 0 when the flag was not
+// given, NoEscDelay for 0 ms.
+func (f *EscDelayFlag) Delay() time.Duration { return f.d }
+
+// EscDelayFromEnv reads ROSHAMBO_ESCDELAY with ParseEscDelay's rule. It
+// returns the delay (ready for Options.EscDelay: 0 ms is returned as
+// NoEscDelay), whether the variable was set (and not empty), and an error
+// wrapping ErrBadEscDelay for any other value.
 func EscDelayFromEnv() (time.Duration, bool, error) {
 	s, ok := os.LookupEnv(EnvEscDelay)
 	if !ok || s == "" {
 		return 0, false, nil
 	}
-	ms, err := strconv.Atoi(strings.TrimSpace(s))
+	d, err := ParseEscDelay(s)
 	if err != nil {
-		return 0, true, fmt.Errorf("%s=%q: want whole milliseconds (e.g. 10): %w", EnvEscDelay, s, ErrBadEscDelay)
+		return 0, true, fmt.Errorf("%s=%q: %w", EnvEscDelay, s, err)
 	}
-	if ms < 0 || ms > 1000 {
-		return 0, true, fmt.Errorf("%s=%q: want 0 to 1000 milliseconds: %w", EnvEscDelay, s, ErrBadEscDelay)
-	}
-	if ms == 0 {
-		return NoEscDelay, true, nil
-	}
-	return time.Duration(ms) * time.Millisecond, true, nil
+	return d, true, nil
 }
 
 // Options configure a Decoder. The zero value gives the defaults.

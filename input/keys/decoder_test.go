@@ -696,3 +696,39 @@ func TestString(t *testing.T) {
 		t.Error((ModCtrl | ModShift | ModCapsLock).String())
 	}
 }
+
+func TestParseEscDelay(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"10", 10 * time.Millisecond, true},
+		{" 25 ", 25 * time.Millisecond, true},
+		{"0", NoEscDelay, true},
+		{"1000", time.Second, true},
+		{"1001", 0, false},
+		{"-1", 0, false},
+		{"1.5", 0, false},
+		{"10ms", 0, false},
+		{"", 0, false},
+	} {
+		got, err := ParseEscDelay(tc.in)
+		if tc.ok != (err == nil) || got != tc.want || err != nil && !errors.Is(err, ErrBadEscDelay) {
+			t.Errorf("ParseEscDelay(%q) = %v, %v; want %v, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+	var f EscDelayFlag
+	if f.String() != "" || f.Delay() != 0 {
+		t.Errorf("unset flag: %q, %v", f.String(), f.Delay())
+	}
+	if err := f.Set("0"); err != nil || f.Delay() != NoEscDelay || f.String() != "0" {
+		t.Errorf("--escdelay 0: %v, %v, %q", err, f.Delay(), f.String())
+	}
+	if err := f.Set("40"); err != nil || f.Delay() != 40*time.Millisecond || f.String() != "40" {
+		t.Errorf("--escdelay 40: %v, %v, %q", err, f.Delay(), f.String())
+	}
+	if err := f.Set("5000"); err == nil || !strings.Contains(err.Error(), "0 to 1000") {
+		t.Errorf("--escdelay 5000: %v", err)
+	}
+}

@@ -25,11 +25,30 @@ func Example() {
 		fmt.Fprintln(os.Stderr, "roshambo:", err)
 		return
 	}
+	signals := make(chan term.Event, 1)
 	stop := t.Watch(func(ev term.Event) {
-		// EventResize, EventRepaint after a resume, EventTerminate
-		// (SIGTERM/SIGHUP/SIGINT: restored and re-raised afterwards).
+		// EventResize, EventRepaint after a resume, EventSuspend (kill
+		// -TSTP), EventTerminate (SIGTERM/SIGHUP/SIGINT): hand them to
+		// the program's loop, which decides.
+		select {
+		case signals <- ev:
+		default:
+		}
 	})
 	defer stop()
+	go func() {
+		for ev := range signals {
+			switch ev.Kind {
+			case term.EventSuspend:
+				_ = t.Suspend()
+			case term.EventTerminate:
+				stop()
+				t.Close() // restore, say goodbye, and end as the signal would
+				fmt.Println("terminated")
+				term.ExitBySignal(ev.Signal)
+			}
+		}
+	}()
 	buf := make([]byte, 1)
 	for {
 		if n, err := os.Stdin.Read(buf); err != nil || n == 0 {

@@ -190,99 +190,128 @@ func runMonitor() int {
 	// group must not stop it (SIGTTOU).
 	signal.Ignore(unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT, unix.SIGTSTP,
 		unix.SIGTTIN, unix.SIGTTOU, unix.SIGPIPE)
-	var (
-		saved    unix.Termios
-		haveT    bool
-		seq      []byte
-		armed    bool
-		crash    []byte
-		ctlBuf   []byte
-		buf      = make([]byte, 64<<10)
-		crashEOF bool
-		nonblock = [2]byte{1, 1} // unknown: leave the flags alone
-	)
+	m := &monitorState{buf: make([]byte, 64<<10), nonblock: [2]byte{1, 1}}
 	_ = unix.SetNonblock(monCrash, true)
+	if err := m.follow(); err != nil {
+		return 1
+	}
+	// The parent is gone. Its crash output, if any, was written before it
+	// exited: collect what is left.
+	if !m.crashEOF {
+		m.crash, _ = readCrash(m.crash, m.buf)
+	}
+	m.restore()
+	return 0
+}
+
+// monitorState is what the monitor knows of the parent's terminal.
+type monitorState struct {
+	saved    unix.Termios
+	haveT    bool    // saved was received
+	seq      []byte  // written to the tty before restoring
+	armed    bool    // raw mode is on: restore when the parent dies
+	nonblock [2]byte // O_NONBLOCK was set on in, out before raw mode (1: unknown, leave alone)
+	crash    []byte  // the runtime's crash report so far
+	crashEOF bool
+	ctl      []byte // control bytes not yet parsed
+	buf      []byte
+}
+
+// errProtocol ends the monitor on a control message it does not know: it
+// never guesses.
+var errProtocol = errors.New("crash monitor: unknown control message")
+
+// follow reads the control pipe (and collects the crash report) until the
+// parent is gone: EOF on the control pipe, however it died.
+func (m *monitorState) follow() error {
 	for {
 		fds := []unix.PollFd{{Fd: monCtl, Events: unix.POLLIN}}
-		if !crashEOF {
+		if !m.crashEOF {
 			fds = append(fds, unix.PollFd{Fd: monCrash, Events: unix.POLLIN})
 		}
 		if _, err := unix.Poll(fds, -1); err != nil {
 			if errors.Is(err, unix.EINTR) {
 				continue
 			}
-			return 1
+			return err
 		}
-		if !crashEOF && fds[1].Revents != 0 {
-			crash, crashEOF = readCrash(crash, buf)
+		if !m.crashEOF && fds[1].Revents != 0 {
+			m.crash, m.crashEOF = readCrash(m.crash, m.buf)
 		}
 		if fds[0].Revents == 0 {
 			continue
 		}
-		n, err := unix.Read(monCtl, buf)
+		n, err := unix.Read(monCtl, m.buf)
 		if errors.Is(err, unix.EINTR) || errors.Is(err, unix.EAGAIN) {
 			continue
 		}
 		if n <= 0 { // EOF: the parent's process is gone (or closed us)
-			break
+			return nil
 		}
-		ctlBuf = append(ctlBuf, buf[:n]...)
-		for len(ctlBuf) > 0 {
-			used := 0
-			switch ctlBuf[0] {
-			case msgArm:
-				armed, used = true, 1
-			case msgDisarm:
-				armed, used = false, 1
-			case msgTermios:
-				if len(ctlBuf) >= 1+termiosSize {
-					copy(unsafe.Slice((*byte)(unsafe.Pointer(&saved)), termiosSize), ctlBuf[1:])
-					haveT, used = true, 1+termiosSize
-				}
-			case msgFlags:
-				if len(ctlBuf) >= 3 {
-					nonblock[0], nonblock[1] = ctlBuf[1], ctlBuf[2]
-					used = 3
-				}
-			case msgSequence:
-				if len(ctlBuf) >= 3 {
-					l := int(binary.LittleEndian.Uint16(ctlBuf[1:]))
-					if len(ctlBuf) >= 3+l {
-						seq = append(seq[:0], ctlBuf[3:3+l]...)
-						used = 3 + l
-					}
-				}
-			default:
-				return 1 // protocol error: never guess
-			}
-			if used == 0 {
-				break // incomplete message
-			}
-			ctlBuf = ctlBuf[used:]
+		m.ctl = append(m.ctl, m.buf[:n]...)
+		if err := m.parse(); err != nil {
+			return err
 		}
 	}
-	// The parent is gone. Its crash output, if any, was written before it
-	// exited: collect what is left.
-	if !crashEOF {
-		crash, _ = readCrash(crash, buf)
+}
+
+// parse applies the complete control messages in m.ctl and keeps the rest.
+func (m *monitorState) parse() error {
+	for len(m.ctl) > 0 {
+		c := m.ctl
+		used := 0
+		switch c[0] {
+		case msgArm:
+			m.armed, used = true, 1
+		case msgDisarm:
+			m.armed, used = false, 1
+		case msgTermios:
+			if len(c) >= 1+termiosSize {
+				copy(unsafe.Slice((*byte)(unsafe.Pointer(&m.saved)), termiosSize), c[1:])
+				m.haveT, used = true, 1+termiosSize
+			}
+		case msgFlags:
+			if len(c) >= 3 {
+				m.nonblock[0], m.nonblock[1] = c[1], c[2]
+				used = 3
+			}
+		case msgSequence:
+			if len(c) >= 3 {
+				if l := int(binary.LittleEndian.Uint16(c[1:])); len(c) >= 3+l {
+					m.seq = append(m.seq[:0], c[3:3+l]...)
+					used = 3 + l
+				}
+			}
+		default:
+			return errProtocol
+		}
+		if used == 0 {
+			return nil // an incomplete message: wait for the rest
+		}
+		m.ctl = m.ctl[used:]
 	}
-	if !armed || !haveT {
-		return 0
+	return nil
+}
+
+// restore puts the terminal back if the parent died in raw mode, then
+// relays its crash report, which is readable only now.
+func (m *monitorState) restore() {
+	if !m.armed || !m.haveT {
+		return
 	}
-	if len(seq) > 0 {
-		_, _ = writeAll(monTTY, seq)
+	if len(m.seq) > 0 {
+		_, _ = writeAll(monTTY, m.seq)
 	}
-	_ = setTermios(monTTY, &saved)
+	_ = setTermios(monTTY, &m.saved)
 	for i, fd := range []int{monIn, monTTY} {
-		if nonblock[i] == 0 {
+		if m.nonblock[i] == 0 {
 			_ = unix.SetNonblock(fd, false)
 		}
 	}
-	if len(crash) > 0 {
+	if len(m.crash) > 0 {
 		_, _ = writeAll(2, []byte("roshambo: the program crashed; terminal restored. Crash report:\n"))
-		_, _ = writeAll(2, crash)
+		_, _ = writeAll(2, m.crash)
 	}
-	return 0
 }
 
 // readCrash appends what the non-blocking crash pipe holds to crash.

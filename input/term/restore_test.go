@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -26,11 +27,16 @@ func TestMain(m *testing.M) {
 		childMain()
 		os.Exit(0)
 	}
+	if os.Getenv(shellEnv) == "1" {
+		os.Exit(shellMain())
+	}
 	os.Exit(m.Run())
 }
 
 // childMain runs on a pty as the test's child: raw mode, signal watch, then
-// one action per input byte.
+// one action per input byte. It is the application: the watch reports, the
+// child decides (Close and ExitBySignal on EventTerminate, Suspend on
+// EventSuspend), as its main loop would.
 func childMain() {
 	t, err := term.Open(0, 1, term.Options{})
 	if err != nil {
@@ -44,17 +50,55 @@ func childMain() {
 		fmt.Fprintln(os.Stderr, "raw:", err)
 		os.Exit(3)
 	}
-	stop := t.Watch(func(ev term.Event) { say("EVENT " + ev.Kind.String()) })
+	// The watch hands its events to the main loop through a pipe, which
+	// the loop polls beside the terminal.
+	evR, evW, err := os.Pipe()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pipe:", err)
+		os.Exit(3)
+	}
+	var deaf atomic.Bool // 'i': ignore terminating signals (the watch must force)
+	stop := t.Watch(func(ev term.Event) {
+		msg := "EVENT " + ev.Kind.String()
+		if ev.Forced {
+			msg += " forced"
+		}
+		say(msg)
+		if ev.Forced || ev.Kind == term.EventTerminate && deaf.Load() {
+			return
+		}
+		_, _ = evW.Write([]byte{byte(ev.Kind), byte(ev.Signal)})
+	})
 	defer stop()
 	say("READY")
-	buf := make([]byte, 1)
+	buf := make([]byte, 2)
 	for {
-		n, err := unix.Read(0, buf)
-		if err == unix.EINTR {
+		pfd := []unix.PollFd{{Fd: 0, Events: unix.POLLIN}, {Fd: int32(evR.Fd()), Events: unix.POLLIN}}
+		if _, err := unix.Poll(pfd, -1); err != nil && err != unix.EINTR {
+			say("POLL ERROR")
+			os.Exit(4)
+		}
+		if pfd[1].Revents&unix.POLLIN != 0 {
+			if _, err := evR.Read(buf); err != nil {
+				os.Exit(4)
+			}
+			switch term.EventKind(buf[0]) {
+			case term.EventTerminate:
+				stop()
+				_ = t.Close()
+				term.ExitBySignal(syscall.Signal(buf[1]))
+			case term.EventSuspend:
+				if err := t.Suspend(); err != nil {
+					say("SUSPEND ERROR " + err.Error())
+				}
+				say("RESUMED")
+			}
+		}
+		if pfd[0].Revents == 0 {
 			continue
 		}
-		if err == unix.EAGAIN { // after 'n'
-			_, _ = unix.Poll([]unix.PollFd{{Fd: 0, Events: unix.POLLIN}}, -1)
+		n, err := unix.Read(0, buf[:1])
+		if err == unix.EINTR || err == unix.EAGAIN { // EAGAIN after 'n'
 			continue
 		}
 		if err != nil || n == 0 {
@@ -84,6 +128,9 @@ func childMain() {
 			say("NONBLOCK")
 		case 'm': // panic on the main goroutine
 			panic("boom on main")
+		case 'i':
+			deaf.Store(true)
+			say("DEAF")
 		}
 	}
 }
@@ -121,6 +168,20 @@ type child struct {
 
 func startChild(t *testing.T) *child {
 	t.Helper()
+	return startOnPty(t, childEnv)
+}
+
+// startJob starts a shell (shellMain) on a pty, which runs the child as a
+// foreground job.
+func startJob(t *testing.T) *child {
+	t.Helper()
+	return startOnPty(t, shellEnv)
+}
+
+// startOnPty starts the test binary in the role that env selects, as the
+// session leader of a fresh pty, and waits until the child is ready.
+func startOnPty(t *testing.T, env string) *child {
+	t.Helper()
 	master, slave, err := pty.Open()
 	if err != nil {
 		t.Fatalf("pty: %v", err)
@@ -140,7 +201,7 @@ func startChild(t *testing.T) *child {
 	}
 	c.raw = term.MakeRawTermios(c.before)
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	c.cmd.Env = append(os.Environ(), childEnv+"=1")
+	c.cmd.Env = append(os.Environ(), env+"=1")
 	c.cmd.Stdin, c.cmd.Stdout, c.cmd.Stderr = slave, slave, slave
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	go func() { _, _ = c.out.ReadFrom(master) }()
@@ -285,6 +346,13 @@ func TestRestoreOnExit(t *testing.T) {
 			wantOutput: []string{"EVENT Terminate", "LEAVE"}},
 		{name: "SIGINT", trigger: func(c *child) { c.signal(syscall.SIGINT) }, signal: syscall.SIGINT,
 			wantOutput: []string{"EVENT Terminate", "LEAVE"}},
+		{name: "second SIGTERM forces", trigger: func(c *child) {
+			c.send('i')
+			c.waitOutput("DEAF")
+			c.signal(syscall.SIGTERM)
+			c.waitOutput("EVENT Terminate")
+			c.signal(syscall.SIGTERM)
+		}, signal: syscall.SIGTERM, wantOutput: []string{"EVENT Terminate forced", "LEAVE"}},
 		{name: "panic in a goroutine", trigger: func(c *child) { c.send('p') }, exitCode: 2,
 			wantOutput: []string{"panic: boom in a goroutine", "terminal restored. Crash report:"}},
 		{name: "panic on main", trigger: func(c *child) { c.send('m') }, exitCode: 2,

@@ -19,9 +19,16 @@ const (
 	// EventRepaint: the process was continued (SIGCONT) and raw mode is on
 	// again; the screen must be redrawn from scratch.
 	EventRepaint
-	// EventTerminate: SIGTERM, SIGHUP or SIGINT arrived. The terminal is
-	// restored and the signal re-raised as soon as the handler returns.
+	// EventTerminate: SIGTERM, SIGHUP or SIGINT arrived. The application
+	// restores the terminal (Close), says what it has to say, and ends,
+	// normally with ExitBySignal. If it has not stopped the watch when a
+	// second terminating signal arrives, the watch does it for it (see
+	// Event.Forced).
 	EventTerminate
+	// EventSuspend: SIGTSTP arrived from outside (kill -TSTP; the keyboard
+	// sends byte 0x1A in raw mode instead). The application leaves its
+	// screen and calls Suspend, as for Ctrl-Z.
+	EventSuspend
 )
 
 // String names the kind.
@@ -33,6 +40,8 @@ func (k EventKind) String() string {
 		return "Repaint"
 	case EventTerminate:
 		return "Terminate"
+	case EventSuspend:
+		return "Suspend"
 	}
 	return "EventKind(?)"
 }
@@ -41,6 +50,11 @@ func (k EventKind) String() string {
 type Event struct {
 	Kind   EventKind
 	Signal syscall.Signal // the signal behind the event
+	// Forced is set on an EventTerminate for a repeated terminating
+	// signal: the application did not end after the first one. When fn
+	// returns, the watch restores the terminal (Close) and ends the process
+	// with the signal; fn may only write what must leave the screen.
+	Forced bool
 }
 
 // watchedSignals are caught by Watch.
@@ -49,27 +63,35 @@ var watchedSignals = []os.Signal{
 }
 
 // Watch catches SIGWINCH, SIGTSTP, SIGCONT, SIGTERM, SIGHUP and SIGINT on a
-// goroutine of its own and calls fn there, one event at a time:
+// goroutine of its own and reports them to fn there, one event at a time.
+// The library reports; the application decides:
 //   - SIGWINCH: fn(EventResize).
-//   - SIGTSTP (an external kill -TSTP; the keyboard sends 0x1A in raw mode):
-//     Suspend, then the SIGCONT below.
-//   - SIGCONT: Reapply, then fn(EventRepaint).
-//   - SIGTERM, SIGHUP, SIGINT: fn(EventTerminate); when fn returns, Close
-//     (Leave hooks, saved termios, monitor stopped), then the signal is raised
-//     again with its default disposition, which ends the process with the
-//     conventional status. fn may block briefly to save state; it must not
-//     expect to keep running.
+//   - SIGTSTP (from outside; Ctrl-Z is byte 0x1A in raw mode): fn(EventSuspend).
+//     The application leaves its screen and calls Suspend.
+//   - SIGCONT: Reapply (a shell may have changed the termios while the
+//     process was stopped), then fn(EventRepaint).
+//   - SIGTERM, SIGHUP, SIGINT: fn(EventTerminate). The application restores
+//     the terminal, prints what it must (a summary) and ends with
+//     ExitBySignal. If another terminating signal arrives before the watch
+//     is stopped, the watch stops waiting for the application: fn(EventTerminate
+//     with Forced), then Close (Leave hooks, saved termios), then the signal
+//     ends the process.
 //
-// fn must be quick and must not call Suspend. The returned stop function ends
-// the watch (idempotent); signals then get their previous disposition.
+// While the watch runs, Suspend stops the whole job (see Suspend). fn must be
+// quick and must not call Suspend or Close. The returned stop function ends the
+// watch (idempotent); signals then get their previous disposition.
 func (t *Terminal) Watch(fn func(Event)) (stop func()) {
 	ch := make(chan os.Signal, 16)
+	t.mu.Lock()
+	t.watch = ch
+	t.mu.Unlock()
 	signal.Notify(ch, watchedSignals...)
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		terminating := false
 		for {
 			select {
 			case <-done:
@@ -80,14 +102,19 @@ func (t *Terminal) Watch(fn func(Event)) (stop func()) {
 				case unix.SIGWINCH:
 					fn(Event{Kind: EventResize, Signal: sig})
 				case unix.SIGTSTP:
-					_ = t.Suspend()
+					fn(Event{Kind: EventSuspend, Signal: sig})
 				case unix.SIGCONT:
 					_, _ = t.Reapply()
 					fn(Event{Kind: EventRepaint, Signal: sig})
 				default:
-					fn(Event{Kind: EventTerminate, Signal: sig})
+					if !terminating {
+						terminating = true
+						fn(Event{Kind: EventTerminate, Signal: sig})
+						continue
+					}
+					fn(Event{Kind: EventTerminate, Signal: sig, Forced: true})
 					_ = t.Close()
-					reraise(sig)
+					ExitBySignal(sig)
 				}
 			}
 		}
@@ -98,16 +125,22 @@ func (t *Terminal) Watch(fn func(Event)) (stop func()) {
 			signal.Stop(ch)
 			close(done)
 			wg.Wait()
+			t.mu.Lock()
+			t.watch = nil
+			t.mu.Unlock()
 		})
 	}
 }
 
-// reraise delivers sig to the process again with its default disposition.
-func reraise(sig syscall.Signal) {
+// ExitBySignal ends the process by sig with the signal's default action, so
+// that the parent sees the conventional status (a shell prints 128+n): it
+// resets the signal's disposition and sends it to the process. If the
+// process is still running a second later (the signal is blocked or
+// ignored), it exits with status 128+n. Call it after the terminal has been
+// restored.
+func ExitBySignal(sig syscall.Signal) {
 	signal.Reset(sig)
 	_ = unix.Kill(unix.Getpid(), sig)
-	// The default action of SIGTERM, SIGHUP and SIGINT ends the process; if
-	// the signal was somehow blocked, exit with the shell's convention.
 	time.Sleep(time.Second)
 	os.Exit(128 + int(sig))
 }

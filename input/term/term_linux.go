@@ -3,6 +3,8 @@ package term
 import (
 	"errors"
 	"fmt"
+	"os"
+	"os/signal"
 	"runtime"
 	"sync"
 
@@ -54,7 +56,8 @@ type Terminal struct {
 	closed  bool
 	hooks   []Hook
 	mon     *monitor
-	seq     []byte // the crash restore sequence (see SetCrashSequence)
+	seq     []byte         // the crash restore sequence (see SetCrashSequence)
+	watch   chan os.Signal // Watch's channel while it runs (it owns SIGTSTP)
 }
 
 // Open checks that in is a terminal and saves its termios. out is the
@@ -229,10 +232,18 @@ func (t *Terminal) restoreLocked() error {
 }
 
 // Suspend leaves raw mode (Leave hooks, then the saved termios), stops the
-// process with SIGSTOP and, once the process is continued, re-applies raw
-// mode and runs the Enter hooks. It returns after the resume. Use it for
-// Ctrl-Z (byte 0x1A under raw mode). Watch reports the SIGCONT as an
-// EventRepaint. If raw mode is off, Suspend only stops the process.
+// job as a shell's Ctrl-Z would and, once the process is continued, re-applies
+// raw mode and runs the Enter hooks. It returns after the resume. Use it for
+// Ctrl-Z (byte 0x1A under raw mode) and for EventSuspend. Watch reports the
+// SIGCONT as an EventRepaint. If raw mode is off, Suspend only stops.
+//
+// Stopping the job: while Watch runs, SIGTSTP goes to the whole process group
+// first, so that whatever runs the program (a shell, make, `sh -c`) stops
+// with it and the shell takes the terminal back; the kernel discards it for
+// an orphaned group, harmlessly. The process itself then stops with SIGSTOP,
+// aimed at the calling thread so that it returns only after SIGCONT: SIGTSTP
+// cannot stop it, because Go's handler, once installed for Watch, stays
+// installed and swallows a SIGTSTP that nobody is notified of.
 func (t *Terminal) Suspend() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -246,6 +257,9 @@ func (t *Terminal) Suspend() error {
 			return err
 		}
 	}
+	if t.watch != nil {
+		stopGroup(t.watch)
+	}
 	if err := stopSelf(); err != nil {
 		return err
 	}
@@ -256,6 +270,17 @@ func (t *Terminal) Suspend() error {
 		t.enterLocked()
 	}
 	return nil
+}
+
+// stopGroup sends SIGTSTP to the other processes of the process group,
+// without catching its own copy (which Watch would report as an
+// EventSuspend): the signal is ignored while it is sent, and watched again
+// afterwards. (Go then remembers SIG_IGN as SIGTSTP's disposition before
+// Notify: once the watch stops, during shutdown, SIGTSTP stays ignored.)
+func stopGroup(watch chan os.Signal) {
+	signal.Ignore(unix.SIGTSTP)
+	_ = unix.Kill(0, unix.SIGTSTP)
+	signal.Notify(watch, unix.SIGTSTP)
 }
 
 // stopSelf stops the process with SIGSTOP and returns once it is continued.

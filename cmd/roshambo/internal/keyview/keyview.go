@@ -14,6 +14,7 @@ import (
 
 	"github.com/roshambo-game/roshambo/input"
 	"github.com/roshambo-game/roshambo/input/keys"
+	"github.com/roshambo-game/roshambo/internal/cli"
 )
 
 // Exit codes.
@@ -31,36 +32,35 @@ type Options struct {
 	EscDelay time.Duration // decoder's lone-ESC fallback; 0 = ROSHAMBO_ESCDELAY or the default
 }
 
-// ParseFlags parses the viewer's arguments: --escdelay MS (0 to 1000; 0 =
-// no fallback delay).
-func ParseFlags(args []string, stderr io.Writer) (Options, error) {
+// Usage is the viewer's usage text (roshambo keys --help).
+func Usage(w io.Writer) {
+	fs, _ := newFlagSet()
+	fmt.Fprint(w, "usage: roshambo keys [flags]\n\n"+
+		"Shows each key as raw bytes, decoded event and capture-to-handler time.\n"+
+		"Ctrl-C quits, Ctrl-Z suspends. Exit codes: 0 after Ctrl-C, 1 when the terminal fails, 2 bad usage.\n\nflags:\n")
+	cli.WriteFlags(w, fs)
+}
+
+func newFlagSet() (*flag.FlagSet, *keys.EscDelayFlag) {
 	fs := flag.NewFlagSet("roshambo keys", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	esc := fs.String("escdelay", "", "lone-ESC fallback `MS` (0-1000; default: $"+keys.EnvEscDelay+" or "+
-		strconv.Itoa(int(keys.DefaultEscDelay/time.Millisecond))+")")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo keys [--escdelay MS]\n\n"+
-			"Shows each key as raw bytes, decoded event and capture-to-handler time. Ctrl-C quits, Ctrl-Z suspends.\n\n")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return Options{}, err
+	var esc keys.EscDelayFlag
+	fs.Var(&esc, "escdelay", "`MS` (0 to 1000) before a lone ESC counts as the Esc key; 0: no wait\n(default: $"+
+		keys.EnvEscDelay+", else "+strconv.Itoa(int(keys.DefaultEscDelay/time.Millisecond))+")")
+	return fs, &esc
+}
+
+// ParseFlags parses the viewer's arguments. --help and --version are
+// answered on stdout and a mistake in one line on stderr; then done is true
+// and code is the exit code.
+func ParseFlags(args []string, stdout, stderr io.Writer) (o Options, done bool, code int) {
+	fs, esc := newFlagSet()
+	if p := cli.Parse(fs, "roshambo keys", args, stdout, stderr, Usage); p.Exit {
+		return o, true, p.Code
 	}
 	if fs.NArg() > 0 {
-		return Options{}, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		return o, true, cli.Fail(stderr, "roshambo keys", "unexpected argument %q", fs.Arg(0))
 	}
-	var o Options
-	if *esc != "" {
-		ms, err := strconv.Atoi(*esc)
-		if err != nil || ms < 0 || ms > 1000 {
-			return Options{}, fmt.Errorf("--escdelay %q: want whole milliseconds from 0 to 1000", *esc)
-		}
-		o.EscDelay = time.Duration(ms) * time.Millisecond
-		if ms == 0 {
-			o.EscDelay = keys.NoEscDelay
-		}
-	}
-	return o, nil
+	return Options{EscDelay: esc.Delay()}, false, 0
 }
 
 // Header is the viewer's column header.
@@ -123,8 +123,8 @@ func pad(b []byte, from, w int) []byte {
 	return b
 }
 
-// errNotTerminal is the message for ErrNotTerminal, as the issue fixes it.
-const errNotTerminal = "roshambo: stdin is not a terminal"
+// errNotTerminal is the message for ErrNotTerminal.
+const errNotTerminal = "roshambo keys: stdin is not a terminal (the key viewer needs an interactive terminal)"
 
 // exitFor maps an open error to a message and exit code.
 func exitFor(err error, stderr io.Writer) int {
@@ -133,9 +133,8 @@ func exitFor(err error, stderr io.Writer) int {
 		return ExitUsage
 	}
 	if errors.Is(err, keys.ErrBadEscDelay) {
-		fmt.Fprintf(stderr, "roshambo: %v\n", err)
-		return ExitUsage
+		return cli.Fail(stderr, "roshambo keys", "%v", err)
 	}
-	fmt.Fprintf(stderr, "roshambo: %v\n", err)
+	fmt.Fprintf(stderr, "roshambo keys: %v\n", err)
 	return ExitError
 }

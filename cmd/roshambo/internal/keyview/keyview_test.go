@@ -2,8 +2,6 @@ package keyview
 
 import (
 	"bytes"
-	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"syscall"
@@ -73,28 +71,31 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"--escdelay", "5"}, 5 * time.Millisecond, ""},
 		{[]string{"--escdelay=0"}, keys.NoEscDelay, ""},
 		{[]string{"--escdelay", "1000"}, time.Second, ""},
-		{[]string{"--escdelay", "1001"}, 0, "--escdelay"},
-		{[]string{"--escdelay", "-1"}, 0, "--escdelay"},
-		{[]string{"--escdelay", "x"}, 0, "--escdelay"},
-		{[]string{"stray"}, 0, "unexpected argument"},
-		{[]string{"--nope"}, 0, "not defined"},
+		{[]string{"--escdelay", "1001"}, 0, "--escdelay 1001: must be a whole number of milliseconds from 0 to 1000"},
+		{[]string{"--escdelay", "-1"}, 0, "--escdelay -1: must be"},
+		{[]string{"--escdelay", "x"}, 0, "--escdelay x: must be"},
+		{[]string{"stray"}, 0, `unexpected argument "stray"`},
+		{[]string{"--nope"}, 0, "unknown flag --nope"},
 	}
 	for _, tc := range cases {
-		var stderr bytes.Buffer
-		o, err := ParseFlags(tc.args, &stderr)
+		var stdout, stderr bytes.Buffer
+		o, done, code := ParseFlags(tc.args, &stdout, &stderr)
 		if tc.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("ParseFlags(%q) error %v, want one containing %q", tc.args, err, tc.wantErr)
+			line := stderr.String()
+			if !done || code != ExitUsage || !strings.Contains(line, tc.wantErr) || strings.Count(line, "\n") != 1 ||
+				!strings.HasSuffix(line, "(see roshambo keys --help)\n") {
+				t.Errorf("ParseFlags(%q): done %v, exit %d, stderr %q; want one line with %q", tc.args, done, code, line, tc.wantErr)
 			}
 			continue
 		}
-		if err != nil || o.EscDelay != tc.want {
-			t.Errorf("ParseFlags(%q) = %v, %v; want EscDelay %v", tc.args, o.EscDelay, err, tc.want)
+		if done || o.EscDelay != tc.want {
+			t.Errorf("ParseFlags(%q) = %v, done %v (%q); want EscDelay %v", tc.args, o.EscDelay, done, stderr.String(), tc.want)
 		}
 	}
-	var stderr bytes.Buffer
-	if _, err := ParseFlags([]string{"--help"}, &stderr); !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "usage: roshambo keys") {
-		t.Errorf("--help: %v, %q", err, stderr.String())
+	var stdout, stderr bytes.Buffer
+	if _, done, code := ParseFlags([]string{"--help"}, &stdout, &stderr); !done || code != 0 || stderr.Len() != 0 ||
+		!strings.Contains(stdout.String(), "usage: roshambo keys") {
+		t.Errorf("--help: done %v, exit %d, stdout %q, stderr %q", done, code, stdout.String(), stderr.String())
 	}
 }
 

@@ -14,6 +14,8 @@ package tui
 
 import (
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -39,12 +41,15 @@ type Phase uint8
 const (
 	// PhaseThrow waits for the human's throw.
 	PhaseThrow Phase = iota
-	// PhaseWait waits for the opponent (its answer or its reveal).
+	// PhaseWait waits for the opponent: its answer (the human may throw
+	// ahead of it) or, in commit mode, its reveal after the human's throw.
 	PhaseWait
 	// PhaseOver shows the final frame of a finished match.
 	PhaseOver
 	// PhaseError shows the error screen after the opponent failed.
 	PhaseError
+	// PhaseStarting waits for the opponent of a new match to start.
+	PhaseStarting
 )
 
 // SpyPanel is what the spy panel shows.
@@ -81,38 +86,78 @@ type State struct {
 	// Reactions holds the human's reaction time for each round in
 	// nanoseconds: Reactions[i] belongs to round i+1.
 	Reactions []int64
+	// Thrown is the human's throw of the round in play while its outcome
+	// is pending (PhaseWait: typed ahead of the bot's answer, or waiting
+	// for its reveal in commit mode); NoMove otherwise.
+	Thrown game.Move
+	// Waiting is set when the bot has taken long enough to answer that
+	// the prompt says so.
+	Waiting bool
+	// Ready is set when the match-over and error screens take keys (after
+	// a short delay, so that a throw typed at the end does not act on them).
+	Ready bool
+	// CanRestart is set when n starts a new match.
+	CanRestart bool
+	// Matches counts the matches of the session so far (1 for the first).
+	Matches int
 	// Help shows the help overlay.
 	Help bool
 	// Spy is the spy panel.
 	Spy SpyPanel
-	// Err is the error screen's message (PhaseError).
-	Err string
+	// Err is the error screen's headline (PhaseError), and ErrDetail the
+	// lines below it.
+	Err       string
+	ErrDetail []string
 }
 
 // Round returns the number of the round being played (or the last one once
 // the match is over).
 func (st *State) Round() int {
-	if st.Phase == PhaseOver || st.Phase == PhaseError {
+	switch st.Phase {
+	case PhaseOver, PhaseStarting:
 		return max(st.Match.Played(), 1)
+	case PhaseError:
+		// The round that failed: recorded if it was forfeited.
+		if last, ok := st.Match.Last(); ok && last.Forfeit {
+			return last.N
+		}
 	}
 	return st.Match.Played() + 1
 }
 
-// cell is one cell of an off-screen frame.
+// cell is one cell of an off-screen frame: a rune and the index of its
+// style in the frame's style table. Eight bytes, not the eighty of a
+// tcell.Style: a 100x30 frame is 24 KiB, which stays in the cache while it is
+// composed and compared with the last one.
 type cell struct {
 	r  rune
-	st tcell.Style
+	st uint8
+}
+
+// styles is a frame's style table: the few styles a theme has, interned.
+type styles []tcell.Style
+
+// index returns st's index, adding it to the table if it is new.
+func (t *styles) index(st tcell.Style) uint8 {
+	for i, s := range *t {
+		if s == st {
+			return uint8(i)
+		}
+	}
+	*t = append(*t, st)
+	return uint8(len(*t) - 1)
 }
 
 // canvas draws clipped text into an off-screen frame.
 type canvas struct {
-	cells []cell
-	w, h  int
+	cells  []cell
+	w, h   int
+	styles *styles
 }
 
-func (c canvas) set(x, y int, r rune, st tcell.Style) {
+func (c canvas) set(x, y int, r rune, si uint8) {
 	if x >= 0 && x < c.w && y >= 0 && y < c.h {
-		c.cells[y*c.w+x] = cell{r, st}
+		c.cells[y*c.w+x] = cell{r, si}
 	}
 }
 
@@ -121,8 +166,9 @@ func (c canvas) put(x, y int, str string, st tcell.Style) int {
 	if y < 0 || y >= c.h {
 		return x + len([]rune(str))
 	}
+	si := c.styles.index(st)
 	for _, r := range str {
-		c.set(x, y, r, st)
+		c.set(x, y, r, si)
 		x++
 	}
 	return x
@@ -136,9 +182,11 @@ func (c canvas) center(x0, w, y int, str string, st tcell.Style) {
 
 // fill paints a rectangle with spaces in style st.
 func (c canvas) fill(x, y, w, h int, st tcell.Style) {
-	for j := y; j < y+h; j++ {
-		for i := x; i < x+w; i++ {
-			c.set(i, j, ' ', st)
+	si := c.styles.index(st)
+	for j := max(y, 0); j < min(y+h, c.h); j++ {
+		row := c.cells[j*c.w : (j+1)*c.w]
+		for i := max(x, 0); i < min(x+w, c.w); i++ {
+			row[i] = cell{' ', si}
 		}
 	}
 }
@@ -175,79 +223,131 @@ func layout(h int) []section {
 	return all
 }
 
-// Renderer draws States on a screen. It keeps its off-screen frame between
-// calls, so steady-state drawing allocates little. A Renderer is not safe for
-// concurrent use; one goroutine (the game loop) owns it.
+// Renderer draws States on a screen. It composes each frame off screen and
+// remembers the last frame it handed to the screen, so that it sets only the
+// cells that changed, without asking the screen what it holds (tcell's Get
+// takes a lock and builds a string per cell). Steady-state drawing allocates
+// little. A Renderer is not safe for concurrent use; one goroutine (the game
+// loop) owns it.
 type Renderer struct {
-	Theme Theme
-	cells []cell
-	w, h  int // the size of the last frame; every cell is set when it changes
+	Theme   Theme
+	cells   []cell // the frame being composed
+	sent    []cell // the frame last handed to the screen
+	styles  styles // the styles the cells index
+	w, h    int    // the size of the last frame
+	valid   bool   // sent is what the screen holds
+	changed int    // cells set by the last Draw
 }
 
 // NewRenderer returns a Renderer that draws with th.
 func NewRenderer(th Theme) *Renderer { return &Renderer{Theme: th} }
 
+// Invalidate makes the next Draw set every cell: the screen's contents are
+// not what the Renderer last set (after a resume, or a screen that was
+// cleared behind its back).
+func (r *Renderer) Invalidate() { r.valid = false }
+
 // Draw renders st for the screen's current size into the screen's back
-// buffer, setting only the cells that differ from it. It never calls Show or
-// Sync: the caller does (Sync only after a resize or a resume).
+// buffer, setting only the cells that differ from the last frame it drew. It
+// never calls Show or Sync: the caller does (Sync only after a resize or a
+// resume, or after frames written directly with Write).
 func (r *Renderer) Draw(s tcell.Screen, st *State) {
 	w, h := s.Size()
-	if cap(r.cells) < w*h {
-		r.cells = make([]cell, w*h)
-	}
-	r.cells = r.cells[:w*h]
-	all := w != r.w || h != r.h // a new size: cells may never have been set
-	r.w, r.h = w, h
-	c := canvas{r.cells, w, h}
-	c.fill(0, 0, w, h, r.Theme.Base)
-	compose(c, st, r.Theme)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			want := c.cells[y*w+x]
-			str, style, _ := s.Get(x, y)
-			if all || style != want.st || str != string(want.r) {
-				s.SetContent(x, y, want.r, nil, want.st)
-			}
+	all := r.frame(st, w, h)
+	r.changed = 0
+	for i, want := range r.cells {
+		if all || want != r.sent[i] {
+			r.changed++
+			s.SetContent(i%w, i/w, want.r, nil, r.styles[want.st])
+			r.sent[i] = want
 		}
 	}
+}
+
+// Write renders st for a w x h screen and writes the cells that changed
+// since the last frame straight to out, with fw. It returns false, and
+// writes nothing, when it cannot (no previous frame of that size, or a
+// change fw declines): draw that frame with Draw and Sync instead. After
+// frames written with Write, the screen's own buffer is stale: the next Draw
+// must follow an Invalidate and be shown with Sync.
+func (r *Renderer) Write(out io.Writer, fw *FrameWriter, st *State, w, h int) (bool, error) {
+	if !r.valid || w != r.w || h != r.h {
+		return false, nil
+	}
+	r.frame(st, w, h)
+	return r.write(out, fw)
+}
+
+// WriteGuess is Write with a frame composed ahead (Guess) for the state st
+// has now, but for its reaction time, which is drawn into it here.
+func (r *Renderer) WriteGuess(out io.Writer, fw *FrameWriter, guess []cell, st *State, w, h int) (bool, error) {
+	if !r.valid || w != r.w || h != r.h || len(guess) != w*h {
+		return false, nil
+	}
+	copy(r.cells, guess)
+	redraw(canvas{r.cells, w, h, &r.styles}, st, r.Theme, "reaction")
+	return r.write(out, fw)
+}
+
+// Guess composes the frame of st for a w x h screen into buf (reused when it
+// is large enough) and returns it, for WriteGuess.
+func (r *Renderer) Guess(buf []cell, st *State, w, h int) []cell {
+	if cap(buf) < w*h {
+		buf = make([]cell, w*h)
+	}
+	buf = buf[:w*h]
+	c := canvas{buf, w, h, &r.styles}
+	c.fill(0, 0, w, h, r.Theme.Base)
+	compose(c, st, r.Theme)
+	return buf
+}
+
+// write writes the difference between r.cells and r.sent.
+func (r *Renderer) write(out io.Writer, fw *FrameWriter) (bool, error) {
+	b, ok := fw.Diff(r.cells, r.sent, r.w, r.h, r.styles)
+	if !ok {
+		return false, nil
+	}
+	r.changed = 0
+	for i := range r.cells {
+		if r.cells[i] != r.sent[i] {
+			r.changed++
+		}
+	}
+	copy(r.sent, r.cells)
+	if len(b) == 0 {
+		return true, nil
+	}
+	_, err := out.Write(b)
+	return true, err
+}
+
+// frame composes st for a w x h screen into r.cells and reports whether
+// every cell must be set (a new size, or after Invalidate).
+func (r *Renderer) frame(st *State, w, h int) (all bool) {
+	if cap(r.cells) < w*h {
+		r.cells, r.sent = make([]cell, w*h), make([]cell, w*h)
+	}
+	r.cells, r.sent = r.cells[:w*h], r.sent[:w*h]
+	all = !r.valid || w != r.w || h != r.h
+	r.w, r.h, r.valid = w, h, true
+	c := canvas{r.cells, w, h, &r.styles}
+	c.fill(0, 0, w, h, r.Theme.Base)
+	compose(c, st, r.Theme)
+	return all
 }
 
 // compose draws st into the off-screen frame c.
 func compose(c canvas, st *State, th Theme) {
 	w, h := c.w, c.h
 	if w < MinWidth || h < MinHeight {
-		msg := fmt.Sprintf("roshambo needs %dx%d; this terminal is %dx%d", MinWidth, MinHeight, w, h)
-		c.put(0, 0, msg, th.Accent)
-		c.put(0, 1, "enlarge it, or press q to quit", th.Base)
+		drawTooSmall(c, th)
 		return
 	}
 	cw := min(w, maxContentWidth)
 	x0 := (w - cw) / 2
-	secs := layout(h)
-	y := 0
-	for i, sec := range secs {
-		if sec.kind == "prompt" || i == len(secs)-1 {
-			y = h - sec.h // the prompt sits on the bottom row
-		}
-		switch sec.kind {
-		case "header":
-			drawHeader(c, st, th, w, y)
-		case "score":
-			drawScore(c, st, th, x0, cw, y)
-		case "hands":
-			drawHands(c, st, th, x0, cw, y)
-		case "outcome":
-			drawOutcome(c, st, th, x0, cw, y)
-		case "reaction":
-			c.center(x0, cw, y, reactionLine(st.Reactions), th.Base)
-		case "strip":
-			drawStrip(c, st, th, x0, cw, y)
-		case "panels":
-			drawPanels(c, st, th, x0, cw, y, sec.h)
-		case "prompt":
-			drawPrompt(c, st, th, x0, cw, y)
-		}
-		y += sec.h
+	for _, sec := range place(h) {
+		drawSection(c, st, th, sec, x0, cw)
 	}
 	if st.Phase == PhaseError {
 		drawError(c, st, th, w, h)
@@ -256,15 +356,89 @@ func compose(c canvas, st *State, th Theme) {
 	}
 }
 
+// placed is a section of the layout with its top row.
+type placed struct {
+	section
+	y int
+}
+
+// place lays out the sections that fit in h rows, top to bottom; the
+// prompt sits on the bottom row.
+func place(h int) []placed {
+	secs := layout(h)
+	out := make([]placed, len(secs))
+	y := 0
+	for i, sec := range secs {
+		if sec.kind == "prompt" || i == len(secs)-1 {
+			y = h - sec.h
+		}
+		out[i] = placed{sec, y}
+		y += sec.h
+	}
+	return out
+}
+
+// drawSection draws one section of the layout.
+func drawSection(c canvas, st *State, th Theme, sec placed, x0, cw int) {
+	y := sec.y
+	switch sec.kind {
+	case "header":
+		drawHeader(c, st, th, c.w, y)
+	case "score":
+		drawScore(c, st, th, x0, cw, y)
+	case "hands":
+		drawHands(c, st, th, x0, cw, y)
+	case "outcome":
+		drawOutcome(c, st, th, x0, cw, y)
+	case "reaction":
+		c.center(x0, cw, y, reactionLine(st.Reactions, cw), th.Base)
+	case "strip":
+		drawStrip(c, st, th, x0, cw, y)
+	case "panels":
+		drawPanels(c, st, th, x0, cw, y, sec.h)
+	case "prompt":
+		drawPrompt(c, st, th, x0, cw, y)
+	}
+}
+
+// redraw composes one section of a frame again, over whatever its rows
+// held: the frame must have no overlay (help, error box) on them.
+func redraw(c canvas, st *State, th Theme, kind string) {
+	if c.w < MinWidth || c.h < MinHeight {
+		return
+	}
+	cw := min(c.w, maxContentWidth)
+	for _, sec := range place(c.h) {
+		if sec.kind == kind {
+			c.fill(0, sec.y, c.w, sec.h, th.Base)
+			drawSection(c, st, th, sec, (c.w-cw)/2, cw)
+		}
+	}
+}
+
 func drawHeader(c canvas, st *State, th Theme, w, y int) {
 	c.fill(0, y, w, 1, th.Header)
-	title := " roshambo · " + st.Match.Format().String() + " · vs " + st.Opponent
+	f := st.Match.Format()
+	right := fmt.Sprintf("round %d", st.Round())
+	switch f.Kind {
+	case game.KindBestOf, game.KindRounds:
+		right = fmt.Sprintf("round %d/%d", st.Round(), f.N)
+	}
+	if w >= 64 {
+		right += "  ? help  q quit"
+	}
+	right += " "
+	c.put(w-len([]rune(right)), y, right, th.Header)
+	title := " roshambo · " + f.String()
 	if st.Commit {
 		title += " · commit mode"
 	}
-	c.put(0, y, title, th.Header)
-	right := fmt.Sprintf("round %d  ? help  q quit ", st.Round())
-	c.put(w-len([]rune(right)), y, right, th.Header)
+	// The opponent's name gives way first: a long command is cut.
+	room := w - len([]rune(right)) - 1 - len([]rune(title))
+	if vs := " · vs "; room > len(vs)+1 {
+		title += vs + clip(st.Opponent, room-len(vs))
+	}
+	c.put(0, y, clip(title, w-len([]rune(right))-1), th.Header)
 }
 
 func drawScore(c canvas, st *State, th Theme, x0, cw, y int) {
@@ -282,11 +456,19 @@ func drawHands(c canvas, st *State, th Theme, x0, cw, y int) {
 	left, right := hand(last.Human, false), hand(last.Bot, true)
 	ls, rs := th.Dim, th.Dim
 	lname, rname := "ready", "ready"
-	if played {
+	switch {
+	case st.Thrown != game.NoMove:
+		// The throw is acknowledged at once; the bot's hand follows.
+		left, right = hand(st.Thrown, false), hand(game.NoMove, true)
+		ls, lname, rname = th.Accent, st.Thrown.String(), "…"
+	case played:
 		ls, rs = th.outcome(last.Outcome), th.outcome(last.Outcome.Reverse())
 		lname, rname = last.Human.String(), last.Bot.String()
 	}
-	lx, rx := x0+4, x0+cw-4-handW
+	// Margins shrink on narrow screens so that the hands never run into
+	// "vs" in the middle.
+	margin := max(0, min(4, (cw-2*handW-6)/2))
+	lx, rx := x0+margin, x0+cw-margin-handW
 	for i := 0; i < handH; i++ {
 		c.put(lx, y+i, left[i], ls)
 		c.put(rx, y+i, right[i], rs)
@@ -309,6 +491,12 @@ func verb(win game.Move) string {
 
 // roundText describes a round's outcome from the human's view.
 func roundText(r game.Round) string {
+	if r.Forfeit {
+		if r.Outcome == game.Win {
+			return fmt.Sprintf("round %d: YOU WIN by forfeit · the bot broke its commitment", r.N)
+		}
+		return fmt.Sprintf("round %d: YOU LOSE by forfeit", r.N)
+	}
 	switch r.Outcome {
 	case game.Win:
 		return fmt.Sprintf("round %d: YOU WIN · %s", r.N, verb(r.Human))
@@ -319,11 +507,21 @@ func roundText(r game.Round) string {
 }
 
 func drawOutcome(c canvas, st *State, th Theme, x0, cw, y int) {
-	if st.Phase == PhaseOver {
+	switch {
+	case st.Phase == PhaseOver:
 		sc := st.Match.Score()
 		res := st.Match.Result()
 		word := map[game.Outcome]string{game.Win: "YOU WIN", game.Loss: "YOU LOSE", game.Draw: "IT'S A DRAW"}[res]
 		c.center(x0, cw, y, fmt.Sprintf("MATCH OVER: %s %d : %d", word, sc.HumanWins, sc.BotWins), th.outcome(res))
+		return
+	case st.Phase == PhaseStarting:
+		c.center(x0, cw, y, "starting a new match…", th.Dim)
+		return
+	case st.Thrown != game.NoMove && st.Commit:
+		c.center(x0, cw, y, clip(fmt.Sprintf("you threw %s · waiting for the bot's reveal", st.Thrown), cw), th.Accent)
+		return
+	case st.Thrown != game.NoMove:
+		c.center(x0, cw, y, clip(fmt.Sprintf("you threw %s · waiting for the bot…", st.Thrown), cw), th.Accent)
 		return
 	}
 	last, ok := st.Match.Last()
@@ -331,46 +529,76 @@ func drawOutcome(c canvas, st *State, th Theme, x0, cw, y int) {
 		c.center(x0, cw, y, "first round: make your throw", th.Base)
 		return
 	}
-	c.center(x0, cw, y, roundText(last), th.outcome(last.Outcome))
+	c.center(x0, cw, y, clip(roundText(last), cw), th.outcome(last.Outcome))
 }
 
-// FormatDuration formats nanoseconds as milliseconds with microsecond
-// precision, e.g. "312.457 ms".
+// FormatDuration formats a duration in nanoseconds with the precision a
+// reaction time deserves: "4.2 ms", "412 ms", "1.03 s", "12.4 s", "312 s".
 func FormatDuration(ns int64) string {
 	neg := ""
 	if ns < 0 {
 		neg, ns = "-", -ns
 	}
-	us := ns / 1000
-	return fmt.Sprintf("%s%d.%03d ms", neg, us/1000, us%1000)
+	ms := float64(ns) / 1e6
+	switch {
+	case ns < 9_950_000: // below 9.95 ms: one decimal
+		return fmt.Sprintf("%s%.1f ms", neg, ms)
+	case ns < 999_500_000:
+		return fmt.Sprintf("%s%.0f ms", neg, ms)
+	case ns < 9_995_000_000:
+		return fmt.Sprintf("%s%.2f s", neg, ms/1000)
+	case ns < 99_950_000_000:
+		return fmt.Sprintf("%s%.1f s", neg, ms/1000)
+	}
+	return fmt.Sprintf("%s%.0f s", neg, ms/1000)
 }
 
-// reactionLine describes the last reaction time and the running average and
-// best. Typeahead entries (keys captured before their frame) are not timed.
-func reactionLine(rs []int64) string {
-	if len(rs) == 0 {
-		return "reaction: timed from this frame to your key's capture"
-	}
+// ReactionStats summarises the measured reaction times (typed-ahead keys,
+// marked Typeahead, are left out): their count, median, mean and best.
+func ReactionStats(rs []int64) (n int, median, mean, best int64) {
+	timed := make([]int64, 0, len(rs))
 	var sum int64
-	n, best := 0, int64(-1)
 	for _, r := range rs {
-		if r < 0 {
-			continue
-		}
-		sum += r
-		n++
-		if best < 0 || r < best {
-			best = r
+		if r >= 0 {
+			timed = append(timed, r)
+			sum += r
 		}
 	}
-	last := "typed ahead"
+	if len(timed) == 0 {
+		return 0, 0, 0, 0
+	}
+	slices.Sort(timed)
+	n = len(timed)
+	median = timed[n/2]
+	if n%2 == 0 {
+		median = (timed[n/2-1] + timed[n/2]) / 2
+	}
+	return n, median, sum / int64(n), timed[0]
+}
+
+// reactionLine describes the last reaction time and the running median and
+// best, in at most width cells (the best, then the median, give way).
+// Typeahead entries (keys captured before their frame) are not timed.
+func reactionLine(rs []int64, width int) string {
+	if len(rs) == 0 {
+		return clip("reaction: timed from this frame to your key's capture", width)
+	}
+	n, median, _, best := ReactionStats(rs)
+	last := "reaction typed ahead"
 	if rs[len(rs)-1] >= 0 {
-		last = FormatDuration(rs[len(rs)-1])
+		last = "reaction " + FormatDuration(rs[len(rs)-1])
 	}
 	if n == 0 {
-		return "reaction " + last
+		return last
 	}
-	return fmt.Sprintf("reaction %s · avg %s · best %s", last, FormatDuration(sum/int64(n)), FormatDuration(best))
+	full := fmt.Sprintf("%s · median %s · best %s", last, FormatDuration(median), FormatDuration(best))
+	if len([]rune(full)) <= width {
+		return full
+	}
+	if short := fmt.Sprintf("%s · median %s", last, FormatDuration(median)); len([]rune(short)) <= width {
+		return short
+	}
+	return clip(last, width)
 }
 
 // letter abbreviates a move for the strip of last rounds.
@@ -388,7 +616,9 @@ func letter(m game.Move) string {
 
 func drawStrip(c canvas, st *State, th Theme, x0, cw, y int) {
 	const label = "last (you/bot): "
-	hist := st.Match.History()
+	// An item takes at least 6 cells ("#1 R/P "): no more can fit.
+	var recent [maxContentWidth / 6]Round
+	hist := st.Match.Recent(recent[:0], len(recent))
 	x := c.put(x0+2, y, label, th.Dim)
 	if len(hist) == 0 {
 		c.put(x, y, "none yet", th.Dim)
@@ -409,6 +639,9 @@ func drawStrip(c canvas, st *State, th Theme, x0, cw, y int) {
 		x = c.put(x, y, stripItem(r), th.outcome(r.Outcome)) + 1
 	}
 }
+
+// Round is a played round (game.Round).
+type Round = game.Round
 
 func stripItem(r game.Round) string {
 	return fmt.Sprintf("#%d %s/%s", r.N, letter(r.Human), letter(r.Bot))
@@ -489,7 +722,7 @@ func statsLines(st *State, width int) []line {
 	h := stats.Human
 	out = append(out, line{fmt.Sprintf("win rate  %.1f%%  (W %d · D %d · L %d)",
 		100*float64(h.Wins)/float64(stats.Rounds), h.Wins, h.Draws, h.Losses), 0})
-	streak := fmt.Sprintf("streak    %d %s", stats.Streak.Len, plural(stats.Streak.Outcome, stats.Streak.Len))
+	streak := fmt.Sprintf("streak    %d %s", stats.Streak.Len, outcomes(stats.Streak.Outcome, stats.Streak.Len))
 	streak += fmt.Sprintf(" · best %d W · worst %d L", h.LongestWinStreak, h.LongestLossStreak)
 	out = append(out, line{streak, 0})
 	fav, n := game.Rock, -1
@@ -501,9 +734,9 @@ func statsLines(st *State, width int) []line {
 	out = append(out, line{fmt.Sprintf("you throw %s most: %.0f%% (%d of %d)", fav, 100*h.Frequency(fav), n, stats.Rounds), 0})
 	ins := stats.Insights(game.Human, 4)
 	if len(ins) == 0 {
-		out = append(out, line{"bot learned: nothing yet", 3})
+		out = append(out, line{"your pattern: none yet", 3})
 	} else {
-		const prefix = "bot learned: "
+		const prefix = "your pattern: "
 		for i, l := range wrap(ins[0].Text, width-len(prefix)) {
 			if i == 2 {
 				break
@@ -522,7 +755,7 @@ func statsLines(st *State, width int) []line {
 	return out
 }
 
-func plural(o game.Outcome, n int) string {
+func outcomes(o game.Outcome, n int) string {
 	word := map[game.Outcome]string{game.Win: "win", game.Loss: "loss", game.Draw: "draw"}[o]
 	if n == 1 {
 		return word
@@ -572,16 +805,34 @@ func drawPrompt(c canvas, st *State, th Theme, x0, cw, y int) {
 	switch st.Phase {
 	case PhaseThrow:
 		text = fmt.Sprintf("round %d · throw:  r rock   p paper   s scissors", st.Round())
+		if len([]rune(text)) > cw {
+			text = fmt.Sprintf("round %d · r rock  p paper  s scissors", st.Round())
+		}
 		style = th.Accent
 	case PhaseWait:
-		text = fmt.Sprintf("round %d · waiting for the opponent…", st.Round())
+		switch {
+		case st.Thrown != game.NoMove && st.Commit:
+			text = "waiting for the bot's reveal…"
+		case st.Thrown != game.NoMove, st.Waiting:
+			text = fmt.Sprintf("round %d · waiting for the bot…", st.Round())
+		}
 		style = th.Dim
+	case PhaseStarting:
+		text, style = "starting a new match…", th.Dim
 	case PhaseOver:
-		text = "press any key to leave (the summary stays in your scrollback)"
-	case PhaseError:
-		text = "press any key to exit"
+		if st.Ready {
+			text = leaveKeys(st)
+		}
 	}
-	c.center(x0, cw, y, text, style)
+	c.center(x0, cw, y, clip(text, cw), style)
+}
+
+// leaveKeys says what the match-over and error screens take.
+func leaveKeys(st *State) string {
+	if st.CanRestart {
+		return "n new match · q quit (the summary stays in your scrollback)"
+	}
+	return "q quit (the summary stays in your scrollback)"
 }
 
 // box draws a framed rectangle with a title and returns the interior's
@@ -607,12 +858,14 @@ var helpText = []string{
 	"r  1    throw rock",
 	"p  2    throw paper",
 	"s  3    throw scissors",
-	"?       show or hide this help",
+	"?  Esc  show or hide this help",
+	"n       a new match, once a match is over",
 	"q  ^C   quit (the summary stays on screen)",
 	"^Z      suspend; fg resumes",
 	"",
 	"Reaction time runs from the moment the round's",
-	"frame is shown to the capture of your key.",
+	"prompt is shown to the capture of your key;",
+	"it stops while this help is open.",
 }
 
 func drawHelp(c canvas, th Theme, w, h int) {
@@ -661,20 +914,59 @@ func wrap(s string, n int) []string {
 func drawError(c canvas, st *State, th Theme, w, h int) {
 	bw := min(w-4, 76)
 	msg := wrap(st.Err, bw-4)
+	var detail []string
+	for _, d := range st.ErrDetail {
+		detail = append(detail, wrap(d, bw-6)...)
+	}
 	sc := st.Match.Score()
-	record := fmt.Sprintf("record kept: %d rounds · you %d : %d bot · draws %d",
-		sc.Rounds(), sc.HumanWins, sc.BotWins, sc.Draws)
-	lines := append(append([]string{}, msg...), "", record, "", "press any key to exit")
+	record := fmt.Sprintf("record kept: %s · you %d : %d bot · draws %d",
+		plural(sc.Rounds(), "round"), sc.HumanWins, sc.BotWins, sc.Draws)
+	keys := ""
+	if st.Ready {
+		keys = leaveKeys(st)
+	}
+	lines := append([]string{}, msg...)
+	for _, d := range detail {
+		lines = append(lines, "  "+d)
+	}
+	lines = append(lines, "", record, "", keys)
 	bh := min(len(lines)+2, h)
 	x, y := (w-bw)/2, (h-bh)/2
 	box(c, x, y, bw, bh, "opponent error", th.Loss, th.Error, th.Box)
 	for i, l := range lines {
 		if i+1 < bh-1 {
 			st := th.Box
-			if i < len(msg) {
+			switch {
+			case i < len(msg):
 				st = th.Loss
+			case i < len(msg)+len(detail):
+				st = th.Dim
 			}
 			c.put(x+2, y+1+i, clip(l, bw-4), st)
 		}
 	}
+}
+
+// drawTooSmall asks for a larger terminal, in as many lines as the screen
+// needs (it fits in 20x6).
+func drawTooSmall(c canvas, th Theme) {
+	msg := wrap(fmt.Sprintf("roshambo needs %dx%d; this terminal is %dx%d", MinWidth, MinHeight, c.w, c.h), c.w)
+	hint := wrap("enlarge it, or press q to quit", c.w)
+	y := 0
+	for _, l := range msg {
+		c.put(0, y, l, th.Accent)
+		y++
+	}
+	for _, l := range hint {
+		c.put(0, y, l, th.Base)
+		y++
+	}
+}
+
+// plural says "1 round", "3 rounds".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

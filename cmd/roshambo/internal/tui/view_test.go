@@ -17,7 +17,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 // newSim returns an initialised simulation screen of the given size.
-func newSim(t *testing.T, w, h int) tcell.SimulationScreen {
+func newSim(t testing.TB, w, h int) tcell.SimulationScreen {
 	t.Helper()
 	s := tcell.NewSimulationScreen("UTF-8")
 	if err := s.Init(); err != nil {
@@ -114,13 +114,14 @@ func TestDrawGolden(t *testing.T) {
 		}},
 		{"error_80x24", 80, 24, func(t *testing.T) *State {
 			st := threeRounds(t)
-			st.Phase = PhaseError
-			st.Err = "opponent round 4: read answer: the opponent exited (exit status 3) before answering"
+			st.Phase, st.Ready = PhaseError, true
+			st.Err, st.ErrDetail = Explain(&game.OpponentError{Side: game.Bot, Round: 4, Err: game.ErrOpponentExited,
+				Exit: "exit status 3", Stderr: "helper: out of cheese, giving up"})
 			return st
 		}},
 		{"over_80x24", 80, 24, func(t *testing.T) *State {
 			return &State{Opponent: "rock", Match: played(t, game.FirstTo(2), [2]game.Move{P, R}, [2]game.Move{P, R}),
-				Phase: PhaseOver, Reactions: []int64{1_000, 2_000_000}}
+				Phase: PhaseOver, Reactions: []int64{1_000, 2_000_000}, Ready: true, CanRestart: true}
 		}},
 		{"many_rounds_80x24", 80, 24, func(t *testing.T) *State {
 			return &State{Opponent: "markov", Match: played(t, game.Endless(), many...)}
@@ -139,6 +140,37 @@ func TestDrawGolden(t *testing.T) {
 		{"spy_unavailable_60x16_narrow", 60, 24, func(t *testing.T) *State {
 			st := threeRounds(t)
 			st.Spy = SpyPanel{Enabled: true, Unavailable: true, Status: "spy unavailable: needs CAP_BPF and CAP_PERFMON (run as root)"}
+			return st
+		}},
+		{"minimum_44x12", 44, 12, threeRounds},
+		{"too_small_40x10", 40, 10, threeRounds},
+		{"too_small_20x6", 20, 6, threeRounds},
+		{"commit_ack_80x24", 80, 24, func(t *testing.T) *State {
+			st := threeRounds(t)
+			st.Commit, st.Phase, st.Thrown = true, PhaseWait, P
+			return st
+		}},
+		{"waiting_80x24", 80, 24, func(t *testing.T) *State {
+			st := threeRounds(t)
+			st.Phase, st.Waiting = PhaseWait, true
+			return st
+		}},
+		{"long_name_80x24", 80, 24, func(t *testing.T) *State {
+			st := threeRounds(t)
+			st.Opponent = "python3 /home/someone/projects/rps/bots/very_clever_bot.py --depth 12 --seed 99"
+			return st
+		}},
+		{"first_to_80x24", 80, 24, func(t *testing.T) *State {
+			return &State{Opponent: "cycle", Match: played(t, game.FirstTo(3), [2]game.Move{R, S})}
+		}},
+		{"forfeit_80x24", 80, 24, func(t *testing.T) *State {
+			st := threeRounds(t)
+			if _, err := st.Match.RecordForfeit(game.Bot, R, S); err != nil {
+				t.Fatal(err)
+			}
+			st.Phase, st.Ready, st.CanRestart = PhaseError, true, true
+			st.Err, st.ErrDetail = Explain(&game.OpponentError{Side: game.Bot, Round: 4, Err: game.ErrCommitMismatch,
+				Detail: `committed 3fa9c1d2e4b5a6978877665544332211ffeeddccbbaa99887766554433221100, revealed "reveal 4 scissors abc", which hashes to 0c1d2e3f4a5b6c7d8e9f00112233445566778899aabbccddeeff001122334455`})
 			return st
 		}},
 	}
@@ -183,12 +215,17 @@ func TestFormatDuration(t *testing.T) {
 		ns   int64
 		want string
 	}{
-		{0, "0.000 ms"},
-		{999, "0.000 ms"},
-		{1_000, "0.001 ms"},
-		{312_457_999, "312.457 ms"},
-		{2_000_000_000, "2000.000 ms"},
-		{-1_500_000, "-1.500 ms"},
+		{0, "0.0 ms"},
+		{4_240_000, "4.2 ms"},
+		{9_949_999, "9.9 ms"},
+		{9_950_000, "10 ms"},
+		{412_345_678, "412 ms"},
+		{999_499_999, "999 ms"},
+		{999_500_000, "1.00 s"},
+		{1_034_000_000, "1.03 s"},
+		{12_400_000_000, "12.4 s"},
+		{312_000_000_000, "312 s"},
+		{-1_500_000, "-1.5 ms"},
 	} {
 		if got := FormatDuration(tc.ns); got != tc.want {
 			t.Errorf("FormatDuration(%d) = %q, want %q", tc.ns, got, tc.want)
@@ -276,10 +313,12 @@ func TestThemeColours(t *testing.T) {
 // fakeTty is a tcell.Tty that records what tcell writes: the terminal side
 // of TestOnlyChangesAreSent.
 type fakeTty struct {
-	mu   sync.Mutex
-	out  bytes.Buffer
-	stop chan struct{}
-	w, h int
+	mu      sync.Mutex
+	out     bytes.Buffer
+	stop    chan struct{}
+	w, h    int
+	discard bool // count the bytes, keep none (benchmarks)
+	written int
 }
 
 func (f *fakeTty) Start() error {
@@ -310,6 +349,10 @@ func (f *fakeTty) Read(p []byte) (int, error) {
 func (f *fakeTty) Write(p []byte) (int, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.written += len(p)
+	if f.discard {
+		return len(p), nil
+	}
 	return f.out.Write(p)
 }
 func (f *fakeTty) NotifyResize(func()) {}
@@ -353,7 +396,7 @@ func TestOnlyChangesAreSent(t *testing.T) {
 	}
 
 	// Only the prompt line changes while the game waits for the opponent.
-	st.Phase = PhaseWait
+	st.Phase, st.Waiting = PhaseWait, true
 	r.Draw(s, st)
 	s.Show()
 	wait := tty.take()

@@ -1,9 +1,6 @@
-package play
+package app
 
 import (
-	"fmt"
-	"syscall"
-
 	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/tui"
 	"github.com/roshambo-game/roshambo/input"
 	"github.com/roshambo-game/roshambo/input/keys"
@@ -24,18 +21,13 @@ const leaveScreen = "\x1b[0m\x1b[?1l\x1b>\x1b[?25h\x1b[?1049l"
 type consoleInput struct {
 	c  *input.Console
 	ev input.Event
-	// terminated is the terminating signal (SIGTERM, SIGHUP, SIGINT) that
-	// Next reported, or 0. The Console's signal watch is then restoring the
-	// terminal and ending the process with the signal: the game must not
-	// write to the terminal any more (loop goroutine only).
-	terminated syscall.Signal
 }
 
 // Next implements tui.Input.
 func (ci *consoleInput) Next() (tui.Event, error) {
 	for {
 		if err := ci.c.ReadEvent(&ci.ev); err != nil {
-			return tui.Event{}, fmt.Errorf("read keyboard: %w", err)
+			return tui.Event{}, err
 		}
 		switch ci.ev.Type {
 		case input.EventResize:
@@ -43,10 +35,11 @@ func (ci *consoleInput) Next() (tui.Event, error) {
 		case input.EventRepaint:
 			return tui.Event{Kind: tui.EventRepaint}, nil
 		case input.EventTerminate:
-			ci.terminated = ci.ev.Signal
-			return tui.Event{Kind: tui.EventTerminate}, nil
+			return tui.Event{Kind: tui.EventTerminate, Signal: ci.ev.Signal}, nil
 		case input.EventWake:
 			return tui.Event{Kind: tui.EventWake}, nil
+		case input.EventSuspend:
+			return tui.Event{Kind: tui.EventSuspend}, nil
 		case input.EventInput:
 			if k, ok := gameKey(&ci.ev.Event); ok {
 				return tui.Event{Kind: tui.EventKey, Key: k}, nil
@@ -62,10 +55,11 @@ func gameKey(ev *keys.Event) (tui.Key, bool) {
 		return tui.Key{}, false
 	}
 	k := tui.Key{
-		Ctrl: ev.Mod&keys.ModCtrl != 0,
-		Alt:  ev.Mod&keys.ModAlt != 0,
-		Esc:  ev.Key == keys.KeyEsc,
-		Time: ev.Time,
+		Ctrl:  ev.Mod&keys.ModCtrl != 0,
+		Alt:   ev.Mod&keys.ModAlt != 0,
+		Esc:   ev.Key == keys.KeyEsc,
+		Enter: ev.Key == keys.KeyEnter,
+		Time:  ev.Time,
 	}
 	if ev.Key == keys.KeyRune {
 		k.Rune = ev.Rune

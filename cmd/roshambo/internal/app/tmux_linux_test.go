@@ -1,4 +1,4 @@
-package play
+package app
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +15,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 // The tmux end-to-end tests run the game in a real terminal (a tmux pane on
@@ -213,8 +217,9 @@ const (
 	stepWait  = 15 * time.Second // one step of the game
 )
 
-// reactionRE is a reaction time as the game shows it: ms with µs precision.
-var reactionRE = regexp.MustCompile(`reaction \d+\.\d{3} ms · avg \d+\.\d{3} ms`)
+// reactionRE is a reaction time as the game shows it: "412 ms" or "1.03 s",
+// with the running median.
+var reactionRE = regexp.MustCompile(`reaction (\d+ ms|\d+\.\d ms|\d+\.\d+ s) · median `)
 
 // TestTmuxPlay plays the real binary, with roshambo-bot beside it, against
 // the deterministic cycle bot (rock, paper, scissors, ...).
@@ -223,7 +228,7 @@ func TestTmuxPlay(t *testing.T) {
 	p := newPane(t, 80, 24)
 	// No subcommand: the game.
 	p.line(bin + " --bot cycle --seed 1 --rounds 5; echo EXIT=$?")
-	p.wait("round 1 · throw:", startWait, "vs cycle", "5 rounds")
+	p.wait("round 1 · throw:", startWait, "vs cycle", "5 rounds", "round 1/5")
 
 	// The opponent is roshambo-bot found next to the executable.
 	if pids := processesOf(filepath.Join(filepath.Dir(bin), "roshambo-bot"), "--strategy"); len(pids) != 1 {
@@ -234,7 +239,7 @@ func TestTmuxPlay(t *testing.T) {
 	p.keys("p")
 	s := p.wait("round 1: YOU WIN · paper covers rock", stepWait, "YOU  1 : 0  BOT", "round 2 · throw:")
 	if !reactionRE.MatchString(s) {
-		t.Errorf("no reaction time in ms with µs precision:\n%s", s)
+		t.Errorf("no reaction time:\n%s", s)
 	}
 
 	// A resize redraws at once: the separator spans the new width.
@@ -259,7 +264,7 @@ func TestTmuxPlay(t *testing.T) {
 	p.keys("r")
 	s = p.wait("round 3: YOU WIN · rock crushes scissors", stepWait, "YOU  3 : 0  BOT", "#1 P/R #2 S/P #3 R/S")
 	if !reactionRE.MatchString(s) {
-		t.Errorf("no reaction time in ms with µs precision:\n%s", s)
+		t.Errorf("no reaction time:\n%s", s)
 	}
 	// Round 4: rock again; rock draws.
 	p.keys("r")
@@ -304,6 +309,7 @@ func TestTmuxMatchOver(t *testing.T) {
 	p.wait("round 2: YOU WIN", stepWait)
 	p.keys("r") // rock vs scissors
 	p.wait("MATCH OVER: YOU WIN 2 : 0", stepWait)
+	p.wait("n new match · q quit", stepWait) // keys are taken after a moment
 	p.keys("Enter")
 	p.wait("EXIT=0", stepWait)
 	p.checkStty()
@@ -333,41 +339,207 @@ func TestTmuxBotReexec(t *testing.T) {
 	}
 }
 
-// TestTmuxTerminated: SIGTERM while the game is on screen restores the
-// terminal (normal screen back, cooked mode) and ends the game by the signal.
+// TestTmuxTerminated: SIGTERM (and SIGHUP) after two throws restores the
+// terminal (normal screen back, cooked mode), prints the summary with both
+// rounds, and ends the game by the signal (128+n).
 func TestTmuxTerminated(t *testing.T) {
-	bin := gameBinary(t, true)
-	p := newPane(t, 80, 24)
-	p.line("echo BEFORE-THE-GAME")
-	p.line(bin + " --bot cycle --seed 1; echo EXIT=$?")
-	p.wait("round 1 · throw:", startWait)
-	pids := processesOf(bin, "--bot")
-	if len(pids) != 1 {
-		t.Fatalf("want one game process, found %v", pids)
-	}
-	if err := syscall.Kill(pids[0], syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	// 143 = 128 + SIGTERM: the game ended by the signal; the shell's
-	// screen (with the line from before the game) is back. If it never
-	// comes, say what became of the game process (a rare failure seen once
-	// on a loaded machine left no clue).
-	t.Cleanup(func() {
-		if t.Failed() {
-			st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pids[0]))
-			if err != nil {
-				t.Logf("game process %d: gone (%v)", pids[0], err)
-				return
+	for _, tc := range []struct {
+		sig  syscall.Signal
+		exit string
+	}{{syscall.SIGTERM, "EXIT=143"}, {syscall.SIGHUP, "EXIT=129"}} {
+		t.Run(tc.sig.String(), func(t *testing.T) {
+			bin := gameBinary(t, true)
+			p := newPane(t, 80, 24)
+			p.line("echo BEFORE-THE-GAME")
+			p.line(bin + " --bot cycle --seed 1; echo EXIT=$?")
+			p.wait("round 1 · throw:", startWait)
+			p.keys("p")
+			p.wait("round 2 · throw:", stepWait)
+			p.keys("s")
+			p.wait("round 3 · throw:", stepWait)
+			pids := processesOf(bin, "--bot")
+			if len(pids) != 1 {
+				t.Fatalf("want one game process, found %v", pids)
 			}
-			wchan, _ := os.ReadFile(fmt.Sprintf("/proc/%d/wchan", pids[0]))
-			t.Logf("game process %d still exists (wchan %q):\n%s", pids[0], wchan, st)
-		}
-	})
-	s := p.wait("EXIT=143", stepWait, "BEFORE-THE-GAME")
-	if strings.Contains(s, "round 1 · throw:") {
-		t.Errorf("the game's screen was left on the terminal:\n%s", s)
+			if err := syscall.Kill(pids[0], tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			// If the end never comes, say what became of the game process.
+			t.Cleanup(func() {
+				if t.Failed() {
+					st, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pids[0]))
+					if err != nil {
+						t.Logf("game process %d: gone (%v)", pids[0], err)
+						return
+					}
+					wchan, _ := os.ReadFile(fmt.Sprintf("/proc/%d/wchan", pids[0]))
+					t.Logf("game process %d still exists (wchan %q):\n%s", pids[0], wchan, st)
+				}
+			})
+			s := p.wait(tc.exit, stepWait, "BEFORE-THE-GAME")
+			if strings.Contains(s, "round 3 · throw:") {
+				t.Errorf("the game's screen was left on the terminal:\n%s", s)
+			}
+			for _, want := range []string{"endless vs cycle, 2 rounds played", "match interrupted: " + tc.sig.String(),
+				"round  1: you paper    bot rock     win", "round  2: you scissors bot paper    win"} {
+				if !strings.Contains(s, want) {
+					t.Errorf("the summary lacks %q:\n%s", want, s)
+				}
+			}
+			p.checkStty()
+		})
+	}
+}
+
+// TestTmuxHungBot: while the opponent does not answer (it thinks for 100 s,
+// with a 30 s timeout), the game still takes q, ? and Ctrl-Z at once.
+func TestTmuxHungBot(t *testing.T) {
+	bin := gameBinary(t, false)
+	p := newPane(t, 80, 24)
+	p.line(bin + ` --opponent "sleep 100" --timeout 30s; echo EXIT=$?`)
+	p.wait("round 1 · waiting for the bot…", startWait)
+	p.keys("?")
+	p.wait("show or hide this help", stepWait)
+	p.keys("Escape")
+	start := time.Now()
+	p.keys("q")
+	p.wait("EXIT=0", stepWait, "match abandoned")
+	// The game ends within a second, its exit included (the hung bot is
+	// killed after a 100 ms grace); a deaf game would wait for the 30 s
+	// timeout.
+	d := time.Since(start)
+	t.Logf("q quit %v after the key while the bot was thinking", d.Round(time.Millisecond))
+	if d > time.Second {
+		t.Errorf("q took %v to quit while the bot was thinking", d)
 	}
 	p.checkStty()
+}
+
+// TestTmuxCtrlZUnderAWrapper: Ctrl-Z stops the whole job, so the shell gets
+// the terminal back even when the game runs under sh -c (as under make run);
+// fg resumes it, and q then ends the wrapper's command line.
+func TestTmuxCtrlZUnderAWrapper(t *testing.T) {
+	bin := gameBinary(t, true)
+	p := newPane(t, 80, 24)
+	p.line("sh -c '" + bin + " --bot cycle --seed 1; echo done'")
+	p.wait("round 1 · throw:", startWait)
+	p.keys("C-z")
+	p.wait("Stopped", stepWait)
+	p.checkStty()
+	p.line("fg")
+	p.wait("round 1 · throw:", stepWait)
+	p.keys("p")
+	p.wait("round 1: YOU WIN", stepWait)
+	p.keys("q")
+	p.wait("done", stepWait, "match abandoned")
+	p.checkStty()
+}
+
+// TestTmuxBotKilled: an opponent killed between rounds is reported at once,
+// without a key: within 100 ms of the kill, the pane's own polling included.
+// A loaded machine can delay any one attempt, so the game gets up to five;
+// one within 100 ms shows the mechanism (an event, not a poll or a timeout).
+func TestTmuxBotKilled(t *testing.T) {
+	bin := gameBinary(t, true)
+	var delays []time.Duration
+	for attempt := 0; attempt < 5; attempt++ {
+		d := killBotOnce(t, bin)
+		delays = append(delays, d)
+		if d <= 100*time.Millisecond {
+			break
+		}
+	}
+	t.Logf("the killed bot was reported %v after the kill", delays)
+	if slices.Min(delays) > 100*time.Millisecond {
+		t.Errorf("the killed bot was reported %v after the kill, never within 100 ms", delays)
+	}
+}
+
+// killBotOnce starts a game, kills its bot and returns how long the pane
+// took to show it.
+func killBotOnce(t *testing.T, bin string) time.Duration {
+	t.Helper()
+	p := newPane(t, 80, 24)
+	p.line(bin + " --bot cycle --seed 1; echo EXIT=$?")
+	p.wait("round 1 · throw:", startWait)
+	bots := processesOf(filepath.Join(filepath.Dir(bin), "roshambo-bot"), "--strategy")
+	if len(bots) != 1 {
+		t.Fatalf("want one bot process, found %v", bots)
+	}
+	start := time.Now()
+	if err := syscall.Kill(bots[0], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	var d time.Duration
+	for {
+		if strings.Contains(p.screen(), "signal: killed") {
+			d = time.Since(start)
+			break
+		}
+		if time.Since(start) > stepWait {
+			t.Fatalf("the killed bot was not reported without a key:\n%s", p.screen())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	s := p.wait("the bot exited in round 1", stepWait)
+	if strings.Contains(s, "did not answer") {
+		t.Errorf("the death was reported as a timeout:\n%s", s)
+	}
+	p.wait("n new match · q quit", stepWait)
+	p.keys("q")
+	p.wait("EXIT=1", stepWait)
+	p.checkStty()
+	return d
+}
+
+// TestTmuxTooSmall: on a terminal below the minimum size the game asks for
+// more room and takes no throw; after enlarging it, play goes on.
+func TestTmuxTooSmall(t *testing.T) {
+	bin := gameBinary(t, true)
+	p := newPane(t, 80, 24)
+	p.line(bin + " --bot cycle --seed 1; echo EXIT=$?")
+	p.wait("round 1 · throw:", startWait)
+	p.tmux("resize-window", "-t", "t", "-x", "30", "-y", "8")
+	p.wait("enlarge it", stepWait)
+	p.keys("r", "p", "s")
+	time.Sleep(200 * time.Millisecond)
+	p.tmux("resize-window", "-t", "t", "-x", "80", "-y", "24")
+	s := p.wait("round 1 · throw:", stepWait)
+	if strings.Contains(s, "YOU WIN") || strings.Contains(s, "YOU LOSE") || strings.Contains(s, "DRAW") {
+		t.Errorf("a throw was taken on the too-small screen:\n%s", s)
+	}
+	p.keys("p")
+	p.wait("round 1: YOU WIN · paper covers rock", stepWait)
+	p.keys("q")
+	p.wait("EXIT=0", stepWait)
+}
+
+// TestTmuxNewMatch: after a match, n starts a new one against a fresh
+// opponent process; the summary keeps both.
+func TestTmuxNewMatch(t *testing.T) {
+	bin := gameBinary(t, true)
+	p := newPane(t, 80, 24)
+	p.line(bin + " --bot cycle --seed 1 --rounds 1; echo EXIT=$?")
+	p.wait("round 1 · throw:", startWait)
+	first := processesOf(filepath.Join(filepath.Dir(bin), "roshambo-bot"), "--strategy")
+	p.keys("p")
+	p.wait("MATCH OVER: YOU WIN 1 : 0", stepWait)
+	p.wait("n new match · q quit", stepWait)
+	p.keys("n")
+	p.wait("first round: make your throw", stepWait, "round 1 · throw:")
+	second := processesOf(filepath.Join(filepath.Dir(bin), "roshambo-bot"), "--strategy")
+	if len(first) != 1 || len(second) != 1 || first[0] == second[0] {
+		t.Errorf("bot processes: %v for the first match, %v for the second: want a fresh one", first, second)
+	}
+	p.keys("r")
+	p.wait("MATCH OVER: IT'S A DRAW", stepWait)
+	p.keys("q")
+	s := p.wait("EXIT=0", stepWait)
+	for _, want := range []string{"match 1 of 2: 1 round vs cycle, 1 round played", "match 2 of 2: 1 round vs cycle"} {
+		if !strings.Contains(p.scrollback(), want) {
+			t.Errorf("the summary lacks %q:\n%s", want, s)
+		}
+	}
 }
 
 // dyingOpponent answers two rounds and then exits with status 3 when asked
@@ -386,13 +558,14 @@ func TestTmuxOpponentDies(t *testing.T) {
 	if !strings.Contains(s, "exit status 3") {
 		t.Errorf("the error screen does not say how the opponent ended:\n%s", s)
 	}
+	p.wait("q quit (the summary", stepWait)
 	p.keys("Enter")
 	s = p.wait("EXIT=1", stepWait)
 	if !regexp.MustCompile(`(?m)^roshambo: .*exit status 3.*$`).MatchString(s) {
 		t.Errorf("no one-line error message:\n%s", s)
 	}
 	p.checkStty()
-	if back := p.scrollback(); !strings.Contains(back, "match ended by an error (record kept)") ||
+	if back := p.scrollback(); !strings.Contains(back, "match ended: the bot exited in round 3 (exit status 3) (record kept)") ||
 		!strings.Contains(back, "score: you 2 : 0 bot, draws 0") {
 		t.Errorf("no summary in the scrollback:\n%s", back)
 	}
@@ -427,6 +600,7 @@ func TestTmuxSpy(t *testing.T) {
 	p.wait("round 3: the bot wrote SCISSORS", stepWait, "round 3 · throw:")
 	p.keys("r")
 	p.wait("MATCH OVER: YOU WIN 3 : 0", stepWait)
+	p.wait("n new match · q quit", stepWait)
 	p.keys("Enter")
 	p.wait("EXIT=0", stepWait)
 	p.checkStty()
@@ -476,6 +650,7 @@ func TestTmuxSpyUnprivileged(t *testing.T) {
 	}
 	p.keys("r")
 	p.wait("MATCH OVER", stepWait)
+	p.wait("n new match · q quit", stepWait)
 	p.keys("Enter")
 	p.wait("EXIT=0", stepWait)
 	if !strings.Contains(p.scrollback(), "playing on without the spy") {
@@ -547,4 +722,126 @@ func TestTmuxColours(t *testing.T) {
 			p.wait("EXIT=0", stepWait)
 		})
 	}
+}
+
+// TestHangup closes the game's terminal under it, as closing a terminal
+// window does (no tmux here: the test holds the pty master and drops it).
+// The game must end by SIGHUP and leave the record of its rounds wherever it
+// still can: stdout is the dead terminal, so stderr (a file here).
+func TestHangup(t *testing.T) {
+	bin := gameBinary(t, true)
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	if err := pty.Setsize(slave, &pty.Winsize{Cols: 80, Rows: 24}); err != nil {
+		t.Fatal(err)
+	}
+	errf, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer errf.Close()
+	cmd := exec.Command(bin, "--bot", "cycle", "--seed", "1")
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "LANG=C.UTF-8")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, errf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	// A goroutine reads the master (as a terminal emulator does), so that
+	// the test never blocks in a read. It polls with a timeout: a read
+	// blocked in the kernel would hold the master open, and the terminal
+	// hangs up only when its last reference goes.
+	chunks := make(chan []byte, 64)
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	mfd := int(master.Fd())
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			pfd := []unix.PollFd{{Fd: int32(mfd), Events: unix.POLLIN}}
+			if n, _ := unix.Poll(pfd, 50); n <= 0 {
+				continue
+			}
+			buf := make([]byte, 4096)
+			n, err := unix.Read(mfd, buf)
+			if n > 0 {
+				chunks <- buf[:n]
+			}
+			if err != nil && err != unix.EINTR && err != unix.EAGAIN {
+				return
+			}
+		}
+	}()
+	var screen strings.Builder
+	readUntil := func(want string) {
+		t.Helper()
+		timeout := time.After(startWait)
+		for !strings.Contains(screen.String(), want) {
+			select {
+			case c := <-chunks:
+				screen.Write(c)
+			case <-timeout:
+				t.Fatalf("the game never wrote %q", want)
+			}
+		}
+	}
+	readUntil("throw:")
+	bots := processesOf(filepath.Join(filepath.Dir(bin), "roshambo-bot"), "--strategy")
+	if _, err := master.Write([]byte("p")); err != nil {
+		t.Fatal(err)
+	}
+	readUntil("YOU WIN") // round 1 is recorded
+	close(stop)
+	<-stopped
+	master.Close() // the last reference: the terminal hangs up
+	select {
+	case <-waited:
+	case <-time.After(stepWait):
+		// Say where it is stuck: a Go program dumps its goroutines on
+		// SIGQUIT (to its stderr, the file here).
+		_ = cmd.Process.Signal(syscall.SIGQUIT)
+		<-waited
+		out, _ := os.ReadFile(errf.Name())
+		t.Fatalf("the game did not end after its terminal hung up; its stderr:\n%s", out)
+	}
+	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if !(ws.Signaled() && ws.Signal() == syscall.SIGHUP) && ws.ExitStatus() != 128+int(syscall.SIGHUP) {
+		t.Errorf("the game ended with %v, want SIGHUP", cmd.ProcessState)
+	}
+	out, _ := os.ReadFile(errf.Name())
+	for _, want := range []string{"1 round played", "match interrupted: hangup", "round  1: you paper    bot rock     win"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, out)
+		}
+	}
+	for _, pid := range bots {
+		deadline := time.Now().Add(stepWait)
+		for processAlive(pid) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if processAlive(pid) {
+			t.Errorf("the bot %d outlived the game", pid)
+		}
+	}
+}
+
+// processAlive reports whether pid is a live (not zombie) process.
+func processAlive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	return len(f) > 0 && f[0] != "Z"
 }

@@ -1,0 +1,21 @@
+// Package screen is `roshambo-bench screen`: key-to-screen latency, the
+// whole path a player feels, from a key reaching the terminal to the first
+// (and the last) byte of the program's answer on the screen.
+//
+// A writer process (this program re-executed, see RunChild) owns the pty
+// master, as a terminal emulator does: it waits for the program's first
+// screen, then writes one key, stamps it, and times the first byte of the
+// screen update that follows and its last byte (the update ends after a quiet
+// period), before the next key after a random gap. The contenders, started on
+// a fresh pty for each block and interleaved block by block so that the
+// machine's drift hits them alike: a raw-mode read/write echo (the floor of
+// the pty round trip), a minimal tcell app and a minimal bubbletea v2 app
+// that redraw a counter on each key, and roshambo in plain and in commit mode
+// against a fixed built-in bot. The helper apps are this program in other
+// child roles, not programs in the user's PATH.
+//
+// The report gives P50/P90/P99/max with 95% bootstrap intervals, bytes per
+// update, the game's allocations per key (ROSHAMBO_STATS_FILE, against a
+// run with no key), and a verdict on the game's claim: its first frame after
+// a key has a P50 of at most 0.7x the minimal tcell app's and a P99 no worse.
+package screen

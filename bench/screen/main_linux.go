@@ -1,0 +1,104 @@
+package screen
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/roshambo-game/roshambo/internal/cli"
+)
+
+// Main is `roshambo-bench screen`: it parses args (without the subcommand
+// name), runs the benchmark and writes the report (or the JSON object) to
+// stdout, progress and errors to stderr. It returns the exit code: 0 when
+// every block ran, 1 when some failed (the report says which), 2 on bad
+// usage. Claims that do not hold do not change the exit code: they are
+// figures to report.
+func Main(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("roshambo-bench screen", flag.ContinueOnError)
+	samples := fs.Int("samples", 400, "timed keys per program, `N` from 1 to 100000")
+	block := fs.Int("block", 40, "keys per block, `N`: programs take turns block by block, each block on a fresh pty")
+	gapMin := fs.Duration("gap-min", 60*time.Millisecond, "shortest gap `D` between the end of an update and the next key")
+	gapMax := fs.Duration("gap-max", 120*time.Millisecond, "longest gap `D`")
+	quiet := fs.Duration("quiet", 25*time.Millisecond, "an update ends after `D` without output (below --gap-min)")
+	size := fs.String("size", "100x30", "terminal size, `COLSxROWS`")
+	termName := fs.String("term", "xterm-256color", "TERM for the programs, `NAME`")
+	progs := fs.String("programs", strings.Join(ProgramNames(), ","), "comma-separated `LIST` of programs: "+strings.Join(ProgramNames(), ", "))
+	game := fs.String("roshambo", "", "the game's executable, `PATH` (default: next to this program, else in PATH)")
+	jsonOut := fs.Bool("json", false, "write one JSON object to stdout instead of the report")
+	jsonFile := fs.String("json-file", "", "also write the JSON object to `FILE`")
+	plot := fs.String("plot", "", "write a CDF plot of the first-byte latency to `FILE` (.svg or .png)")
+	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed `N` of the random gaps (default: from the clock)")
+	quietFlag := fs.Bool("quiet-progress", false, "no progress lines on stderr")
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: roshambo-bench screen [flags]\n\nKey-to-screen latency: a writer process that owns the pty master writes one key and times the\nfirst and the last byte of the screen update that follows, for a raw read/write echo, a minimal\ntcell app, a minimal bubbletea v2 app and roshambo (plain and commit mode), interleaved in blocks.\n\nflags:\n")
+		cli.WriteFlags(w, fs)
+	}
+	if p := cli.Parse(fs, "roshambo-bench screen", args, stdout, stderr, usage); p.Exit {
+		return p.Code
+	}
+	if fs.NArg() > 0 {
+		return cli.Fail(stderr, "roshambo-bench screen", "unexpected argument %q", fs.Arg(0))
+	}
+	var cols, rows int
+	if _, err := fmt.Sscanf(*size, "%dx%d", &cols, &rows); err != nil {
+		return cli.Fail(stderr, "roshambo-bench screen", "--size %s: must be COLSxROWS, e.g. 100x30", *size)
+	}
+	cfg := Config{
+		Programs: splitList(*progs), Samples: *samples, Block: *block, GapMin: *gapMin, GapMax: *gapMax,
+		Quiet: *quiet, Cols: cols, Rows: rows, Term: *termName, Roshambo: *game, Seed: *seed,
+	}
+	if !*quietFlag {
+		cfg.Progress = stderr
+	}
+	res, err := Execute(cfg)
+	if err != nil {
+		return cli.Fail(stderr, "roshambo-bench screen", "%v", err)
+	}
+	code := 0
+	if len(res.Errors) > 0 {
+		code = 1
+	}
+	if *plot != "" {
+		if err := WritePlot(*plot, res); err != nil {
+			fmt.Fprintf(stderr, "roshambo-bench screen: %v\n", err)
+			code = 1
+		}
+	}
+	js, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		fmt.Fprintf(stderr, "roshambo-bench screen: %v\n", err)
+		return 1
+	}
+	if *jsonFile != "" {
+		if err := os.WriteFile(*jsonFile, append(js, '\n'), 0o644); err != nil {
+			fmt.Fprintf(stderr, "roshambo-bench screen: %v\n", err)
+			code = 1
+		}
+	}
+	if *jsonOut {
+		if _, err := stdout.Write(append(js, '\n')); err != nil {
+			return 1
+		}
+		return code
+	}
+	if err := WriteReport(stdout, res); err != nil {
+		fmt.Fprintf(stderr, "roshambo-bench screen: %v\n", err)
+		return 1
+	}
+	return code
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
