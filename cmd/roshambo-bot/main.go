@@ -32,6 +32,7 @@ import (
 
 	"github.com/roshambo-game/roshambo/game"
 	"github.com/roshambo-game/roshambo/game/tournament"
+	"github.com/roshambo-game/roshambo/internal/cli"
 	"github.com/roshambo-game/roshambo/internal/cmdline"
 )
 
@@ -39,30 +40,33 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+const prog = "roshambo-bot"
+
 func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "tournament" {
 		return runTournament(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("roshambo-bot", flag.ContinueOnError)
 	name := fs.String("strategy", game.DefaultStrategy, "strategy to play (see --list)")
-	var level game.Level
-	fs.Var(&level, "level", "play the strategy of a level: easy, medium, hard or expert (instead of --strategy)")
+	var level levelFlag
+	fs.Var(&level, "level", "play the strategy of a `level`: easy, medium, hard or expert (instead of --strategy)")
 	commit := fs.Bool("commit", false, "commit mode: answer with sha256 commitments and reveal afterwards")
 	seed := fs.Int64("seed", 0, "random seed (default: a random one)")
 	explain := fs.Bool("explain", false, "after each round, explain the bot's move on stderr")
 	list := fs.Bool("list", false, "list the levels and strategies, weakest first, and exit")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: roshambo-bot [--strategy NAME | --level LEVEL] [--commit] [--seed N] [--explain]\n"+
+	usage := func(w io.Writer) {
+		fmt.Fprint(w, "usage: roshambo-bot [--strategy NAME | --level LEVEL] [--commit] [--seed N] [--explain]\n"+
 			"       roshambo-bot --list\n"+
-			"       roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--opponent \"CMD ARGS\" ...] [STRATEGY ...]\n\n")
-		fs.PrintDefaults()
+			"       roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--opponent \"CMD ARGS\" ...] [STRATEGY ...]\n\n"+
+			"Plays a strategy (by default the strongest, expert) over the line protocol on\n"+
+			"stdin and stdout (docs/protocol.md).\n\n")
+		cli.WriteFlags(w, fs)
 	}
-	if code := parse(fs, args, stdout, stderr); code >= 0 {
-		return code
+	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
+		return p.Code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "roshambo-bot: unexpected argument %q (see --help)\n", fs.Arg(0))
-		return 2
+		return cli.Fail(stderr, prog, "unexpected argument %q", fs.Arg(0))
 	}
 	if *list {
 		writeList(stdout)
@@ -70,24 +74,21 @@ func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int 
 	}
 	if flagSet(fs, "level") {
 		if flagSet(fs, "strategy") {
-			fmt.Fprintln(stderr, "roshambo-bot: --level and --strategy exclude each other (a level plays a strategy)")
-			return 2
+			return cli.Fail(stderr, prog, "--level and --strategy exclude each other (a level plays a strategy)")
 		}
-		*name = level.Strategy()
+		*name = level.l.Strategy()
 	}
 	if !flagSet(fs, "seed") {
 		*seed = randomSeed()
 	}
 	s, err := game.NewStrategy(*name, *seed)
 	if err != nil {
-		fmt.Fprintf(stderr, "roshambo-bot: %v\n", err)
-		return 2
+		return cli.Fail(stderr, prog, "--strategy: %v", err)
 	}
 	if *explain {
 		ex, ok := s.(game.Explainer)
 		if !ok {
-			fmt.Fprintf(stderr, "roshambo-bot: --explain: strategy %s does not explain its moves (the levels' strategies do)\n", s.Name())
-			return 2
+			return cli.Fail(stderr, prog, "--explain: strategy %s does not explain its moves (the levels' strategies do)", s.Name())
 		}
 		s = &explaining{Strategy: s, ex: ex, w: stderr}
 	}
@@ -110,6 +111,18 @@ func writeList(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", info.Name, info.Description)
 	}
 }
+
+// levelFlag is --level: no default (--strategy's applies).
+type levelFlag struct{ l game.Level }
+
+func (f *levelFlag) String() string {
+	if f == nil || f.l == 0 {
+		return ""
+	}
+	return f.l.String()
+}
+
+func (f *levelFlag) Set(s string) error { return f.l.Set(s) }
 
 // explaining wraps a strategy and, after each round, writes the
 // explanation of the bot's move for it to w.
@@ -151,25 +164,22 @@ func (c *commands) Set(s string) error {
 }
 
 func runTournament(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("roshambo-bot tournament", flag.ContinueOnError)
-	rounds := fs.Int("rounds", 1000, "rounds per match")
+	const prog = "roshambo-bot tournament"
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	rounds := cli.Int(fs, "rounds", 1000, 1, 1_000_000, "rounds per match")
 	seed := fs.Int64("seed", 1, "base seed (the same seed gives the same tournament)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	timeout := fs.Duration("timeout", game.DefaultTimeout, "per-answer timeout for external opponents")
+	timeout := cli.Duration(fs, "timeout", game.DefaultTimeout, time.Millisecond, time.Hour, "per-answer timeout for external opponents")
 	var opps commands
 	fs.Var(&opps, "opponent", "an external opponent's command line (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: roshambo-bot tournament [flags] [STRATEGY ...]\n\n"+
+	usage := func(w io.Writer) {
+		fmt.Fprint(w, "usage: roshambo-bot tournament [flags] [STRATEGY ...]\n\n"+
 			"Plays a round robin between the named built-in strategies (all of them if none\n"+
 			"is named) and the --opponent commands.\n\n")
-		fs.PrintDefaults()
+		cli.WriteFlags(w, fs)
 	}
-	if code := parse(fs, args, stdout, stderr); code >= 0 {
-		return code
-	}
-	if *rounds <= 0 {
-		fmt.Fprintln(stderr, "roshambo-bot tournament: --rounds must be positive")
-		return 2
+	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
+		return p.Code
 	}
 	var entrants []tournament.Entrant
 	names := fs.Args()
@@ -188,10 +198,10 @@ func runTournament(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	res, err := tournament.Run(ctx, tournament.Config{Rounds: *rounds, Seed: *seed, Timeout: *timeout}, entrants)
 	if err != nil {
-		fmt.Fprintf(stderr, "roshambo-bot: %v\n", err)
 		if errors.Is(err, game.ErrUnknownStrategy) || strings.Contains(err.Error(), "entrant") {
-			return 2
+			return cli.Fail(stderr, prog, "%v", err)
 		}
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
 	if *asJSON {
@@ -204,24 +214,6 @@ func runTournament(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// parse parses args into fs. It returns the exit status when the program
-// should stop: 0 after --help (usage on stdout), 2 after a usage error (one
-// line on stderr); -1 to go on.
-func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) int {
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	switch {
-	case err == nil:
-		return -1
-	case errors.Is(err, flag.ErrHelp):
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0
-	}
-	fmt.Fprintf(stderr, "%s: %v (see --help)\n", fs.Name(), err)
-	return 2
 }
 
 // flagSet reports whether the flag called name was given.

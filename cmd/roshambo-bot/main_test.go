@@ -142,7 +142,8 @@ func TestCLI(t *testing.T) {
 		{[]string{"tournament", "--rounds", "100", "rock", "paper", "iocaine"}, 0, []string{"100 rounds per match", "±5", "rank"}},
 		{[]string{"tournament", "rock", "spock"}, 2, []string{"unknown strategy"}},
 		{[]string{"tournament", "--opponent", `"unterminated`, "rock"}, 2, []string{"unterminated"}},
-		{[]string{"tournament", "--rounds", "0"}, 2, []string{"positive"}},
+		{[]string{"tournament", "--rounds", "0"}, 2, []string{"--rounds 0", "1 to 1000000"}},
+		{[]string{"--version"}, 0, []string{"roshambo-bot"}},
 	}
 	for _, tt := range tests {
 		out, err := exec.Command(b, tt.args...).CombinedOutput()
