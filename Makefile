@@ -10,7 +10,7 @@ ARGS    ?=
 # environments set GOFLAGS=-buildvcs=false).
 BUILDFLAGS ?= -buildvcs=auto
 
-.PHONY: all build run test fmt-check vet unit check-generate generate clang bench bench-go bench-deps install clean
+.PHONY: all build run test fmt-check vet unit strength check-generate generate clang bench bench-go bench-deps install clean
 
 all: build
 
@@ -23,8 +23,8 @@ run:
 	$(GO) build $(BUILDFLAGS) -o $(BIN)/ ./cmd/roshambo ./cmd/roshambo-bot
 	./$(BIN)/roshambo $(ARGS)
 
-## test: everything CI checks (formatting, vet, committed eBPF objects, race-enabled tests incl. tmux and root tests)
-test: fmt-check vet check-generate unit
+## test: everything CI checks (formatting, vet, committed eBPF objects, race-enabled tests incl. tmux and root tests, bot strength)
+test: fmt-check vet check-generate unit strength
 
 fmt-check:
 	@out=$$(gofmt -l $(GOFILES)); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
@@ -34,6 +34,11 @@ vet:
 
 unit: build
 	$(GO) test -race -count=1 -timeout 20m ./...
+
+## strength: the bots' strength tests (tournaments against reference and sparring bots), without the race
+## detector, which makes them some fifty times slower and skips them
+strength:
+	$(GO) test -count=1 -timeout 20m ./game/
 
 # Packages with committed bpf2go output (C source beside it).
 BPFPKGS  = ./bpf/... ./bench/breakdown/...

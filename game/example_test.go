@@ -60,7 +60,7 @@ func ExampleNewStrategy() {
 		cycle.Update(b, a)
 	}
 	fmt.Println(s.Name(), "beats cycle:", score > 80)
-	// Output: iocaine beats cycle: true
+	// Output: expert beats cycle: true
 }
 
 func ExampleParseMessage() {

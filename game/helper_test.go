@@ -113,3 +113,14 @@ func runHelper(mode string) int {
 	}
 	return 0
 }
+
+// skipUnderRace skips a CPU-heavy strength test (thousands of 1000-round
+// matches, no concurrency of its own) under the race detector, which makes
+// the strategies some fifty times slower. `make test` runs these tests
+// without the race detector (`make strength`).
+func skipUnderRace(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("CPU-heavy strength test skipped under the race detector; make strength (part of make test) runs it without")
+	}
+}

@@ -48,7 +48,9 @@ type Iocaine struct {
 	predOpp, predMine []int8
 	moves             []int8      // variant moves, 6 per predictor
 	scores            [][]float64 // [horizon][variant]
-	choice            []int8      // per horizon: its nominated move, -1 = none scores
+	choice            []int8      // per horizon: its nominated move, -1 = none
+	bestVar           []int       // per horizon: its best variant
+	horizon           int         // the horizon whose nomination plays scores
 	meta              []float64   // per horizon: score of its nominations
 	decays            []float64
 	metaDecay         float64
@@ -59,7 +61,21 @@ type Iocaine struct {
 	// recovers above -guardOff.
 	perf    float64
 	guarded bool
+
+	expl Explanation // of the last Next
 }
+
+// iocainePredictorIDs names the predictors, in predict's order.
+var iocainePredictorIDs = func() []string {
+	ids := lastIDs()
+	ids = append(ids, freqIDs()...)
+	for _, k := range []struct{ id, text string }{{"you", "your"}, {"bot", "the bot's"}, {"both", "both players'"}} {
+		ids = append(ids, registerPredictor("match-"+k.id+"-16",
+			"history: what followed the last match of "+k.text+" recent moves, up to 16 rounds long"))
+	}
+	ids = append(ids, registerPredictor("longest", textLongest))
+	return append(ids, markovIDs()...)
+}()
 
 // The losing guard: an opponent that has found me out (it foresees my
 // deterministic choices) cannot be beaten by any variant, and no variant is
@@ -101,6 +117,7 @@ func NewIocaine(seed int64) *Iocaine {
 		s.scores[i] = make([]float64, 6*np)
 	}
 	s.choice = make([]int8, len(s.decays))
+	s.bestVar = make([]int, len(s.decays))
 	s.meta = make([]float64, len(s.decays))
 	s.decide()
 	return s
@@ -111,11 +128,21 @@ func (*Iocaine) Name() string { return "iocaine" }
 
 // Next returns the chosen move.
 func (s *Iocaine) Next() Move {
-	if s.next == NoMove {
-		return moveOf(s.rng.IntN(3))
+	switch {
+	case s.next != NoMove:
+		v := s.bestVar[s.horizon]
+		p := v / 6
+		s.expl = explanationFor(iocainePredictorIDs[p], v%6, s.predOpp[p], s.predMine[p], s.next)
+	case s.guarded:
+		s.expl = Explanation{Move: moveOf(s.rng.IntN(3)), Predictor: PredictorGuard}
+	default:
+		s.expl = Explanation{Move: moveOf(s.rng.IntN(3)), Predictor: PredictorRandom}
 	}
-	return s.next
+	return s.expl.Move
 }
+
+// Explain describes the move last returned by Next (see Explainer).
+func (s *Iocaine) Explain() Explanation { return s.expl }
 
 // Predictors returns the number of predictors (each has six variants).
 func (s *Iocaine) Predictors() int { return len(s.predOpp) }
@@ -220,6 +247,7 @@ func (s *Iocaine) decide() {
 			}
 		}
 		s.choice[d] = -1
+		s.bestVar[d] = best
 		if sc[best] > 0 {
 			s.choice[d] = s.moves[best]
 		}
@@ -237,6 +265,7 @@ func (s *Iocaine) decide() {
 		s.guarded = true
 	}
 	s.next = NoMove
+	s.horizon = bd
 	if c := s.choice[bd]; c >= 0 && !s.guarded {
 		s.next = moveOf(int(c))
 	}

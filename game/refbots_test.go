@@ -181,8 +181,9 @@ find their weaknesses quickly and completely.`
 	return t
 }
 
-// referenceSuite returns the reference adversaries.
-func referenceSuite() []refSpec {
+// referenceSuite returns the reference adversaries of strategy name (the
+// strong ones include a twin and an oracle of it).
+func referenceSuite(name string) []refSpec {
 	pi, db, text := pibotTable(), debruijnTable(), textbotTable()
 	return []refSpec{
 		{"randbot", "random", 0, func(seed int64) Strategy {
@@ -324,11 +325,11 @@ func referenceSuite() []refSpec {
 		{"markov2-joint", "strong", 60, func(seed int64) Strategy { return newJointMarkov(seed, 2) }},
 		{"second-guess", "strong", 60, func(seed int64) Strategy { return newSecondGuess(seed) }},
 		{"history", "strong", 60, func(int64) Strategy { return newHistoryStrategy() }},
-		{"iocaine-twin", "strong", 100, func(seed int64) Strategy { return NewIocaine(seed + 1000) }},
-		// The worst case: an opponent that knows the default's algorithm and
-		// runs a copy of it (with another seed for its random moves), so it
-		// foresees every deterministic move.
-		{"iocaine-oracle", "strong", 150, func(seed int64) Strategy { return newOracle(seed) }},
+		{"twin", "strong", 100, func(seed int64) Strategy { s, _ := NewStrategy(name, seed+1000); return s }},
+		// The worst case: an opponent that knows the strategy's algorithm
+		// and runs a copy of it (with another seed for its random moves), so
+		// it foresees every deterministic move.
+		{"oracle", "strong", 150, func(seed int64) Strategy { return newOracle(name, seed) }},
 	}
 }
 
@@ -481,45 +482,56 @@ func newSecondGuess(seed int64) *refBot {
 // refSeeds is the number of seeds each reference match is played with.
 var refSeeds = 5
 
-// TestReferenceSuite plays the default strategy against every reference
-// bot over 1000-round matches with several seeds. It must beat every
-// exploitable bot by at least the bot's margin in every match, stay within
-// ±100 of the random ones, and lose to no strong bot by more than its margin.
-// With -v it logs the crosstable row per bot.
+// TestReferenceSuite plays the default strategy and iocaine (the hard
+// level) against every reference bot over 1000-round matches with several
+// seeds. Each must beat every exploitable bot by at least the bot's margin
+// in every match, stay within ±100 of the random ones, and lose to no
+// strong bot by more than its margin. With -v it logs the crosstable row
+// per bot.
 func TestReferenceSuite(t *testing.T) {
+	skipUnderRace(t)
 	const rounds = 1000
-	for _, r := range referenceSuite() {
-		var scores []int
-		sum := 0
-		for seed := int64(1); seed <= int64(refSeeds); seed++ {
-			d := duel(NewIocaine(seed), r.mk(seed), rounds)
-			scores = append(scores, d)
-			sum += d
-			switch r.kind {
-			case "random":
-				if d < -100 || d > 100 {
-					t.Errorf("vs %s (seed %d): %+d, want within ±100", r.name, seed, d)
-				}
-			case "weak":
-				if d < r.min {
-					t.Errorf("vs %s (seed %d): %+d, want at least %+d", r.name, seed, d, r.min)
-				}
-			case "strong":
-				if d < -r.min {
-					t.Errorf("vs %s (seed %d): %+d, want at least %+d", r.name, seed, d, -r.min)
+	for _, name := range []string{DefaultStrategy, "iocaine"} {
+		for _, r := range referenceSuite(name) {
+			var scores []int
+			sum := 0
+			for seed := int64(1); seed <= int64(refSeeds); seed++ {
+				s, _ := NewStrategy(name, seed)
+				d := duel(s, r.mk(seed), rounds)
+				scores = append(scores, d)
+				sum += d
+				switch r.kind {
+				case "random":
+					if d < -100 || d > 100 {
+						t.Errorf("%s vs %s (seed %d): %+d, want within ±100", name, r.name, seed, d)
+					}
+				case "weak":
+					if d < r.min {
+						t.Errorf("%s vs %s (seed %d): %+d, want at least %+d", name, r.name, seed, d, r.min)
+					}
+				case "strong":
+					if d < -r.min {
+						t.Errorf("%s vs %s (seed %d): %+d, want at least %+d", name, r.name, seed, d, -r.min)
+					}
 				}
 			}
+			t.Logf("%-8s vs %-14s %-6s mean %+5d  %v", name, r.name, r.kind, sum/len(scores), scores)
 		}
-		t.Logf("%-14s %-6s mean %+5d  %v", r.name, r.kind, sum/len(scores), scores)
 	}
 }
 
-// oracle runs its own copy of the default strategy, fed the same rounds
-// from the default's point of view, and beats the move that the copy
-// chooses: every move that the default decides deterministically is foreseen.
-type oracle struct{ twin *Iocaine }
+// oracle runs its own copy of a strategy, fed the same rounds from that
+// strategy's point of view, and beats the move that the copy chooses: every
+// move that the strategy decides deterministically is foreseen.
+type oracle struct{ twin Strategy }
 
-func newOracle(seed int64) *oracle         { return &oracle{twin: NewIocaine(seed + 5000)} }
-func (*oracle) Name() string               { return "iocaine-oracle" }
+func newOracle(name string, seed int64) *oracle {
+	s, err := NewStrategy(name, seed+5000)
+	if err != nil {
+		panic(err)
+	}
+	return &oracle{twin: s}
+}
+func (*oracle) Name() string               { return "oracle" }
 func (o *oracle) Next() Move               { return o.twin.Next().Beater() }
 func (o *oracle) Update(mine, theirs Move) { o.twin.Update(theirs, mine) }

@@ -26,8 +26,9 @@ type Strategy interface {
 }
 
 // DefaultStrategy is the name of the strongest strategy, used wherever no
-// strategy is named.
-const DefaultStrategy = "iocaine"
+// strategy is named: the bot program's and the tournaments' default. (The
+// game's default level, DefaultLevel, is an easier one.)
+const DefaultStrategy = "expert"
 
 // ErrUnknownStrategy is returned (wrapped) by NewStrategy for a name that is
 // not registered.
@@ -44,23 +45,33 @@ type StrategyInfo struct {
 	build         func(seed int64) Strategy
 }
 
+// registry lists the built-in strategies, weakest first: in the order of
+// their total score in a round robin of all of them, within one match's
+// margin (see TestRegistryOrderedByStrength; the three constant bots are
+// equally weak).
 var registry = []StrategyInfo{
-	{"random", "uniformly random moves from a seeded generator (unexploitable, never wins either)", false,
-		func(seed int64) Strategy { return &randomStrategy{rng: newRand(seed)} }},
 	{"rock", "always rock", true, func(int64) Strategy { return constant(Rock) }},
 	{"paper", "always paper", true, func(int64) Strategy { return constant(Paper) }},
 	{"scissors", "always scissors", true, func(int64) Strategy { return constant(Scissors) }},
 	{"cycle", "rock, paper, scissors, rock, ... in turn", true, func(int64) Strategy { return &cycleStrategy{} }},
+	{"careless", "plays like a careless person: a favourite move, keeps a winning move and moves on after a loss, never learns (level easy)", false,
+		func(seed int64) Strategy { return newCareless(seed) }},
 	{"freq", "beats the opponent's most frequent move so far", true, func(int64) Strategy { return &freqStrategy{} }},
+	{"random", "uniformly random moves from a seeded generator (unexploitable, never wins either)", false,
+		func(seed int64) Strategy { return &randomStrategy{rng: newRand(seed)} }},
+	{"habits", "learns the opponent's favourite move and what it throws after each move, beats them four times in five (level medium)", false,
+		func(seed int64) Strategy { return newHabits(seed) }},
 	{"markov", "order-2 Markov chain over the opponent's moves (backs off to shorter contexts), beats the likeliest next move", true,
 		func(int64) Strategy { return NewMarkov(2) }},
 	{"history", "longest suffix match over the opponent's, its own and both histories, beats what followed last time", true,
 		func(int64) Strategy { return newHistoryStrategy() }},
-	{"iocaine", "meta-strategy in the spirit of Iocaine Powder: 31 predictors x 6 variants scored over 7 horizons, random when nothing scores or while losing (default)", false,
+	{"iocaine", "meta-strategy in the spirit of Iocaine Powder: 31 predictors x 6 variants scored over 7 horizons, random when nothing scores or while losing (level hard)", false,
 		func(seed int64) Strategy { return NewIocaine(seed) }},
+	{"expert", "the strongest: 70 predictors x 6 variants incl. models of the opponent's choice and of its own, 9 scoring rules, fast and slow meta levels (default, level expert)", false,
+		func(seed int64) Strategy { return newExpert(seed) }},
 }
 
-// StrategyNames lists the built-in strategies in a fixed order, with a
+// StrategyNames lists the built-in strategies, weakest first, with a
 // one-line description each.
 func StrategyNames() []StrategyInfo {
 	out := make([]StrategyInfo, len(registry))

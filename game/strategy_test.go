@@ -33,12 +33,12 @@ func TestNewStrategy(t *testing.T) {
 			t.Errorf("%s: description %q is not one line", info.Name, info.Description)
 		}
 	}
-	for _, n := range []string{"random", "rock", "paper", "scissors", "cycle", "freq", "markov", "history", DefaultStrategy} {
+	for _, n := range []string{"random", "rock", "paper", "scissors", "cycle", "freq", "markov", "history", "iocaine", "careless", "habits", DefaultStrategy} {
 		if !names[n] {
 			t.Errorf("strategy %q is missing", n)
 		}
 	}
-	if _, err := NewStrategy("spock", 1); !errors.Is(err, ErrUnknownStrategy) || !strings.Contains(err.Error(), "iocaine") {
+	if _, err := NewStrategy("spock", 1); !errors.Is(err, ErrUnknownStrategy) || !strings.Contains(err.Error(), "expert") {
 		t.Errorf("NewStrategy(spock) = %v", err)
 	}
 }
@@ -89,56 +89,107 @@ func TestSimpleStrategies(t *testing.T) {
 	}
 }
 
-// TestDefaultStrength is the acceptance test: over 1000 rounds, the
-// default strategy beats every deterministic built-in by at least +500 and
-// stays within ±100 of random, for several fixed seeds. It must also beat
-// adversaries that are not built-ins.
-func TestDefaultStrength(t *testing.T) {
+// TestStrength checks the two strongest strategies over 1000 rounds with
+// several fixed seeds: each stays within ±100 of random and beats every
+// deterministic built-in (the default by at least +900, iocaine by +500),
+// and adversaries that are not built-ins by at least +500.
+func TestStrength(t *testing.T) {
+	skipUnderRace(t)
 	const rounds = 1000
 	type opp struct {
 		name string
 		mk   func(seed int64) Strategy
 		min  int // least acceptable score; random: |score| <= 100
 	}
-	var opps []opp
-	for _, info := range StrategyNames() {
-		switch {
-		case info.Name == "random":
-			opps = append(opps, opp{"random", info.build, 0})
-		case info.Deterministic:
-			opps = append(opps, opp{info.Name, info.build, 500})
+	for _, tc := range []struct {
+		name     string
+		builtins int // least score against a deterministic built-in
+	}{{DefaultStrategy, 900}, {"iocaine", 500}} {
+		var opps []opp
+		for _, info := range StrategyNames() {
+			switch {
+			case info.Name == "random":
+				opps = append(opps, opp{"random", info.build, 0})
+			case info.Deterministic:
+				opps = append(opps, opp{info.Name, info.build, tc.builtins})
+			}
+		}
+		opps = append(opps,
+			opp{"counter-last", func(int64) Strategy { return &counterLast{} }, 500},
+			opp{"double-counter", func(int64) Strategy { return &doubleCounter{} }, 500},
+			opp{"anti-freq-20", func(int64) Strategy { return &antiFreqWindow{} }, 500},
+			opp{"pattern-7", func(int64) Strategy {
+				return &pattern{seq: []Move{Rock, Rock, Paper, Scissors, Paper, Rock, Scissors}}
+			}, 500},
+			opp{"win-stay-lose-shift", func(int64) Strategy { return &winStayLoseShift{} }, 500},
+			opp{"phase-shifter", func(int64) Strategy { return &phaseShifter{} }, 500},
+			opp{"biased-random", func(seed int64) Strategy { return &biased{rng: newRand(seed + 100)} }, 100},
+			// A second copy with another seed must not run away with the
+			// match either.
+			opp{"twin", func(seed int64) Strategy { s, _ := NewStrategy(tc.name, seed+1000); return s }, -100},
+		)
+		for _, o := range opps {
+			for seed := int64(1); seed <= 3; seed++ {
+				s, _ := NewStrategy(tc.name, seed)
+				d := duel(s, o.mk(seed), rounds)
+				switch {
+				case o.name == "random":
+					if d < -100 || d > 100 {
+						t.Errorf("%s vs random (seed %d): %+d, want within ±100", tc.name, seed, d)
+					}
+				case d < o.min:
+					t.Errorf("%s vs %s (seed %d): %+d, want at least %+d", tc.name, o.name, seed, d, o.min)
+				}
+				if testing.Verbose() {
+					t.Logf("%s vs %-20s seed %d: %+5d", tc.name, o.name, seed, d)
+				}
+			}
 		}
 	}
-	opps = append(opps,
-		opp{"counter-last", func(int64) Strategy { return &counterLast{} }, 500},
-		opp{"double-counter", func(int64) Strategy { return &doubleCounter{} }, 500},
-		opp{"anti-freq-20", func(int64) Strategy { return &antiFreqWindow{} }, 500},
-		opp{"pattern-7", func(int64) Strategy {
-			return &pattern{seq: []Move{Rock, Rock, Paper, Scissors, Paper, Rock, Scissors}}
-		}, 500},
-		opp{"win-stay-lose-shift", func(int64) Strategy { return &winStayLoseShift{} }, 500},
-		opp{"phase-shifter", func(int64) Strategy { return &phaseShifter{} }, 500},
-		opp{"biased-random", func(seed int64) Strategy { return &biased{rng: newRand(seed + 100)} }, 100},
-		// An exact copy of a markov opponent that counters the default's
-		// previous move is covered by counter-last; a second iocaine must
-		// not run away with the match either.
-		opp{"iocaine", func(seed int64) Strategy { return NewIocaine(seed + 1000) }, -100},
-	)
-	for _, o := range opps {
-		for seed := int64(1); seed <= 3; seed++ {
-			d := duel(NewIocaine(seed), o.mk(seed), rounds)
-			switch {
-			case o.name == "random":
-				if d < -100 || d > 100 {
-					t.Errorf("vs random (seed %d): %+d, want within ±100", seed, d)
-				}
-			case d < o.min:
-				t.Errorf("vs %s (seed %d): %+d, want at least %+d", o.name, seed, d, o.min)
-			}
-			if testing.Verbose() {
-				t.Logf("iocaine vs %-20s seed %d: %+5d", o.name, seed, d)
+}
+
+// TestRegistryOrderedByStrength checks that StrategyNames (and so
+// roshambo-bot --list) lists the strategies weakest first: by their total
+// score in a round robin of all of them (1000 rounds, seeds 1 to 3), each
+// at least as strong as the one before, within one match's margin (the
+// constant bots are equally weak; which of them a biased bot favours is
+// chance).
+func TestRegistryOrderedByStrength(t *testing.T) {
+	skipUnderRace(t)
+	infos := StrategyNames()
+	total := make([]int, len(infos))
+	for i := range infos {
+		for j := i + 1; j < len(infos); j++ {
+			for seed := int64(1); seed <= 3; seed++ {
+				d := duel(infos[i].build(seed), infos[j].build(seed+100), 1000)
+				total[i] += d
+				total[j] -= d
 			}
 		}
+	}
+	for i := 1; i < len(infos); i++ {
+		if total[i] < total[i-1]-3*1000 {
+			t.Errorf("%s (total %+d over 3 seeds) is listed after %s (total %+d) but is weaker", infos[i].Name, total[i], infos[i-1].Name, total[i-1])
+		}
+	}
+	t.Logf("totals over 3 seeds: %v", total)
+}
+
+// TestExpertAllocs checks that a round of the default strategy allocates
+// nothing, after 10,000 rounds of history.
+func TestExpertAllocs(t *testing.T) {
+	s := newExpert(1)
+	opp := &randomStrategy{rng: newRand(2)}
+	for i := 0; i < 10_000; i++ {
+		s.Update(s.Next(), opp.Next())
+	}
+	i := 0
+	if n := testing.AllocsPerRun(1000, func() {
+		s.Update(s.Next(), Moves[i%3])
+		_ = s.Explain()
+		i++
+	}); n != 0 {
+		t.Errorf("a round allocates %v times, want 0", n)
 	}
 }
 
@@ -164,8 +215,8 @@ func BenchmarkIocaine(b *testing.B) {
 	}
 }
 
-// BenchmarkStrategies measures one round of each built-in after 10,000
-// rounds of history.
+// BenchmarkStrategies measures one round of each built-in (Next, then
+// Update) after 10,000 rounds of history.
 func BenchmarkStrategies(b *testing.B) {
 	for _, info := range StrategyNames() {
 		b.Run(info.Name, func(b *testing.B) {
@@ -174,6 +225,7 @@ func BenchmarkStrategies(b *testing.B) {
 			for i := 0; i < 10_000; i++ {
 				s.Update(s.Next(), opp.Next())
 			}
+			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				s.Update(s.Next(), Moves[i%3])
@@ -183,7 +235,7 @@ func BenchmarkStrategies(b *testing.B) {
 }
 
 func TestIocainePredictors(t *testing.T) {
-	if n := NewIocaine(1).Predictors(); n != 31 {
-		t.Errorf("Predictors() = %d; the registry description says 31", n)
+	if n := NewIocaine(1).Predictors(); n != 31 || len(iocainePredictorIDs) != n {
+		t.Errorf("Predictors() = %d, %d names; the registry description says 31", n, len(iocainePredictorIDs))
 	}
 }

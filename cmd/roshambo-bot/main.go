@@ -1,11 +1,16 @@
 // Command roshambo-bot is a roshambo opponent: it plays a strategy over the
-// line protocol on stdin and stdout (see docs/protocol.md), lists the
-// strategies, or runs a round-robin tournament.
+// line protocol on stdin and stdout (see docs/protocol.md), lists the levels
+// and strategies, or runs a round-robin tournament.
 //
-//	roshambo-bot [--strategy NAME] [--commit] [--seed N]
+//	roshambo-bot [--strategy NAME | --level easy|medium|hard|expert] [--commit] [--seed N] [--explain]
 //	roshambo-bot --list
 //	roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--timeout 2s]
 //	                        [--opponent "CMD ARGS" ...] [STRATEGY ...]
+//
+// Without --strategy or --level it plays the strongest strategy (expert).
+// --explain writes, after each round, one line to stderr saying what the
+// bot expected its opponent to throw and which predictor it followed (see
+// docs/bots.md); stdout carries only the protocol.
 //
 // Exit status: 0 on success (and on "quit" or end of input), 1 on a runtime
 // error, 2 on bad usage.
@@ -27,6 +32,7 @@ import (
 
 	"github.com/roshambo-game/roshambo/game"
 	"github.com/roshambo-game/roshambo/game/tournament"
+	"github.com/roshambo-game/roshambo/internal/cli"
 	"github.com/roshambo-game/roshambo/internal/cmdline"
 )
 
@@ -34,49 +40,111 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+const prog = "roshambo-bot"
+
 func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "tournament" {
 		return runTournament(args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("roshambo-bot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	name := fs.String("strategy", game.DefaultStrategy, "strategy to play (see --list)")
+	var level levelFlag
+	fs.Var(&level, "level", "play the strategy of a `level`: easy, medium, hard or expert (instead of --strategy)")
 	commit := fs.Bool("commit", false, "commit mode: answer with sha256 commitments and reveal afterwards")
 	seed := fs.Int64("seed", 0, "random seed (default: a random one)")
-	list := fs.Bool("list", false, "list the strategies and exit")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo-bot [--strategy NAME] [--commit] [--seed N]\n"+
+	explain := fs.Bool("explain", false, "after each round, explain the bot's move on stderr")
+	list := fs.Bool("list", false, "list the levels and strategies, weakest first, and exit")
+	usage := func(w io.Writer) {
+		fmt.Fprint(w, "usage: roshambo-bot [--strategy NAME | --level LEVEL] [--commit] [--seed N] [--explain]\n"+
 			"       roshambo-bot --list\n"+
-			"       roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--opponent \"CMD ARGS\" ...] [STRATEGY ...]\n\n")
-		fs.PrintDefaults()
+			"       roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--opponent \"CMD ARGS\" ...] [STRATEGY ...]\n\n"+
+			"Plays a strategy (by default the strongest, expert) over the line protocol on\n"+
+			"stdin and stdout (docs/protocol.md).\n\n")
+		cli.WriteFlags(w, fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
+		return p.Code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "roshambo-bot: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return 2
+		return cli.Fail(stderr, prog, "unexpected argument %q", fs.Arg(0))
 	}
 	if *list {
-		for _, info := range game.StrategyNames() {
-			fmt.Fprintf(stdout, "%-9s %s\n", info.Name, info.Description)
-		}
+		writeList(stdout)
 		return 0
 	}
-	if !seedSet(fs) {
+	if flagSet(fs, "level") {
+		if flagSet(fs, "strategy") {
+			return cli.Fail(stderr, prog, "--level and --strategy exclude each other (a level plays a strategy)")
+		}
+		*name = level.l.Strategy()
+	}
+	if !flagSet(fs, "seed") {
 		*seed = randomSeed()
 	}
 	s, err := game.NewStrategy(*name, *seed)
 	if err != nil {
-		fmt.Fprintf(stderr, "roshambo-bot: %v\n", err)
-		return 2
+		return cli.Fail(stderr, prog, "--strategy: %v", err)
+	}
+	if *explain {
+		ex, ok := s.(game.Explainer)
+		if !ok {
+			return cli.Fail(stderr, prog, "--explain: strategy %s does not explain its moves (the levels' strategies do)", s.Name())
+		}
+		s = &explaining{Strategy: s, ex: ex, w: stderr}
 	}
 	if err := game.ServeBot(stdin, stdout, s, game.ServeOptions{Commit: *commit}); err != nil {
 		fmt.Fprintf(stderr, "roshambo-bot: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// writeList prints the levels and the strategies, weakest first, one line
+// each.
+func writeList(w io.Writer) {
+	fmt.Fprintf(w, "levels, weakest first (the game's default: %v):\n", game.DefaultLevel)
+	for _, l := range game.Levels() {
+		fmt.Fprintf(w, "  %-7s %-9s %s\n", l.Name, l.Strategy, l.Description)
+	}
+	fmt.Fprintf(w, "strategies, weakest first (the default: %s):\n", game.DefaultStrategy)
+	for _, info := range game.StrategyNames() {
+		fmt.Fprintf(w, "  %-9s %s\n", info.Name, info.Description)
+	}
+}
+
+// levelFlag is --level: no default (--strategy's applies).
+type levelFlag struct{ l game.Level }
+
+func (f *levelFlag) String() string {
+	if f == nil || f.l == 0 {
+		return ""
+	}
+	return f.l.String()
+}
+
+func (f *levelFlag) Set(s string) error { return f.l.Set(s) }
+
+// explaining wraps a strategy and, after each round, writes the
+// explanation of the bot's move for it to w.
+type explaining struct {
+	game.Strategy
+	ex    game.Explainer
+	w     io.Writer
+	round int
+	last  game.Explanation
+}
+
+func (e *explaining) Next() game.Move {
+	m := e.Strategy.Next()
+	e.last = e.ex.Explain()
+	return m
+}
+
+func (e *explaining) Update(mine, theirs game.Move) {
+	e.round++
+	verdict := map[game.Outcome]string{game.Win: "the bot wins", game.Draw: "a draw", game.Loss: "you win"}[game.Judge(mine, theirs)]
+	fmt.Fprintf(e.w, "round %d: you threw %v, the bot threw %v, %s. It %s.\n", e.round, theirs, mine, verdict, e.last)
+	e.Strategy.Update(mine, theirs)
 }
 
 // commands collects repeated --opponent flags.
@@ -96,26 +164,22 @@ func (c *commands) Set(s string) error {
 }
 
 func runTournament(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("roshambo-bot tournament", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	rounds := fs.Int("rounds", 1000, "rounds per match")
+	const prog = "roshambo-bot tournament"
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	rounds := cli.Int(fs, "rounds", 1000, 1, 1_000_000, "rounds per match")
 	seed := fs.Int64("seed", 1, "base seed (the same seed gives the same tournament)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	timeout := fs.Duration("timeout", game.DefaultTimeout, "per-answer timeout for external opponents")
+	timeout := cli.Duration(fs, "timeout", game.DefaultTimeout, time.Millisecond, time.Hour, "per-answer timeout for external opponents")
 	var opps commands
 	fs.Var(&opps, "opponent", "an external opponent's command line (repeatable)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo-bot tournament [flags] [STRATEGY ...]\n\n"+
+	usage := func(w io.Writer) {
+		fmt.Fprint(w, "usage: roshambo-bot tournament [flags] [STRATEGY ...]\n\n"+
 			"Plays a round robin between the named built-in strategies (all of them if none\n"+
 			"is named) and the --opponent commands.\n\n")
-		fs.PrintDefaults()
+		cli.WriteFlags(w, fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *rounds <= 0 {
-		fmt.Fprintln(stderr, "roshambo-bot tournament: --rounds must be positive")
-		return 2
+	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
+		return p.Code
 	}
 	var entrants []tournament.Entrant
 	names := fs.Args()
@@ -134,10 +198,10 @@ func runTournament(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	res, err := tournament.Run(ctx, tournament.Config{Rounds: *rounds, Seed: *seed, Timeout: *timeout}, entrants)
 	if err != nil {
-		fmt.Fprintf(stderr, "roshambo-bot: %v\n", err)
 		if errors.Is(err, game.ErrUnknownStrategy) || strings.Contains(err.Error(), "entrant") {
-			return 2
+			return cli.Fail(stderr, prog, "%v", err)
 		}
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
 	if *asJSON {
@@ -152,9 +216,10 @@ func runTournament(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func seedSet(fs *flag.FlagSet) bool {
+// flagSet reports whether the flag called name was given.
+func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "seed" })
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
 }
 

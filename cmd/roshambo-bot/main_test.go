@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,13 +132,18 @@ func TestCLI(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"--list"}, 0, []string{"iocaine", "markov", "random", "rock"}},
+		{[]string{"--list"}, 0, []string{"levels, weakest first", "easy", "medium", "hard", "expert", "iocaine", "markov", "random", "rock"}},
 		{[]string{"--strategy", "spock"}, 2, []string{"unknown strategy"}},
+		{[]string{"--level", "nightmare"}, 2, []string{"unknown level"}},
+		{[]string{"--level", "easy", "--strategy", "rock"}, 2, []string{"exclude each other"}},
+		{[]string{"--strategy", "rock", "--explain"}, 2, []string{"does not explain"}},
+		{[]string{"--help"}, 0, []string{"--level", "--explain"}},
 		{[]string{"extra"}, 2, []string{"unexpected argument"}},
 		{[]string{"tournament", "--rounds", "100", "rock", "paper", "iocaine"}, 0, []string{"100 rounds per match", "±5", "rank"}},
 		{[]string{"tournament", "rock", "spock"}, 2, []string{"unknown strategy"}},
 		{[]string{"tournament", "--opponent", `"unterminated`, "rock"}, 2, []string{"unterminated"}},
-		{[]string{"tournament", "--rounds", "0"}, 2, []string{"positive"}},
+		{[]string{"tournament", "--rounds", "0"}, 2, []string{"--rounds 0", "1 to 1000000"}},
+		{[]string{"--version"}, 0, []string{"roshambo-bot"}},
 	}
 	for _, tt := range tests {
 		out, err := exec.Command(b, tt.args...).CombinedOutput()
@@ -183,5 +189,78 @@ func TestTournamentWithExternalOpponent(t *testing.T) {
 		if m.Err != "" {
 			t.Errorf("match error: %s", m.Err)
 		}
+	}
+}
+
+// TestList checks that --list prints the levels, weakest first, then every
+// strategy in the registry's order (weakest first), one line each.
+func TestList(t *testing.T) {
+	out, err := exec.Command(bot(t), "--list").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, l := range game.Levels() {
+		want = append(want, l.Name+" ")
+	}
+	for _, info := range game.StrategyNames() {
+		want = append(want, info.Name+" ")
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(want)+2 { // two headings
+		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want)+2, out)
+	}
+	i := 0
+	for _, l := range lines {
+		if !strings.HasPrefix(l, "  ") {
+			continue // a heading
+		}
+		if !strings.HasPrefix(strings.TrimSpace(l), want[i]) {
+			t.Errorf("line %q, want %q first", l, want[i])
+		}
+		i++
+	}
+}
+
+// TestLevelAndExplain plays a session with --level and --explain: the bot
+// plays the level's strategy (the same moves as the strategy in-process with
+// the same seed), stdout carries only the protocol, and stderr explains each
+// round.
+func TestLevelAndExplain(t *testing.T) {
+	for _, lv := range game.Levels() {
+		t.Run(lv.Name, func(t *testing.T) {
+			const rounds = 30
+			var in strings.Builder
+			human := []game.Move{game.Rock, game.Paper, game.Paper, game.Scissors}
+			for n := 1; n <= rounds; n++ {
+				fmt.Fprintf(&in, "round %d\nopponent %d %v\n", n, n, human[n%len(human)])
+			}
+			in.WriteString("quit\n")
+			cmd := exec.Command(bot(t), "--level", lv.Name, "--seed", "9", "--explain")
+			cmd.Stdin = strings.NewReader(in.String())
+			var stdout, stderr strings.Builder
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("%v\n%s", err, stderr.String())
+			}
+			s, _ := game.NewStrategy(lv.Strategy, 9)
+			moves := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+			explained := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			if len(moves) != rounds || len(explained) != rounds {
+				t.Fatalf("%d moves and %d explanations for %d rounds\nstdout:\n%s\nstderr:\n%s", len(moves), len(explained), rounds, stdout.String(), stderr.String())
+			}
+			for n := 1; n <= rounds; n++ {
+				want := s.Next()
+				if moves[n-1] != want.String() {
+					t.Fatalf("round %d: the bot threw %q, %s in-process throws %v", n, moves[n-1], lv.Strategy, want)
+				}
+				h := human[n%len(human)]
+				prefix := fmt.Sprintf("round %d: you threw %v, the bot threw %v, ", n, h, want)
+				if !strings.HasPrefix(explained[n-1], prefix) || !strings.Contains(explained[n-1], ". It ") {
+					t.Errorf("explanation %q, want it to start %q", explained[n-1], prefix)
+				}
+				s.Update(want, h)
+			}
+		})
 	}
 }
