@@ -277,3 +277,75 @@ func registerPredictor(id, text string) string {
 	predictorTexts[id] = text
 	return id
 }
+
+// Explaining wraps a strategy that explains its moves so that, after each
+// round's Update, tell receives the round's number (from 1), the moves of the
+// round (the strategy's and its opponent's) and the explanation of the
+// strategy's move: roshambo-bot --explain writes it on stderr, for a person or
+// for the game (ExplanationLine). It returns false if s does not implement
+// Explainer.
+func Explaining(s Strategy, tell func(round int, mine, theirs Move, e Explanation)) (Strategy, bool) {
+	ex, ok := s.(Explainer)
+	if !ok {
+		return s, false
+	}
+	return &explaining{Strategy: s, ex: ex, tell: tell}, true
+}
+
+type explaining struct {
+	Strategy
+	ex    Explainer
+	tell  func(int, Move, Move, Explanation)
+	round int
+	last  Explanation
+}
+
+func (e *explaining) Next() Move {
+	m := e.Strategy.Next()
+	e.last = e.ex.Explain()
+	return m
+}
+
+func (e *explaining) Update(mine, theirs Move) {
+	e.round++
+	e.Strategy.Update(mine, theirs)
+	e.tell(e.round, mine, theirs, e.last)
+}
+
+// Explain returns the explanation of the latest move.
+func (e *explaining) Explain() Explanation { return e.last }
+
+// explanationLinePrefix starts the line in which a bot process tells the
+// game how it chose a round's move, on its stderr (the protocol's own lines
+// stay on stdout).
+const explanationLinePrefix = "roshambo-explain "
+
+// ExplanationLine returns the line (without its newline) in which a bot
+// process tells the game, on its stderr, how it chose its move in round n:
+// "roshambo-explain <n> <the explanation's text form>".
+func ExplanationLine(n int, e Explanation) (string, error) {
+	text, err := e.MarshalText()
+	if err != nil {
+		return "", err
+	}
+	return explanationLinePrefix + strconv.Itoa(n) + " " + string(text), nil
+}
+
+// ParseExplanationLine parses a line written by ExplanationLine (with or
+// without its newline); ok is false for any other line, which the game
+// shows as the bot's plain stderr.
+func ParseExplanationLine(line string) (n int, e Explanation, ok bool) {
+	rest, found := strings.CutPrefix(strings.TrimRight(line, "\r\n"), explanationLinePrefix)
+	if !found {
+		return 0, Explanation{}, false
+	}
+	num, text, found := strings.Cut(rest, " ")
+	if !found {
+		return 0, Explanation{}, false
+	}
+	n, ok = parseRound(num)
+	if !ok || e.UnmarshalText([]byte(text)) != nil {
+		return 0, Explanation{}, false
+	}
+	return n, e, true
+}

@@ -201,3 +201,50 @@ func FuzzExplanationText(f *testing.F) {
 		}
 	})
 }
+
+func TestExplanationLine(t *testing.T) {
+	e := Explanation{Move: Paper, Expected: Rock, Predictor: PredictorRandom, Predicted: Rock, Guess: GuessDirect}
+	line, err := ExplanationLine(12, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, got, ok := ParseExplanationLine(line + "\n")
+	if !ok || n != 12 || got != e {
+		t.Errorf("ParseExplanationLine(%q) = %d, %+v, %v", line, n, got, ok)
+	}
+	for _, bad := range []string{"", "rock", "roshambo-explain", "roshambo-explain 0 " + line[len("roshambo-explain 12 "):],
+		"roshambo-explain 3 move=rock", "roshambo-explain x move=rock expected=none predicted=none predictor=random guess=direct"} {
+		if _, _, ok := ParseExplanationLine(bad); ok {
+			t.Errorf("ParseExplanationLine(%q) accepted", bad)
+		}
+	}
+}
+
+func TestExplaining(t *testing.T) {
+	s, _ := NewStrategy("iocaine", 1)
+	var rounds []int
+	var last Explanation
+	w, ok := Explaining(s, func(n int, _, theirs Move, e Explanation) {
+		rounds = append(rounds, n)
+		last = e
+		if theirs != Rock {
+			t.Errorf("round %d: told the opponent threw %v", n, theirs)
+		}
+	})
+	if !ok {
+		t.Fatal("iocaine does not explain its moves")
+	}
+	for i := 0; i < 3; i++ {
+		m := w.Next()
+		w.Update(m, Rock)
+		if last.Move != m {
+			t.Errorf("round %d: explained %v, played %v", i+1, last.Move, m)
+		}
+	}
+	if len(rounds) != 3 || rounds[2] != 3 {
+		t.Errorf("rounds told: %v", rounds)
+	}
+	if _, ok := Explaining(constant(Rock), func(int, Move, Move, Explanation) {}); ok {
+		t.Error("a strategy that does not explain was wrapped")
+	}
+}

@@ -97,11 +97,12 @@ func ParseLevel(s string) (Level, error) {
 	return 0, fmt.Errorf("level %q: %w", s, ErrUnknownLevel)
 }
 
-// Set parses a level name into l (flag.Value).
+// Set parses a level name into l (flag.Value). The error is
+// ErrUnknownLevel itself: the flag package names the value.
 func (l *Level) Set(s string) error {
 	v, err := ParseLevel(s)
 	if err != nil {
-		return err
+		return ErrUnknownLevel
 	}
 	*l = v
 	return nil

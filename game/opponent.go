@@ -2,6 +2,7 @@ package game
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -82,6 +84,13 @@ type OpponentOptions struct {
 	// opponent to exit by itself before it is killed; 0 means
 	// DefaultQuitGrace (never more than Timeout).
 	QuitGrace time.Duration
+	// StderrLine, if set, sees each line the opponent writes to its stderr
+	// (without the newline), from a goroutine of the Opponent's; it must
+	// not block. A line it consumes (returns true) is left out of the
+	// stderr tail that error messages quote. The game reads the bot's
+	// explanations this way (game.ParseExplanationLine). Unused when Cmd
+	// has its own Stderr.
+	StderrLine func(line string) (consumed bool)
 	// Notify, if set, is called whenever Poll has something new to return:
 	// a line, the end of the opponent's output, its exit, a failed write.
 	// It is called from the Opponent's own goroutines and must not block;
@@ -193,7 +202,7 @@ func StartOpponent(ctx context.Context, argv []string, opts OpponentOptions) (*O
 	}
 	cmd.Stdin, cmd.Stdout = inR, outW
 	if cmd.Stderr == nil {
-		o.stderr = &tailBuffer{}
+		o.stderr = &tailBuffer{line: opts.StderrLine}
 		cmd.Stderr = o.stderr
 	}
 	if cmd.SysProcAttr == nil {
@@ -535,11 +544,14 @@ func (o *Opponent) shutdown() {
 	})
 }
 
-// tailBuffer keeps the last bytes written to it. It is safe for concurrent
-// use (the exec package copies stderr on its own goroutine).
+// tailBuffer keeps the last bytes written to it, and hands each complete
+// line to line (if set), which may consume it. It is safe for concurrent use
+// (the exec package copies stderr on its own goroutine).
 type tailBuffer struct {
-	mu  sync.Mutex
-	buf []byte
+	mu      sync.Mutex
+	buf     []byte
+	line    func(string) bool
+	partial []byte // the start of a line not ended yet (line set only)
 }
 
 const tailMax = 512
@@ -547,23 +559,49 @@ const tailMax = 512
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	n := len(p)
+	if t.line == nil {
+		t.keep(p)
+		return n, nil
+	}
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			if len(t.partial) < MaxLine {
+				t.partial = append(t.partial, p[:min(len(p), MaxLine-len(t.partial))]...)
+			}
+			break
+		}
+		line := append(t.partial, p[:i]...)
+		t.partial = t.partial[:0]
+		if !t.line(string(line)) {
+			t.keep(line)
+			t.keep([]byte{'\n'})
+		}
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+// keep appends p to the tail. Called with mu held.
+func (t *tailBuffer) keep(p []byte) {
 	t.buf = append(t.buf, p...)
 	if len(t.buf) > tailMax {
 		t.buf = append(t.buf[:0], t.buf[len(t.buf)-tailMax:]...)
 	}
-	return len(p), nil
 }
 
-// tail returns the kept text, trimmed of surrounding white space.
+// tail returns the kept text (and a last line not ended yet), trimmed of
+// surrounding white space.
 func (t *tailBuffer) tail() string {
 	if t == nil {
 		return ""
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	s := string(t.buf)
-	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == ' ' || s[len(s)-1] == '\r') {
-		s = s[:len(s)-1]
+	s := string(t.buf) + string(t.partial)
+	if len(s) > tailMax {
+		s = s[len(s)-tailMax:]
 	}
-	return s
+	return strings.TrimRight(s, "\n\r ")
 }

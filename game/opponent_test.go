@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -395,5 +397,29 @@ func TestOpponentIgnoresQuit(t *testing.T) {
 				t.Errorf("second Close: %v", err)
 			}
 		})
+	}
+}
+
+// TestOpponentStderrLines: StderrLine sees each line of the opponent's
+// stderr; the lines it consumes stay out of the tail that errors quote.
+func TestOpponentStderrLines(t *testing.T) {
+	var mu sync.Mutex
+	var seen []string
+	tb := &tailBuffer{line: func(l string) bool {
+		mu.Lock()
+		seen = append(seen, l)
+		mu.Unlock()
+		return strings.HasPrefix(l, "roshambo-explain ")
+	}}
+	for _, chunk := range []string{"warming up\nroshambo-explain 1 mo", "ve=rock\n", "out of cheese"} {
+		if n, err := tb.Write([]byte(chunk)); n != len(chunk) || err != nil {
+			t.Fatalf("Write(%q) = %d, %v", chunk, n, err)
+		}
+	}
+	if want := []string{"warming up", "roshambo-explain 1 move=rock"}; !reflect.DeepEqual(seen, want) {
+		t.Errorf("lines seen %q, want %q", seen, want)
+	}
+	if got := tb.tail(); got != "warming up\nout of cheese" {
+		t.Errorf("tail %q", got)
 	}
 }

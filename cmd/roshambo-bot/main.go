@@ -53,6 +53,7 @@ func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int 
 	commit := fs.Bool("commit", false, "commit mode: answer with sha256 commitments and reveal afterwards")
 	seed := fs.Int64("seed", 0, "random seed (default: a random one)")
 	explain := fs.Bool("explain", false, "after each round, explain the bot's move on stderr")
+	explainFormat := fs.String("explain-format", "text", "how --explain writes: `text` for a person, or game: one\n\"roshambo-explain N ...\" line per round, which roshambo shows in its panel")
 	list := fs.Bool("list", false, "list the levels and strategies, weakest first, and exit")
 	usage := func(w io.Writer) {
 		fmt.Fprint(w, "usage: roshambo-bot [--strategy NAME | --level LEVEL] [--commit] [--seed N] [--explain]\n"+
@@ -85,12 +86,14 @@ func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int 
 	if err != nil {
 		return cli.Fail(stderr, prog, "--strategy: %v", err)
 	}
+	if *explainFormat != "text" && *explainFormat != "game" {
+		return cli.Fail(stderr, prog, "--explain-format %s: must be text or game", *explainFormat)
+	}
 	if *explain {
-		ex, ok := s.(game.Explainer)
-		if !ok {
+		var ok bool
+		if s, ok = game.Explaining(s, explainer(stderr, *explainFormat == "game")); !ok {
 			return cli.Fail(stderr, prog, "--explain: strategy %s does not explain its moves (the levels' strategies do)", s.Name())
 		}
-		s = &explaining{Strategy: s, ex: ex, w: stderr}
 	}
 	if err := game.ServeBot(stdin, stdout, s, game.ServeOptions{Commit: *commit}); err != nil {
 		fmt.Fprintf(stderr, "roshambo-bot: %v\n", err)
@@ -124,27 +127,19 @@ func (f *levelFlag) String() string {
 
 func (f *levelFlag) Set(s string) error { return f.l.Set(s) }
 
-// explaining wraps a strategy and, after each round, writes the
-// explanation of the bot's move for it to w.
-type explaining struct {
-	game.Strategy
-	ex    game.Explainer
-	w     io.Writer
-	round int
-	last  game.Explanation
-}
-
-func (e *explaining) Next() game.Move {
-	m := e.Strategy.Next()
-	e.last = e.ex.Explain()
-	return m
-}
-
-func (e *explaining) Update(mine, theirs game.Move) {
-	e.round++
-	verdict := map[game.Outcome]string{game.Win: "the bot wins", game.Draw: "a draw", game.Loss: "you win"}[game.Judge(mine, theirs)]
-	fmt.Fprintf(e.w, "round %d: you threw %v, the bot threw %v, %s. It %s.\n", e.round, theirs, mine, verdict, e.last)
-	e.Strategy.Update(mine, theirs)
+// explainer returns what --explain does after each round: a sentence for a
+// person, or the game's line (game.ExplanationLine).
+func explainer(w io.Writer, forGame bool) func(int, game.Move, game.Move, game.Explanation) {
+	return func(n int, mine, theirs game.Move, e game.Explanation) {
+		if forGame {
+			if line, err := game.ExplanationLine(n, e); err == nil {
+				fmt.Fprintln(w, line)
+			}
+			return
+		}
+		verdict := map[game.Outcome]string{game.Win: "the bot wins", game.Draw: "a draw", game.Loss: "you win"}[game.Judge(mine, theirs)]
+		fmt.Fprintf(w, "round %d: you threw %v, the bot threw %v, %s. It %s.\n", n, theirs, mine, verdict, e)
+	}
 }
 
 // commands collects repeated --opponent flags.

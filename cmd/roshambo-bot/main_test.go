@@ -264,3 +264,26 @@ func TestLevelAndExplain(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainForTheGame: --explain-format game writes one machine-readable
+// line per round on stderr, for roshambo's panel.
+func TestExplainForTheGame(t *testing.T) {
+	cmd := exec.Command(bot(t), "--level", "hard", "--seed", "3", "--explain", "--explain-format", "game")
+	cmd.Stdin = strings.NewReader("round 1\nopponent 1 rock\nround 2\nopponent 2 paper\nquit\n")
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	moves := strings.Fields(stdout.String())
+	if len(lines) != 2 || len(moves) != 2 {
+		t.Fatalf("stdout %q, stderr %q", stdout.String(), stderr.String())
+	}
+	for i, l := range lines {
+		n, e, ok := game.ParseExplanationLine(l)
+		if !ok || n != i+1 || e.Move.String() != moves[i] {
+			t.Errorf("line %q: round %d, %+v, %v; want round %d explaining %s", l, n, e, ok, i+1, moves[i])
+		}
+	}
+}

@@ -61,6 +61,7 @@ type App struct {
 	con   atomic.Pointer[input.Console] // set once the console is open
 	scr   tcell.Screen
 	game  *tui.Game
+	loop  atomic.Pointer[tui.Game] // game, for the opponents' goroutines
 }
 
 // Open starts the game's parts: the spy (when asked for; the game goes on
@@ -80,11 +81,8 @@ func Open(o Options, stdout, stderr io.Writer) (_ *App, err error) {
 		return nil, err
 	}
 	a.openSpy()
-	a.name = o.Bot
-	if o.Opponent != "" {
-		argv, _ := cmdline.Split(o.Opponent) // checked by ParseFlags
-		a.name = strings.Join(argv, " ")
-	}
+	argv, _ := cmdline.Split(o.Opponent) // checked by ParseFlags
+	a.name = BotName(o, argv)
 	if a.first, err = a.startOpponent(a.wake); err != nil {
 		return nil, err
 	}
@@ -110,6 +108,7 @@ func Open(o Options, stdout, stderr io.Writer) (_ *App, err error) {
 		Out:      a.con.Load(),
 		Frames:   tui.NewFrameWriter(os.Getenv("TERM"), a.scr.CharacterSet()),
 	})
+	a.loop.Store(a.game)
 	return a, nil
 }
 
@@ -157,7 +156,7 @@ func (a *App) startOpponent(wake func()) (*game.Opponent, error) {
 	}
 	var op *game.Opponent
 	start := func() (err error) {
-		op, err = game.StartOpponent(a.ctx, argv, game.OpponentOptions{Timeout: a.opts.Timeout, Notify: wake})
+		op, err = game.StartOpponent(a.ctx, argv, game.OpponentOptions{Timeout: a.opts.Timeout, Notify: wake, StderrLine: a.explained})
 		return err
 	}
 	if a.spy != nil {
@@ -171,6 +170,18 @@ func (a *App) startOpponent(wake func()) (*game.Opponent, error) {
 		return nil, fmt.Errorf("start the opponent: %w", err)
 	}
 	return op, nil
+}
+
+// explained hands the game a line of the bot's stderr that explains a
+// move (the levels' bots write one per round); it consumes those lines.
+func (a *App) explained(line string) bool {
+	n, e, ok := game.ParseExplanationLine(line)
+	if ok {
+		if g := a.loop.Load(); g != nil {
+			g.Explained(n, e)
+		}
+	}
+	return ok
 }
 
 // spyStatus is the spy panel's status line for the opponent op.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/roshambo-game/roshambo/game"
@@ -32,7 +33,8 @@ const (
 
 // Options are the play command's flags.
 type Options struct {
-	Bot      string        // built-in strategy
+	Bot      string        // built-in strategy (the level's, unless --bot named one)
+	Level    game.Level    // the level played (when Bot is a level's strategy)
 	Opponent string        // "CMD ARGS": an external opponent, instead of Bot
 	Rounds   int           // play exactly N rounds
 	FirstTo  int           // play until a side has N wins
@@ -92,7 +94,9 @@ type flagValues struct {
 func newFlagSet() (*flag.FlagSet, *flagValues) {
 	v := &flagValues{}
 	fs := flag.NewFlagSet("roshambo", flag.ContinueOnError)
-	fs.StringVar(&v.o.Bot, "bot", game.DefaultStrategy, "built-in strategy to play against, by `NAME` (see roshambo-bot --list)")
+	v.o.Level = game.DefaultLevel
+	fs.Var(&v.o.Level, "level", "how strong the bot is: `LEVEL` easy, medium, hard or expert")
+	fs.StringVar(&v.o.Bot, "bot", "", "play a built-in strategy by `NAME` instead of a level (see roshambo-bot --list)")
 	fs.StringVar(&v.o.Opponent, "opponent", "", "play any program that speaks the line protocol: \"`CMD` ARGS\"\n(shell-like quoting, no expansions; excludes --bot and --seed)")
 	fs.Var(cli.IntRange{V: &v.o.Rounds, Min: 1, Max: MaxRounds}, "rounds", "play exactly `N` rounds (1 to 1000000)")
 	fs.Var(cli.IntRange{V: &v.o.FirstTo, Min: 1, Max: MaxRounds}, "first-to", "play until a side has `N` wins (1 to 1000000)")
@@ -134,8 +138,16 @@ func (v *flagValues) check(fs *flag.FlagSet) (Options, error) {
 	if n := btoi(set["rounds"]) + btoi(set["first-to"]) + btoi(set["endless"]); n > 1 {
 		return o, errors.New("--rounds, --first-to and --endless exclude each other")
 	}
-	if o.Opponent != "" && (set["bot"] || set["seed"]) {
-		return o, errors.New("--bot and --seed choose a built-in bot: they cannot be used with --opponent")
+	if o.Opponent != "" && (set["bot"] || set["seed"] || set["level"]) {
+		return o, errors.New("--level, --bot and --seed choose a built-in bot: they cannot be used with --opponent")
+	}
+	if set["bot"] && set["level"] {
+		return o, errors.New("--level and --bot exclude each other (a level plays one of the strategies)")
+	}
+	if !set["bot"] {
+		o.Bot = o.Level.Strategy()
+	} else if l, ok := game.LevelOf(o.Bot); ok {
+		o.Level = l
 	}
 	if *v.seed == "" {
 		o.Seed = time.Now().UnixNano()
@@ -175,6 +187,9 @@ func BotArgv(o Options) ([]string, error) {
 	if o.Commit {
 		flags = append(flags, "--commit")
 	}
+	if explains(o.Bot) {
+		flags = append(flags, "--explain", "--explain-format", "game")
+	}
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find own executable: %w", err)
@@ -189,6 +204,29 @@ func BotArgv(o Options) ([]string, error) {
 	return append([]string{self, BotCommand}, flags...), nil
 }
 
+// explains reports whether the built-in strategy name explains its moves
+// (the levels' strategies do): its bot is then asked to tell the game.
+func explains(name string) bool {
+	s, err := game.NewStrategy(name, 0)
+	if err != nil {
+		return false
+	}
+	_, ok := s.(game.Explainer)
+	return ok
+}
+
+// BotName names the opponent in the header: the level and its strategy
+// ("medium (habits)"), a strategy that is no level's, or the command.
+func BotName(o Options, argv []string) string {
+	switch {
+	case o.Opponent != "":
+		return strings.Join(argv, " ")
+	case o.Level.Strategy() == o.Bot:
+		return fmt.Sprintf("%v (%s)", o.Level, o.Bot)
+	}
+	return o.Bot
+}
+
 // BotMain is the hidden bot mode (BotCommand): it plays a built-in strategy
 // over stdin/stdout with game.ServeBot, one write(2) per answer.
 func BotMain(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer) int {
@@ -197,13 +235,22 @@ func BotMain(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer)
 	name := fs.String("strategy", game.DefaultStrategy, "strategy")
 	seed := fs.Int64("seed", 1, "seed")
 	commit := fs.Bool("commit", false, "commit mode")
-	if err := fs.Parse(args); err != nil {
+	explain := fs.Bool("explain", false, "tell the game how each move was chosen, on stderr")
+	format := fs.String("explain-format", "game", "game (the only format of the hidden bot)")
+	if err := fs.Parse(args); err != nil || *format != "game" {
 		return ExitUsage
 	}
 	s, err := game.NewStrategy(*name, *seed)
 	if err != nil {
 		fmt.Fprintf(stderr, "roshambo %s: %v\n", BotCommand, err)
 		return ExitUsage
+	}
+	if *explain {
+		s, _ = game.Explaining(s, func(n int, _, _ game.Move, e game.Explanation) {
+			if line, err := game.ExplanationLine(n, e); err == nil {
+				fmt.Fprintln(stderr, line)
+			}
+		})
 	}
 	if err := game.ServeBot(stdin, stdout, s, game.ServeOptions{Commit: *commit}); err != nil {
 		fmt.Fprintf(stderr, "roshambo %s: %v\n", BotCommand, err)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"os/exec"
 	"reflect"
@@ -38,6 +39,10 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"--opponent", "'unterminated"}, game.Format{}, "a single quote is not closed"},
 		{[]string{"--opponent", "my-bot", "--bot", "cycle"}, game.Format{}, "cannot be used with --opponent"},
 		{[]string{"--opponent", "my-bot", "--seed", "3"}, game.Format{}, "cannot be used with --opponent"},
+		{[]string{"--opponent", "my-bot", "--level", "easy"}, game.Format{}, "cannot be used with --opponent"},
+		{[]string{"--level", "hard", "--bot", "cycle"}, game.Format{}, "--level and --bot exclude each other"},
+		{[]string{"--level", "godlike"}, game.Format{}, "--level godlike: unknown level"},
+		{[]string{"--level", "expert"}, game.Endless(), ""},
 		{[]string{"extra"}, game.Format{}, `unexpected argument "extra"`},
 		{[]string{"--nosuch"}, game.Format{}, "unknown flag --nosuch"},
 		{[]string{"--rounds"}, game.Format{}, "--rounds needs a value"},
@@ -54,6 +59,25 @@ func TestParseFlags(t *testing.T) {
 		}
 		if done || o.Format() != tc.format {
 			t.Errorf("%q: format %v, done %v (stderr %q); want %v", tc.args, o.Format(), done, stderr.String(), tc.format)
+		}
+	}
+}
+
+// TestLevels: the game plays a level (medium by default), and names it.
+func TestLevels(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		bot  string
+		name string
+	}{
+		{nil, game.DefaultLevel.Strategy(), game.DefaultLevel.String() + " (" + game.DefaultLevel.Strategy() + ")"},
+		{[]string{"--level", "easy"}, game.LevelEasy.Strategy(), "easy (" + game.LevelEasy.Strategy() + ")"},
+		{[]string{"--bot", "iocaine"}, "iocaine", "hard (iocaine)"},
+		{[]string{"--bot", "cycle"}, "cycle", "cycle"},
+	} {
+		o, done, _ := ParseFlags(tc.args, io.Discard, io.Discard)
+		if done || o.Bot != tc.bot || BotName(o, nil) != tc.name {
+			t.Errorf("%q: bot %q, name %q (done %v); want %q, %q", tc.args, o.Bot, BotName(o, nil), done, tc.bot, tc.name)
 		}
 	}
 }

@@ -845,3 +845,25 @@ func processAlive(pid int) bool {
 	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
 	return len(f) > 0 && f[0] != "Z"
 }
+
+// TestTmuxLevelAndExplain: --level picks the bot, the header names it, and e
+// shows how the bot (a real process) chose its last move; also when the game
+// runs its own bot (no roshambo-bot beside it).
+func TestTmuxLevelAndExplain(t *testing.T) {
+	for _, withBot := range []bool{true, false} {
+		t.Run(map[bool]string{true: "roshambo-bot", false: "own bot"}[withBot], func(t *testing.T) {
+			bin := gameBinary(t, withBot)
+			p := newPane(t, 100, 30)
+			p.line("env PATH=/usr/bin:/bin " + bin + " --level hard --seed 1 --rounds 3; echo EXIT=$?")
+			p.wait("round 1 · throw:", startWait, "vs hard (iocaine)", "round 1/3")
+			p.keys("e")
+			p.wait("the bot: no explanation yet", stepWait)
+			p.keys("p")
+			p.wait("the bot, round 1: it ", stepWait)
+			p.keys("e")
+			p.wait("your pattern:", stepWait)
+			p.keys("q")
+			p.wait("EXIT=0", stepWait)
+		})
+	}
+}

@@ -95,6 +95,7 @@ func sameFrame(a, b *State) bool {
 	if a.Opponent != b.Opponent || a.Commit != b.Commit || a.Phase != b.Phase || a.Thrown != b.Thrown ||
 		a.Waiting != b.Waiting || a.Ready != b.Ready || a.CanRestart != b.CanRestart || a.Matches != b.Matches ||
 		a.Help != b.Help || a.Spy != b.Spy || a.Err != b.Err || len(a.ErrDetail) != 0 || len(b.ErrDetail) != 0 ||
+		a.Explaining != b.Explaining || a.Explain != b.Explain ||
 		len(a.Reactions) != len(b.Reactions) {
 		return false
 	}

@@ -187,10 +187,16 @@ const (
 // posted is news from another goroutine, taken by the loop on EventWake.
 type posted struct {
 	spied   *Spied
+	explain *explained
 	status  *string
 	timer   int
 	gen     uint64
 	started *startResult
+}
+
+type explained struct {
+	round int
+	e     game.Explanation
 }
 
 type startResult struct {
@@ -250,6 +256,11 @@ func New(cfg Config) *Game {
 // Spy reports a write of the opponent seen by the spy. It is safe to call
 // from any goroutine; the panel updates at once, whatever the loop waits for.
 func (g *Game) Spy(s Spied) { g.post(posted{spied: &s}) }
+
+// Explained reports how the bot chose its move in round n of the current
+// match (the levels' bots tell it on their stderr). Any goroutine; the
+// statistics panel shows it when the player has asked for it (e).
+func (g *Game) Explained(n int, e game.Explanation) { g.post(posted{explain: &explained{n, e}}) }
 
 // SpyStatus replaces the spy panel's status line (any goroutine).
 func (g *Game) SpyStatus(status string) { g.post(posted{status: &status}) }
@@ -421,7 +432,7 @@ func (g *Game) newMatch(op Opponent) {
 	g.res.Matches = append(g.res.Matches, MatchResult{Match: m})
 	g.cur = &g.res.Matches[len(g.res.Matches)-1]
 	g.ref = game.NewReferee(m, game.Rules{MustCommit: [2]bool{game.Bot: g.cfg.Commit}})
-	g.st.Match, g.st.Reactions, g.st.Err, g.st.ErrDetail = m, nil, "", nil
+	g.st.Match, g.st.Reactions, g.st.Err, g.st.ErrDetail, g.st.Explain = m, nil, "", nil, ""
 	g.st.Spy.Round, g.st.Spy.Move, g.st.Spy.Committed, g.st.Spy.Commitment = 0, game.NoMove, false, ""
 	g.st.Matches = len(g.res.Matches)
 	g.startRound()
@@ -621,6 +632,9 @@ func (g *Game) onKey(k Key) {
 	case plain && k.Rune == '?':
 		g.toggleHelp()
 		return
+	case plain && (k.Rune == 'e' || k.Rune == 'E'):
+		g.st.Explaining = !g.st.Explaining
+		return
 	case k.Esc && g.st.Help:
 		g.toggleHelp()
 		return
@@ -712,6 +726,8 @@ func (g *Game) takeMail() {
 			g.onSpied(*p.spied)
 		case p.status != nil:
 			g.st.Spy.Status = *p.status
+		case p.explain != nil:
+			g.st.Explain = fmt.Sprintf("round %d: it %s", p.explain.round, p.explain.e)
 		case p.started != nil:
 			g.onStarted(*p.started)
 		case p.gen == g.gens[p.timer]:

@@ -654,3 +654,20 @@ func TestLoopWaitingNotice(t *testing.T) {
 	s.in.key('q')
 	s.result(t)
 }
+
+// TestLoopExplain: e shows how the bot chose its last move (what its
+// process told the game), and again e the player's pattern.
+func TestLoopExplain(t *testing.T) {
+	s := play(t, &fakeBot{}, game.Endless(), 100, 30, false)
+	waitScreen(t, s.scr, "round 1 · throw:")
+	s.in.key('e')
+	waitScreen(t, s.scr, "the bot: no explanation yet")
+	s.in.key('p')
+	waitScreen(t, s.scr, "round 1: YOU WIN")
+	s.g.Explained(1, game.Explanation{Move: game.Rock, Predictor: game.PredictorRandom})
+	waitScreen(t, s.scr, "the bot, round 1: it threw rock at random")
+	s.in.key('e')
+	waitScreen(t, s.scr, "your pattern:")
+	s.in.key('q')
+	s.result(t)
+}

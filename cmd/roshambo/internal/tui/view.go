@@ -102,6 +102,12 @@ type State struct {
 	Matches int
 	// Help shows the help overlay.
 	Help bool
+	// Explaining shows, in the statistics panel, how the bot chose its
+	// last move (Explain) instead of the player's pattern.
+	Explaining bool
+	// Explain is the bot's latest explanation ("round 3: it expected rock
+	// (...), so it threw paper"), or "" when it has told none.
+	Explain string
 	// Spy is the spy panel.
 	Spy SpyPanel
 	// Err is the error screen's headline (PhaseError), and ErrDetail the
@@ -717,7 +723,11 @@ func statsLines(st *State, width int) []line {
 	out := []line{{"STATISTICS", 1}}
 	stats := st.Match.Stats()
 	if stats.Rounds == 0 {
-		return append(out, line{"no rounds yet", 3})
+		out = append(out, line{"no rounds yet", 3})
+		if st.Explaining {
+			out = append(out, line{"the bot: no explanation yet", 3})
+		}
+		return out
 	}
 	h := stats.Human
 	out = append(out, line{fmt.Sprintf("win rate  %.1f%%  (W %d · D %d · L %d)",
@@ -733,9 +743,25 @@ func statsLines(st *State, width int) []line {
 	}
 	out = append(out, line{fmt.Sprintf("you throw %s most: %.0f%% (%d of %d)", fav, 100*h.Frequency(fav), n, stats.Rounds), 0})
 	ins := stats.Insights(game.Human, 4)
-	if len(ins) == 0 {
+	switch {
+	case st.Explaining && st.Explain == "":
+		out = append(out, line{"the bot: no explanation (the levels' bots give one)", 3})
+	case st.Explaining:
+		const prefix = "the bot, "
+		for i, l := range wrap(st.Explain, width-len(prefix)) {
+			if i == 2 {
+				break
+			}
+			if i == 0 {
+				l = prefix + l
+			} else {
+				l = strings.Repeat(" ", len(prefix)) + l
+			}
+			out = append(out, line{l, 0})
+		}
+	case len(ins) == 0:
 		out = append(out, line{"your pattern: none yet", 3})
-	} else {
+	default:
 		const prefix = "your pattern: "
 		for i, l := range wrap(ins[0].Text, width-len(prefix)) {
 			if i == 2 {
@@ -859,6 +885,7 @@ var helpText = []string{
 	"p  2    throw paper",
 	"s  3    throw scissors",
 	"?  Esc  show or hide this help",
+	"e       how the bot chose its move, or your pattern",
 	"n       a new match, once a match is over",
 	"q  ^C   quit (the summary stays on screen)",
 	"^Z      suspend; fg resumes",
