@@ -26,7 +26,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
@@ -170,7 +169,8 @@ func runTournament(args []string, stdout, stderr io.Writer) int {
 	usage := func(w io.Writer) {
 		fmt.Fprint(w, "usage: roshambo-bot tournament [flags] [STRATEGY ...]\n\n"+
 			"Plays a round robin between the named built-in strategies (all of them if none\n"+
-			"is named) and the --opponent commands.\n\n")
+			"is named) and the --opponent commands. The standings are ranked "+tournament.RankingRule+";\n"+
+			"a match within ±50 per 1000 rounds is a tie.\n\n")
 		cli.WriteFlags(w, fs)
 	}
 	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
@@ -193,7 +193,7 @@ func runTournament(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	res, err := tournament.Run(ctx, tournament.Config{Rounds: *rounds, Seed: *seed, Timeout: *timeout}, entrants)
 	if err != nil {
-		if errors.Is(err, game.ErrUnknownStrategy) || strings.Contains(err.Error(), "entrant") {
+		if errors.Is(err, game.ErrUnknownStrategy) || errors.Is(err, tournament.ErrTooFewEntrants) || errors.Is(err, tournament.ErrEntrant) {
 			return cli.Fail(stderr, prog, "%v", err)
 		}
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)

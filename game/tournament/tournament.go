@@ -44,38 +44,52 @@ type Config struct {
 
 // Match is the result of one pairing, from A's view.
 type Match struct {
-	A, B   int // indexes into Result.Entrants
-	Score  int // A's wins minus B's wins
+	A      int `json:"a"`      // index of entrant A in Result.Entrants
+	B      int `json:"b"`      // index of entrant B
+	Score  int `json:"score"`  // A's wins minus B's wins
 	AWins  int `json:"a_wins"` // rounds A won
 	BWins  int `json:"b_wins"` // rounds B won
-	Draws  int // drawn rounds
-	Played int // rounds played (fewer than Result.Rounds if the match ended early)
+	Draws  int `json:"draws"`  // drawn rounds
+	Played int `json:"played"` // rounds played (fewer than Result.Rounds if the match ended early)
 	// Outcome is "a", "b" or "tie" (within the tie margin, or both failed).
-	Outcome string
+	Outcome string `json:"outcome"`
 	// Err says why the match ended early; the side that failed forfeits.
-	Err string `json:",omitempty"`
+	Err string `json:"error,omitempty"`
 }
 
 // Standing is one entrant's totals.
 type Standing struct {
-	Name      string // the entrant
-	Total     int    // sum of its match scores
+	Name      string `json:"name"`       // the entrant
+	Total     int    `json:"total"`      // sum of its match scores
 	MatchWins int    `json:"match_wins"` // matches won by more than the tie margin
-	Ties      int    // matches within the tie margin
-	Losses    int    // matches lost by more than the tie margin
+	Ties      int    `json:"ties"`       // matches within the tie margin
+	Losses    int    `json:"losses"`     // matches lost by more than the tie margin
 }
+
+// RankingRule is how the standings are ordered, as the output states it.
+const RankingRule = "by matches won, then by total score (wins minus losses over all rounds)"
 
 // Result is a finished tournament. It marshals to JSON as-is.
 type Result struct {
-	Rounds    int      // rounds per match
-	Seed      int64    // the base seed (Config.Seed); each match derives its own
+	Rounds    int      `json:"rounds"`     // rounds per match
+	Seed      int64    `json:"seed"`       // the base seed (Config.Seed); each match derives its own
 	TieMargin int      `json:"tie_margin"` // see TieMargin
-	Entrants  []string // names, in the order given
+	Entrants  []string `json:"entrants"`   // names, in the order given
 	// Cross[i][j] is entrant i's score against entrant j (0 on the diagonal).
-	Cross     [][]int
-	Matches   []Match    // every pairing once
-	Standings []Standing // best first: by match wins, then total
+	Cross     [][]int    `json:"cross"`
+	Matches   []Match    `json:"matches"`   // every pairing once
+	Ranking   string     `json:"ranking"`   // RankingRule
+	Standings []Standing `json:"standings"` // best first, by RankingRule
 }
+
+// Configuration errors of Run, checked with errors.Is (an unknown strategy
+// wraps game.ErrUnknownStrategy).
+var (
+	// ErrTooFewEntrants: a round robin needs at least two entrants.
+	ErrTooFewEntrants = errors.New("need at least two entrants")
+	// ErrEntrant: an entrant must be a strategy or a command, not both.
+	ErrEntrant = errors.New("bad entrant")
+)
 
 // TieMargin returns the margin within which a match of the given number of
 // rounds is a tie: 50 per 1000 rounds, rounded, at least 0.
@@ -87,8 +101,18 @@ func TieMargin(rounds int) int { return max(0, (50*rounds+500)/1000) }
 // bad configuration (an unknown strategy, fewer than two entrants) or when
 // ctx is done.
 func Run(ctx context.Context, cfg Config, entrants []Entrant) (*Result, error) {
+	for i, e := range entrants {
+		if (e.Strategy == "") == (len(e.Command) == 0) {
+			return nil, fmt.Errorf("entrant %d: %w: set exactly one of Strategy and Command", i+1, ErrEntrant)
+		}
+		if e.Strategy != "" {
+			if _, err := game.NewStrategy(e.Strategy, 0); err != nil {
+				return nil, err // it names the strategy
+			}
+		}
+	}
 	if len(entrants) < 2 {
-		return nil, errors.New("tournament: need at least two entrants")
+		return nil, ErrTooFewEntrants
 	}
 	if cfg.Rounds <= 0 {
 		cfg.Rounds = 1000
@@ -96,17 +120,9 @@ func Run(ctx context.Context, cfg Config, entrants []Entrant) (*Result, error) {
 	if cfg.Parallel <= 0 {
 		cfg.Parallel = runtime.GOMAXPROCS(0)
 	}
-	res := &Result{Rounds: cfg.Rounds, Seed: cfg.Seed, TieMargin: TieMargin(cfg.Rounds)}
+	res := &Result{Rounds: cfg.Rounds, Seed: cfg.Seed, TieMargin: TieMargin(cfg.Rounds), Ranking: RankingRule}
 	seen := map[string]int{}
-	for i, e := range entrants {
-		if (e.Strategy == "") == (len(e.Command) == 0) {
-			return nil, fmt.Errorf("tournament: entrant %d: set exactly one of Strategy and Command", i+1)
-		}
-		if e.Strategy != "" {
-			if _, err := game.NewStrategy(e.Strategy, 0); err != nil {
-				return nil, fmt.Errorf("tournament: %w", err)
-			}
-		}
+	for _, e := range entrants {
 		name := e.Name
 		if name == "" {
 			name = e.Strategy
@@ -257,7 +273,8 @@ func (r *Result) WriteJSON(w io.Writer) error {
 // standings and any match errors.
 func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "roshambo tournament: %d rounds per match, seed %d, a match within ±%d is a tie\n\n", r.Rounds, r.Seed, r.TieMargin)
+	fmt.Fprintf(&b, "roshambo tournament: %d rounds per match, seed %d, a match within ±%d is a tie; ranked %s\n\n",
+		r.Rounds, r.Seed, r.TieMargin, RankingRule)
 	width := 6
 	for _, n := range r.Entrants {
 		width = max(width, len(n))

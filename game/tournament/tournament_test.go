@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -196,5 +197,55 @@ func TestRunErrors(t *testing.T) {
 	cancel()
 	if _, err := Run(ctx, Config{}, []Entrant{{Strategy: "rock"}, {Strategy: "paper"}}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+// TestJSONKeys: every key of the JSON result is snake_case, and the result
+// states its ranking rule.
+func TestJSONKeys(t *testing.T) {
+	res, err := Run(context.Background(), Config{Rounds: 20}, []Entrant{{Strategy: "rock"}, {Strategy: "paper"}, {Strategy: "cycle"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := res.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(b.String()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if !snake.MatchString(k) {
+					t.Errorf("key %q is not snake_case", k)
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(doc)
+	if m := doc.(map[string]any); m["ranking"] != RankingRule {
+		t.Errorf("ranking %v", m["ranking"])
+	}
+}
+
+func TestRunConfigErrors(t *testing.T) {
+	if _, err := Run(context.Background(), Config{}, []Entrant{{Strategy: "nosuch"}}); !errors.Is(err, game.ErrUnknownStrategy) {
+		t.Errorf("one unknown strategy: %v, want the unknown strategy named first", err)
+	}
+	if _, err := Run(context.Background(), Config{}, []Entrant{{Strategy: "rock"}}); !errors.Is(err, ErrTooFewEntrants) {
+		t.Errorf("one entrant: %v", err)
+	}
+	if _, err := Run(context.Background(), Config{}, []Entrant{{Strategy: "rock"}, {Strategy: "rock", Command: []string{"x"}}}); !errors.Is(err, ErrEntrant) {
+		t.Errorf("strategy and command: %v", err)
 	}
 }
