@@ -50,7 +50,7 @@ func TestClassifyLine(t *testing.T) {
 		ok   bool
 	}{
 		{"rock\n", Message{Kind: MsgMove, Move: Rock}, true},
-		{"ROC\u212a\n", Message{Kind: MsgMove, Move: Rock}, true}, // KELVIN SIGN lower-cases to k
+		{"ROC\u212a\n", Message{Kind: MsgMove, Move: Rock}, true},           // KELVIN SIGN lower-cases to k
 		{"SC\u0130SSORS\r\n", Message{Kind: MsgMove, Move: Scissors}, true}, // dotted capital I lower-cases to i
 		{strings.Repeat(" ", 1000) + "paper\n", Message{Kind: MsgMove, Move: Paper}, true},
 		{"\u00a0paper\u3000", Message{Kind: MsgMove, Move: Paper}, true}, // Unicode blanks
