@@ -113,7 +113,8 @@ func (r Reveal) Confident() bool {
 }
 
 // Reveal recognises the moves in the event's data (see Recognize), and
-// when the buffer changed during the call, in both readings.
+// when the buffer changed during the call, in both readings (the entry
+// reading completed with the exit reading's bytes where it stopped short).
 func (e *Event) Reveal() Reveal {
 	exit := Recognize(e.Data, e.Truncated)
 	if !e.Changed {
@@ -121,7 +122,9 @@ func (e *Event) Reveal() Reveal {
 		exit.ByReference = e.ByReference
 		return exit
 	}
-	entry := Recognize(e.Entry, e.Truncated || len(e.Entry) < len(e.Data))
+	// The entry reading may stop short (a page was not resident): beyond
+	// it, the bytes are as read at exit.
+	entry := Recognize(fill(e.Entry, e.Data), e.Truncated)
 	return changed(entry, exit, e.Truncated, e.ByReference)
 }
 

@@ -161,6 +161,10 @@ func TestEventReveal(t *testing.T) {
 	if r := ev.Reveal(); r.Entry.Move != MoveNone || r.Exit.Move != Rock || r.Confident() {
 		t.Errorf("changed buffer, short entry reading: %+v", r)
 	}
+	ev = &Event{Kind: KindWrite, Ret: 9, Data: []byte("paper   \n"), Entry: []byte("scissors"), Changed: true}
+	if r := ev.Reveal(); r.Entry.Move != Scissors || r.Exit.Move != Paper || r.Confident() {
+		t.Errorf("changed buffer, entry reading without the newline: %+v", r)
+	}
 	ev = &Event{Kind: KindWrite, Ret: 5, Data: []byte("rock\n"), Unverified: true}
 	if r := ev.Reveal(); r.Move != Rock || r.Confident() || !r.Unverified {
 		t.Errorf("unverified: %+v", r)
