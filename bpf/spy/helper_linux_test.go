@@ -197,6 +197,9 @@ func runHelper(mode string) int {
 			}
 		}
 	}
+	if code, ok := runMoreHelpers(mode); ok {
+		return code
+	}
 	fmt.Fprintf(os.Stderr, "unknown helper mode %q\n", mode)
 	return 1
 }
