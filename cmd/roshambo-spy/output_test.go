@@ -37,7 +37,7 @@ func TestPrintText(t *testing.T) {
 		{"move", []*event.Event{writeEvent("rock\n", false)}, false, false, []string{"pid 42/43", "roshambo-bot", "write fd=1", "  ROCK  ", `"rock\n"`}, 1},
 		{"unicode", []*event.Event{writeEvent("SC\u0130SSORS\n", false)}, false, false, []string{"  SCISSORS  "}, 1},
 		{"colour", []*event.Event{writeEvent("paper\n", false)}, false, true, []string{"\x1b[1;34mPAPER\x1b[0m"}, 1},
-		{"commit", []*event.Event{writeEvent("commit " + rockABC + "\n", false)}, false, false, []string{"COMMIT (move hidden)"}, 1},
+		{"commit", []*event.Event{writeEvent("commit "+rockABC+"\n", false)}, false, false, []string{"COMMIT (move hidden)"}, 1},
 		{"reveal", []*event.Event{writeEvent("reveal 3 paper x\n", false)}, false, false, []string{"REVEAL round 3: PAPER"}, 1},
 		{"no move", []*event.Event{writeEvent("hello\n", false)}, false, false, nil, 0},
 		{"not a protocol line", []*event.Event{writeEvent("I play rock\n", false)}, false, false, nil, 0},
