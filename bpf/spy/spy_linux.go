@@ -26,7 +26,8 @@ const (
 	// DefaultRingSize is the ring buffer size: 4 MiB holds about 50,000
 	// records of short writes, 50 ms of a million writes a second, which
 	// is what a reader that is kept off the CPU for a while needs to lose
-	// nothing (see docs/spy.md). The kernel maps it only as it fills.
+	// nothing (256 KiB lost up to 3% of a million paced writes a second:
+	// see docs/BENCHMARKS.md).
 	DefaultRingSize = 4 << 20
 	// DefaultCopyBytes is how many bytes of each write are copied: a whole
 	// protocol line, its line ending included (event.LineMax). A record
