@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/roshambo-game/roshambo/bpf/event"
 )
 
@@ -606,5 +608,40 @@ func TestWatchFileFDPassing(t *testing.T) {
 	}
 	if found != 1 {
 		t.Fatalf("the helper's write into the watched pipe was reported %d times, want once", found)
+	}
+}
+
+// TestTargetIdentity: the identity that the fork hook stores for a child
+// (struct pid's ino, read with CO-RE) is the one user space gets from a
+// pidfd (the pidfs inode), on kernels that have it.
+func TestTargetIdentity(t *testing.T) {
+	s := openSpy(t, Options{})
+	cmd := helperCmd("waitexit")
+	stop, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Launch(cmd); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stop.Close(); cmd.Wait() }()
+	var v spyTarget
+	if err := s.objs.Targets.Lookup(uint32(cmd.Process.Pid), &v); err != nil {
+		t.Fatalf("the launched process is not in the target map: %v", err)
+	}
+	pidfd, err := unix.PidfdOpen(cmd.Process.Pid, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(pidfd)
+	ident, err := pidfdIdent(pidfd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Ident == 0 {
+		t.Skipf("skipping: this kernel has no pidfs inode in struct pid (before 6.9): the fork hook stores 0")
+	}
+	if v.Ident != ident {
+		t.Fatalf("the fork hook stored identity %d, the pidfd's inode is %d", v.Ident, ident)
 	}
 }

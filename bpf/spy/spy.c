@@ -776,9 +776,27 @@ static long differs_step(__u64 i, void *c)
 	return 0;
 }
 
-// differs reports whether the first n (<= MAX_COPY) bytes of x and y differ.
+// word returns the 8 bytes of p, or the first n of them when n < 8.
+static __always_inline __u64 word(const __u8 *p, __u64 n)
+{
+	__u64 w = *(const __u64 *)p;
+	if (n < 8)
+		w &= (1ULL << ((n & 7) * 8)) - 1;
+	return w;
+}
+
+// differs reports whether the first n (<= MAX_COPY) bytes of x and y
+// differ. A move's line is at most 16 bytes: those are compared inline,
+// longer ones in a bpf_loop.
 static __always_inline int differs(const __u8 *x, __u8 *y, __u64 n)
 {
+	if (n <= 16) {
+		if (n == 0)
+			return 0;
+		if (word(x, n) != word(y, n))
+			return 1;
+		return n > 8 && word(x + 8, n - 8) != word(y + 8, n - 8);
+	}
 	struct bytes_ctx bc = {.x = x, .y = y, .n = n};
 	bpf_loop(MAX_COPY / 8, differs_step, &bc, 0);
 	return bc.differ;
@@ -971,14 +989,12 @@ int on_sys_exit(__u64 *ctx)
 		return 0;
 	}
 
-	// Copy what was actually written (ret bytes), at most copy_bytes.
+	// Copy what was actually written (ret bytes), at most copy_bytes; for
+	// a failed call, nothing (the iovecs are still read, for the length
+	// requested).
 	__u16 flags = 0;
 	__u64 requested;
-	__u64 copied = 0;
-	if (ret > 0)
-		copied = read_call(s->data, nr, a->buf, a->count, clamp_copy(ret), compat, 0, &requested, &flags);
-	else
-		requested = is_vector(nr) || nr == NR_SENDMSG ? 0 : a->count;
+	__u64 copied = read_call(s->data, nr, a->buf, a->count, clamp_copy(ret), compat, 0, &requested, &flags);
 	finish(s, a, copied, ret, requested, flags, 1, 0, pid_tgid);
 	return 0;
 }
