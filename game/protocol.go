@@ -47,82 +47,19 @@ const (
 )
 
 // ParseMessage parses one protocol line. A trailing "\n" or "\r\n" and runs of
-// spaces or tabs between fields are tolerated; keywords and moves may be in
-// any letter case; commitment hashes are normalised to lowercase. Errors wrap
+// white space between fields are tolerated; keywords and moves may be in
+// any letter case (Unicode's lower-casing: see ClassifyLine, which shares
+// this grammar); commitment hashes are normalised to lowercase. Errors wrap
 // ErrSyntax and quote the line.
 func ParseMessage(line string) (Message, error) {
-	if len(line) > MaxLine+2 {
+	m, why := parseLine(line)
+	switch why {
+	case "":
+		return m, nil
+	case whyLong:
 		return Message{}, fmt.Errorf("parse %.40q...: line longer than %d bytes: %w", line, MaxLine, ErrSyntax)
 	}
-	f := strings.Fields(line)
-	bad := func(why string) (Message, error) {
-		return Message{}, fmt.Errorf("parse %q: %s: %w", line, why, ErrSyntax)
-	}
-	if len(f) == 0 {
-		return bad("empty line")
-	}
-	want := func(n int) bool { return len(f) == n }
-	switch strings.ToLower(f[0]) {
-	case "round":
-		if !want(2) {
-			return bad("want: round <n>")
-		}
-		n, ok := parseRound(f[1])
-		if !ok {
-			return bad("bad round number")
-		}
-		return Message{Kind: MsgRound, Round: n}, nil
-	case "opponent":
-		if !want(3) {
-			return bad("want: opponent <n> <move>")
-		}
-		n, ok := parseRound(f[1])
-		if !ok {
-			return bad("bad round number")
-		}
-		m, ok := parseWord(f[2])
-		if !ok {
-			return bad("bad move")
-		}
-		return Message{Kind: MsgOpponent, Round: n, Move: m}, nil
-	case "quit":
-		if !want(1) {
-			return bad("want: quit")
-		}
-		return Message{Kind: MsgQuit}, nil
-	case "commit":
-		if !want(2) {
-			return bad("want: commit <hex>")
-		}
-		h := strings.ToLower(f[1])
-		if len(h) != 64 || strings.Trim(h, "0123456789abcdef") != "" {
-			return bad("commitment is not 64 hex digits")
-		}
-		return Message{Kind: MsgCommit, Hash: h}, nil
-	case "reveal":
-		if !want(4) {
-			return bad("want: reveal <n> <move> <nonce>")
-		}
-		n, ok := parseRound(f[1])
-		if !ok {
-			return bad("bad round number")
-		}
-		m, ok := parseWord(f[2])
-		if !ok {
-			return bad("bad move")
-		}
-		if !validNonce(f[3]) {
-			return bad(fmt.Sprintf("nonce must be 1 to %d printable ASCII characters", MaxNonce))
-		}
-		return Message{Kind: MsgReveal, Round: n, Move: m, Nonce: f[3]}, nil
-	}
-	if m, ok := parseWord(f[0]); ok {
-		if !want(1) {
-			return bad("want a move alone on its line")
-		}
-		return Message{Kind: MsgMove, Move: m}, nil
-	}
-	return bad("unknown message")
+	return Message{}, fmt.Errorf("parse %q: %s: %w", line, why, ErrSyntax)
 }
 
 // String formats the message as a protocol line, without the newline.
@@ -160,19 +97,6 @@ func parseRound(s string) (int, bool) {
 		return 0, false
 	}
 	return n, true
-}
-
-// parseWord accepts only the full move names (any case).
-func parseWord(s string) (Move, bool) {
-	switch strings.ToLower(s) {
-	case "rock":
-		return Rock, true
-	case "paper":
-		return Paper, true
-	case "scissors":
-		return Scissors, true
-	}
-	return NoMove, false
 }
 
 func validNonce(s string) bool {

@@ -28,7 +28,8 @@
 // The spy's rows use its default wake-up policy (--wakeup adaptive) and
 // ring (--ring-size); the roshambo-spy row is also measured under a second
 // policy (--compare-wakeup, default parked) unpaced and at 1M/s, and at 1M/s
-// with a larger ring (--delivery-ring-size, default 4 MiB) under both; the
+// with a larger ring (--delivery-ring-size, run only when larger than the
+// spy's ring, whose default is 4 MiB) under both; the
 // game-pace run is made under each of --game-wakeups (adaptive, always,
 // parked). The goals are judged on the default configuration, with the other
 // rows' figures beside them.

@@ -37,7 +37,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Skip("needs root: the spy needs CAP_BPF and CAP_PERFMON, strace -p and bpftrace need root")
 	}
 	code, out, errs := runMain(t, "--json", "--writes", "3000", "--rates", "1000000", "--duration", "3ms",
-		"--sinks", "devnull,pipe", "--strace-writes", "300", "--ring-size", "4194304", "--delivery-ring-size", "8388608", "--game-samples", "20", "--game-period", "2ms")
+		"--sinks", "devnull,pipe", "--strace-writes", "300", "--ring-size", "2097152", "--delivery-ring-size", "8388608", "--game-samples", "20", "--game-period", "2ms")
 	if code != 0 {
 		t.Fatalf("Main exited %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
@@ -101,7 +101,7 @@ func TestEndToEnd(t *testing.T) {
 				t.Errorf("%s: delivered %v + dropped %v != %d", name, r.Delivered, r.Dropped, r.Expected)
 			}
 		case TracerSpy:
-			// The 4 and 8 MiB rings hold these few events many times over:
+			// The 2 and 8 MiB rings hold these few events many times over:
 			// all arrive, under every wake-up policy.
 			if r.Delivered == nil || *r.Delivered != r.Expected || r.Dropped == nil || *r.Dropped != 0 {
 				t.Errorf("%s: delivered %v of %d, dropped %v", name, r.Delivered, r.Expected, r.Dropped)
@@ -127,13 +127,13 @@ func TestEndToEnd(t *testing.T) {
 			}
 		}
 	}
-	// 2 sinks x 1 rate (the spy under adaptive and parked, with the 4 MiB
-	// ring and the 8 MiB delivery ring), plus the game-pace runs under the
-	// three wake-up policies.
+	// 2 sinks x 1 rate (the spy under adaptive and parked, with a 2 MiB
+	// ring, not the default, and the 8 MiB delivery ring), plus the
+	// game-pace runs under the three wake-up policies.
 	for row, want := range map[string]int{
-		"roshambo-spy (4 MiB ring) adaptive 4194304":       2 + 1,
-		"roshambo-spy (parked, 4 MiB ring) parked 4194304": 2 + 1,
-		"roshambo-spy (always, 4 MiB ring) always 4194304": 1,
+		"roshambo-spy (2 MiB ring) adaptive 2097152":       2 + 1,
+		"roshambo-spy (parked, 2 MiB ring) parked 2097152": 2 + 1,
+		"roshambo-spy (always, 2 MiB ring) always 2097152": 1,
 		"roshambo-spy (8 MiB ring) adaptive 8388608":       2,
 		"roshambo-spy (parked, 8 MiB ring) parked 8388608": 2,
 	} {
@@ -152,7 +152,7 @@ func TestEndToEnd(t *testing.T) {
 			delivery = g.Detail
 		}
 	}
-	if want := "delivered 100% on every sink: roshambo-spy (4 MiB ring), roshambo-spy (parked, 4 MiB ring), roshambo-spy (8 MiB ring), roshambo-spy (parked, 8 MiB ring)"; !strings.Contains(delivery, want) {
+	if want := "delivered 100% on every sink: roshambo-spy (2 MiB ring), roshambo-spy (parked, 2 MiB ring), roshambo-spy (8 MiB ring), roshambo-spy (parked, 8 MiB ring)"; !strings.Contains(delivery, want) {
 		t.Errorf("delivery goal %q lacks %q", delivery, want)
 	}
 	if len(rep.Goals) < 5 {

@@ -1,9 +1,15 @@
 package event
 
+import (
+	"bytes"
+
+	"github.com/roshambo-game/roshambo/game"
+)
+
 // Move is a rock-paper-scissors move seen in written data.
 type Move uint8
 
-// The moves. MoveNone means no move word was found.
+// The moves. MoveNone means no move was found.
 const (
 	MoveNone Move = iota
 	Rock
@@ -24,115 +30,158 @@ func (m Move) String() string {
 	return ""
 }
 
-// Reveal is what Recognize found in one write.
-type Reveal struct {
-	// Move is the first move written as a whole word (case-insensitive),
-	// or MoveNone.
-	Move Move
-	// Commit is set when the data holds a commitment, "commit <hex>": the
-	// move is hidden behind a hash.
-	Commit bool
-	// Commitment is the hex digest of a commitment (it aliases the data:
-	// copy it to keep it past the next Decode).
-	Commitment []byte
-	// Truncated is set when the data was cut at the copy bound, so a move
-	// or a commitment may lie beyond what was copied (and a word that
-	// reaches the cut is not trusted as whole).
-	Truncated bool
+func fromGame(m game.Move) Move {
+	switch m {
+	case game.Rock:
+		return Rock
+	case game.Paper:
+		return Paper
+	case game.Scissors:
+		return Scissors
+	}
+	return MoveNone
 }
 
-// Found reports whether the write revealed a move or a commitment.
-func (r Reveal) Found() bool { return r.Move != MoveNone || r.Commit }
+// Reading is what one reading of written data says, line by line, by the
+// game's rules (game.ClassifyLine).
+type Reading struct {
+	// Move is the move of the first answer line ("rock"), or MoveNone.
+	Move Move
+	// Commit is set when the first answer line is a commitment,
+	// "commit <64 hex digits>": the move is hidden behind a hash.
+	Commit bool
+	// Commitment is the commitment's digest, in lower case.
+	Commitment string
+	// Revealed is the move of the first "reveal <n> <move> <nonce>" line
+	// (commit mode, after the other side has thrown), and Round its round.
+	Revealed Move
+	Round    int
+}
 
-// Reveal runs Recognize on the event's data.
-func (e *Event) Reveal() Reveal { return Recognize(e.Data, e.Truncated) }
+// Found reports whether the reading holds an answer (a move or a
+// commitment) or a reveal.
+func (r Reading) Found() bool { return r.Move != MoveNone || r.Commit || r.Revealed != MoveNone }
 
-var moveWords = [...]struct {
-	word string
-	move Move
-}{{"rock", Rock}, {"paper", Paper}, {"scissors", Scissors}}
+// Reveal is what Recognize (or Event.Reveal, Line.Reveal) found in written
+// data.
+type Reveal struct {
+	// Move, Commit and Commitment are the answer that the data gives: the
+	// first line that the game reads as a move ("rock", "ROC\u212A"), or
+	// as a commitment ("commit <64 hex digits>"). They are not set when
+	// the buffer Changed during the call: then Entry and Exit say what
+	// each reading holds.
+	Move       Move
+	Commit     bool
+	Commitment string
+	// Revealed and Round are the first reveal line's move and round.
+	Revealed Move
+	Round    int
+	// Truncated is set when the data was cut at the copy bound: its last
+	// line may go on beyond what was copied, so it is not classified.
+	Truncated bool
+	// Unterminated is set when the answer came from a last line without
+	// its newline: the game reads it only once the newline comes (or at
+	// the end of the output).
+	Unterminated bool
+	// Changed is set when the process rewrote its buffer during the call
+	// (Event.Changed): what was delivered is not known. Entry and Exit
+	// are the two readings; no answer is given.
+	Changed bool
+	// Entry and Exit are what the buffer said at the start and at the end
+	// of the call, when Changed.
+	Entry, Exit Reading
+	// Unverified is set when the data could be read only once (see
+	// Event.Unverified): the answer is shown, but a rewrite during the
+	// call would have gone unseen.
+	Unverified bool
+	// ByReference is set for vmsplice (see Event.ByReference): the reader
+	// gets what the pages hold when it reads, which may not be this.
+	ByReference bool
+}
 
-// Recognize finds a move in data: rock, paper or scissors as a whole word
-// (not part of a longer word of letters, digits or '_'), in any case,
-// anywhere in the data; and a commitment, the word "commit" followed by
-// blanks and hex digits. truncated says that data was cut at the copy
-// bound: then a word that runs into the end of data does not count as
-// whole (it may continue beyond the cut). Recognize never allocates.
+// Found reports whether the write revealed a move or a commitment (or a
+// reveal line), or would have in either reading if it Changed.
+func (r Reveal) Found() bool {
+	return r.Move != MoveNone || r.Commit || r.Revealed != MoveNone || r.Changed && (r.Entry.Found() || r.Exit.Found())
+}
+
+// Confident reports whether the answer can be shown as the move sent: a
+// move or a commitment, from a reading that nothing could have changed
+// (not Changed, not Unverified, not ByReference) of a complete line.
+func (r Reveal) Confident() bool {
+	return (r.Move != MoveNone || r.Commit) && !r.Changed && !r.Unverified && !r.ByReference && !r.Unterminated
+}
+
+// Reveal recognises the moves in the event's data (see Recognize), and
+// when the buffer changed during the call, in both readings (the entry
+// reading completed with the exit reading's bytes where it stopped short).
+func (e *Event) Reveal() Reveal {
+	exit := Recognize(e.Data, e.Truncated)
+	if !e.Changed {
+		exit.Unverified = e.Unverified || e.Submitted
+		exit.ByReference = e.ByReference
+		return exit
+	}
+	// The entry reading may stop short (a page was not resident): beyond
+	// it, the bytes are as read at exit.
+	entry := Recognize(fill(e.Entry, e.Data), e.Truncated)
+	return changed(entry, exit, e.Truncated, e.ByReference)
+}
+
+// changed is the Reveal of a buffer whose two readings differ.
+func changed(entry, exit Reveal, truncated, byRef bool) Reveal {
+	return Reveal{Changed: true, Truncated: truncated, ByReference: byRef,
+		Entry: entry.reading(), Exit: exit.reading()}
+}
+
+func (r Reveal) reading() Reading {
+	return Reading{Move: r.Move, Commit: r.Commit, Commitment: r.Commitment, Revealed: r.Revealed, Round: r.Round}
+}
+
+// Recognize reads data as lines written to the game, with the game's own
+// parser (game.ClassifyLine): the same Unicode case folding, white space
+// and line length rules, so the spy and the game cannot disagree on what a
+// line says. The answer is the first line that the game reads as a move or
+// as a commitment; a line that the game would reject ("m01 rock", "I play
+// rock") is no answer. truncated says that data was cut at the copy bound:
+// its last line then goes on beyond the cut and is not classified. A last
+// line without a newline is classified (Unterminated says so). Recognize
+// does not allocate unless the data holds a commitment.
 func Recognize(data []byte, truncated bool) Reveal {
 	r := Reveal{Truncated: truncated}
-	for i := 0; i < len(data); i++ {
-		if !isWordByte(data[i]) || (i > 0 && isWordByte(data[i-1])) {
+	answered := false
+	for len(data) > 0 {
+		n := bytes.IndexByte(data, '\n')
+		line, last := data, true
+		if n >= 0 {
+			line, data, last = data[:n+1], data[n+1:], false
+		} else {
+			data = nil
+		}
+		if last && truncated {
+			break
+		}
+		m, ok := game.ClassifyLine(line)
+		if !ok {
 			continue
 		}
-		// data[i] starts a word: find its end.
-		j := i
-		for j < len(data) && isWordByte(data[j]) {
-			j++
-		}
-		whole := j < len(data) || !truncated
-		w := data[i:j]
-		if r.Move == MoveNone && whole {
-			for _, mw := range moveWords {
-				if equalFold(w, mw.word) {
-					r.Move = mw.move
-					break
-				}
+		switch m.Kind {
+		case game.MsgMove, game.MsgCommit:
+			if answered {
+				continue
+			}
+			answered = true
+			r.Unterminated = last
+			if m.Kind == game.MsgMove {
+				r.Move = fromGame(m.Move)
+			} else {
+				r.Commit, r.Commitment = true, m.Hash
+			}
+		case game.MsgReveal:
+			if r.Revealed == MoveNone {
+				r.Revealed, r.Round = fromGame(m.Move), m.Round
 			}
 		}
-		if !r.Commit && equalFold(w, "commit") {
-			if hex := commitHex(data[j:]); hex != nil {
-				r.Commit, r.Commitment = true, hex
-			}
-		}
-		i = j
 	}
 	return r
-}
-
-// commitHex returns the hex digits after one or more blanks at the start of
-// rest, or nil. A digest cut by truncation still counts: it is a commitment.
-func commitHex(rest []byte) []byte {
-	k := 0
-	for k < len(rest) && (rest[k] == ' ' || rest[k] == '\t') {
-		k++
-	}
-	if k == 0 {
-		return nil
-	}
-	start := k
-	for k < len(rest) && isHex(rest[k]) {
-		k++
-	}
-	if k == start {
-		return nil
-	}
-	if k < len(rest) && isWordByte(rest[k]) {
-		return nil // "commit 12xyz" is not a digest
-	}
-	return rest[start:k]
-}
-
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-// equalFold compares w with the lower-case ASCII word, ignoring ASCII case.
-func equalFold(w []byte, word string) bool {
-	if len(w) != len(word) {
-		return false
-	}
-	for i := range w {
-		c := w[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != word[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -1,45 +1,51 @@
 package event
 
 import (
+	"os"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/roshambo-game/roshambo/game"
 )
+
+const rockABC = "056c2fcf7699263e0aa19831eaf9cd04ff91ec3386a448d5e104c5577b55f4d6" // sha256("rock:abc")
 
 func TestRecognize(t *testing.T) {
 	tests := []struct {
-		data      string
-		truncated bool
-		move      Move
-		commit    string // "" when no commitment
+		data         string
+		truncated    bool
+		move         Move
+		commit       string // "" when no commitment
+		revealed     Move
+		unterminated bool
 	}{
-		{"rock\n", false, Rock, ""},
-		{"paper", false, Paper, ""},
-		{"scissors\r\n", false, Scissors, ""},
-		{"ROCK", false, Rock, ""},
-		{"I play PaPeR today", false, Paper, ""},
-		{"reveal 3 scissors 8f2a", false, Scissors, ""},
-		{"rocks\n", false, MoveNone, ""},
-		{"rockpaper", false, MoveNone, ""},
-		{"xrock", false, MoveNone, ""},
-		{"rock1", false, MoveNone, ""},
-		{"_paper", false, MoveNone, ""},
-		{"(rock)", false, Rock, ""},
-		{"rock,paper", false, Rock, ""},
-		{"sciss", false, MoveNone, ""},
-		{"", false, MoveNone, ""},
-		{"round 1\n", false, MoveNone, ""},
-		{"commit 0a1b2c\n", false, MoveNone, "0a1b2c"},
-		{"COMMIT DEADbeef", false, MoveNone, "DEADbeef"},
-		{"commit\t\tff", false, MoveNone, "ff"},
-		{"commit zz", false, MoveNone, ""},
-		{"commit 12xyz", false, MoveNone, ""},
-		{"commit", false, MoveNone, ""},
-		{"commitment abc", false, MoveNone, ""},
-		{"commit ab", true, MoveNone, "ab"},
-		// A word that runs into the copy bound may continue beyond it.
-		{"my move is rock", true, MoveNone, ""},
-		{"rock and more", true, Rock, ""},
-		{"paper\x00\xff", false, Paper, ""},
+		{data: "rock\n", move: Rock},
+		{data: "paper", move: Paper, unterminated: true},
+		{data: "scissors\r\n", move: Scissors},
+		{data: "ROCK\n", move: Rock},
+		{data: "ROC\u212a\n", move: Rock},         // KELVIN SIGN
+		{data: "SC\u0130SSORS\n", move: Scissors}, // dotted capital I
+		{data: strings.Repeat(" ", 1000) + "paper\n", move: Paper},
+		{data: "\u00a0rock\u3000\n", move: Rock},
+		{data: "I play PaPeR today\n"}, // the game rejects it: no answer
+		{data: "m01 rock\n"},
+		{data: "rocks\n"},
+		{data: "(rock)\n"},
+		{data: "round 1\n"},
+		{data: "\n\nlizard\npaper\nrock\n", move: Paper}, // the first answer line
+		{data: "reveal 3 scissors 8f2a\n", revealed: Scissors},
+		{data: "reveal 3 scissors 8f2a\nrock\n", move: Rock, revealed: Scissors},
+		{data: "commit " + rockABC + "\n", commit: rockABC},
+		{data: "COMMIT " + strings.ToUpper(rockABC) + "\n", commit: rockABC},
+		{data: "commit " + rockABC[:57] + "\n"}, // a cut commitment is no commitment
+		{data: "commit " + rockABC[:57], truncated: true},
+		{data: "commit 12xyz\n"},
+		// The last line of truncated data may go on beyond the cut.
+		{data: "rock\npap", truncated: true, move: Rock},
+		{data: "rock", truncated: true},
+		{data: "paper\x00\xff\n"},
+		{data: ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.data, func(t *testing.T) {
@@ -47,23 +53,133 @@ func TestRecognize(t *testing.T) {
 			if r.Move != tt.move {
 				t.Errorf("move = %q, want %q", r.Move, tt.move)
 			}
-			if r.Commit != (tt.commit != "") || string(r.Commitment) != tt.commit {
+			if r.Commit != (tt.commit != "") || r.Commitment != tt.commit {
 				t.Errorf("commit = %v %q, want %q", r.Commit, r.Commitment, tt.commit)
 			}
-			if r.Truncated != tt.truncated {
-				t.Errorf("truncated = %v", r.Truncated)
+			if r.Revealed != tt.revealed {
+				t.Errorf("revealed = %q, want %q", r.Revealed, tt.revealed)
 			}
-			if r.Found() != (tt.move != MoveNone || tt.commit != "") {
+			if r.Truncated != tt.truncated || r.Unterminated != tt.unterminated {
+				t.Errorf("truncated %v unterminated %v, want %v %v", r.Truncated, r.Unterminated, tt.truncated, tt.unterminated)
+			}
+			found := tt.move != MoveNone || tt.commit != "" || tt.revealed != MoveNone
+			if r.Found() != found {
 				t.Errorf("Found = %v", r.Found())
+			}
+			if r.Confident() != ((tt.move != MoveNone || tt.commit != "") && !tt.unterminated) {
+				t.Errorf("Confident = %v", r.Confident())
 			}
 		})
 	}
 }
 
-func TestRecognizeDoesNotAllocate(t *testing.T) {
-	data := []byte("reveal 12 Scissors 0123456789abcdef and commit 00ff")
-	if n := testing.AllocsPerRun(100, func() { Recognize(data, false) }); n != 0 {
-		t.Fatalf("Recognize allocates %v times", n)
+// sharedLines reads the table of lines that the game's tests also use
+// (game/testdata/lines.txt).
+func sharedLines(t testing.TB) []string {
+	t.Helper()
+	b, err := os.ReadFile("../../game/testdata/lines.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for i, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.HasPrefix(l, "#") {
+			continue
+		}
+		s, err := strconv.Unquote(l)
+		if err != nil {
+			t.Fatalf("game/testdata/lines.txt:%d: %v", i+1, err)
+		}
+		lines = append(lines, s)
+	}
+	return lines
+}
+
+// gameSays is what the game's parser makes of one line: the answer (a move
+// or a commitment) or the reveal that the spy must report for it.
+func gameSays(line string) Reading {
+	m, err := game.ParseMessage(line)
+	if err != nil {
+		return Reading{}
+	}
+	switch m.Kind {
+	case game.MsgMove:
+		return Reading{Move: fromGame(m.Move)}
+	case game.MsgCommit:
+		return Reading{Commit: true, Commitment: m.Hash}
+	case game.MsgReveal:
+		return Reading{Revealed: fromGame(m.Move), Round: m.Round}
+	}
+	return Reading{}
+}
+
+// TestRecognizeAgreesWithGame pins that the spy and the game's parser say
+// the same of every line of the shared table (KELVIN SIGN, dotted capital
+// I, Unicode blanks, 1000 blanks, cut commitments...).
+func TestRecognizeAgreesWithGame(t *testing.T) {
+	for _, line := range sharedLines(t) {
+		want := gameSays(line)
+		for _, eol := range []string{"\n", "\r\n"} {
+			got := Recognize([]byte(line+eol), false).reading()
+			if got != want {
+				t.Errorf("%+q: the spy says %+v, the game %+v", line+eol, got, want)
+			}
+			// Written in two calls, as the Assembler sees it.
+			a := NewAssembler()
+			data := []byte(line + eol)
+			half := len(data) / 2
+			a.Add(&Event{Kind: KindWrite, PID: 1, FD: 1, Ret: int64(half), Data: data[:half], TimeNS: 1})
+			lines := a.Add(&Event{Kind: KindWrite, PID: 1, FD: 1, Ret: int64(len(data) - half), Data: data[half:], TimeNS: 2})
+			if len(lines) != 1 {
+				t.Errorf("%+q in two calls: %d lines", line+eol, len(lines))
+				continue
+			}
+			if got := lines[0].Reveal().reading(); got != want {
+				t.Errorf("%+q in two calls: the spy says %+v, the game %+v", line+eol, got, want)
+			}
+		}
+	}
+}
+
+func TestRecognizeAllocs(t *testing.T) {
+	for _, data := range []string{"  SC\u0130SSORS\r\n", "m01 rock and more\nlizard\n", strings.Repeat(" ", 1000) + "rock\n"} {
+		b := []byte(data)
+		if n := testing.AllocsPerRun(100, func() { Recognize(b, false) }); n != 0 {
+			t.Errorf("Recognize(%.20q) allocates %v times", data, n)
+		}
+	}
+}
+
+func TestEventReveal(t *testing.T) {
+	ev := &Event{Kind: KindWrite, Ret: 9, Data: []byte("paper   \n"), Entry: []byte("scissors\n"), Changed: true}
+	r := ev.Reveal()
+	if r.Move != MoveNone || r.Confident() || !r.Changed || r.Entry.Move != Scissors || r.Exit.Move != Paper || !r.Found() {
+		t.Errorf("changed buffer: %+v", r)
+	}
+	// The entry reading covered only the first page: the rest is as at exit.
+	ev = &Event{Kind: KindWrite, Ret: 9, Data: []byte("rock    \n"), Entry: []byte("sciss"), Changed: true}
+	if r := ev.Reveal(); r.Entry.Move != MoveNone || r.Exit.Move != Rock || r.Confident() {
+		t.Errorf("changed buffer, short entry reading: %+v", r)
+	}
+	ev = &Event{Kind: KindWrite, Ret: 9, Data: []byte("paper   \n"), Entry: []byte("scissors"), Changed: true}
+	if r := ev.Reveal(); r.Entry.Move != Scissors || r.Exit.Move != Paper || r.Confident() {
+		t.Errorf("changed buffer, entry reading without the newline: %+v", r)
+	}
+	ev = &Event{Kind: KindWrite, Ret: 5, Data: []byte("rock\n"), Unverified: true}
+	if r := ev.Reveal(); r.Move != Rock || r.Confident() || !r.Unverified {
+		t.Errorf("unverified: %+v", r)
+	}
+	ev = &Event{Kind: KindWrite, Ret: 5, Data: []byte("rock\n"), ByReference: true}
+	if r := ev.Reveal(); r.Move != Rock || r.Confident() || !r.ByReference {
+		t.Errorf("by reference: %+v", r)
+	}
+	ev = &Event{Kind: KindWrite, Ret: 5, Data: []byte("rock\n"), Submitted: true}
+	if r := ev.Reveal(); r.Move != Rock || r.Confident() {
+		t.Errorf("io_uring at submission: %+v", r)
+	}
+	ev = &Event{Kind: KindWrite, Ret: 5, Data: []byte("rock\n")}
+	if r := ev.Reveal(); r.Move != Rock || !r.Confident() {
+		t.Errorf("plain write: %+v", r)
 	}
 }
 
@@ -75,25 +191,29 @@ func TestMoveString(t *testing.T) {
 	}
 }
 
-// FuzzRecognize checks Recognize against a simple reference: a reported
-// move word occurs in the data, bounded by non-word bytes.
+// FuzzRecognize checks that Recognize never panics and, for one line, says
+// what the game's parser says.
 func FuzzRecognize(f *testing.F) {
-	for _, s := range []string{"rock", "x paper y", "commit abc", "SCISSORS!", "rocks", ""} {
+	for _, s := range []string{"rock\n", "ROC\u212a\n", "commit " + rockABC, "SC\u0130SSORS\r\n", "m01 rock\n", ""} {
 		f.Add([]byte(s), false)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, truncated bool) {
 		r := Recognize(data, truncated)
-		if r.Move != MoveNone && !strings.Contains(strings.ToLower(string(data)), r.Move.String()) {
-			t.Fatalf("%q: reported %q", data, r.Move)
+		if r.Commit && len(r.Commitment) != 64 {
+			t.Fatalf("%q: commitment %q", data, r.Commitment)
 		}
-		if r.Commit && len(r.Commitment) == 0 {
-			t.Fatalf("%q: empty commitment", data)
+		line, ok := strings.CutSuffix(string(data), "\n")
+		if truncated || !ok || strings.Contains(line, "\n") || len(data) > LineMax {
+			return
+		}
+		if got, want := r.reading(), gameSays(line); got != want {
+			t.Fatalf("%q: the spy says %+v, the game %+v", data, got, want)
 		}
 	})
 }
 
 func BenchmarkRecognize(b *testing.B) {
-	data := []byte("reveal 12 scissors 0123456789abcdef\n")
+	data := []byte("scissors\n")
 	b.ReportAllocs()
 	for b.Loop() {
 		Recognize(data, false)

@@ -19,9 +19,9 @@ var (
 	// CONFIG_DEBUG_INFO_BTF.
 	ErrNoBTF = errors.New("kernel BTF is not available (/sys/kernel/btf/vmlinux is missing: the kernel was built without CONFIG_DEBUG_INFO_BTF)")
 	// ErrUnsupportedKernel means the kernel lacks a feature the spy needs
-	// (BPF ring buffers, tp_btf programs, task storage, BPF atomics: Linux 5.12 or later
-	// on x86_64).
-	ErrUnsupportedKernel = errors.New("unsupported kernel (the spy needs Linux 5.12 or later on x86_64, 5.19 for WakeupParked: BPF ring buffers, tp_btf, task storage, BPF atomics)")
+	// (BPF ring buffers and their dynptrs, tp_btf programs, task storage,
+	// bpf_loop, bpf_rdonly_cast: Linux 6.2 or later on x86_64).
+	ErrUnsupportedKernel = errors.New("unsupported kernel (the spy needs Linux 6.2 or later on x86_64: BPF ring buffers, tp_btf, task storage, bpf_loop, bpf_rdonly_cast)")
 	// ErrNoSuchProcess means a PID given to AddTarget does not exist.
 	ErrNoSuchProcess = errors.New("no such process")
 	// ErrTargetExited means a target exited while it was being added.

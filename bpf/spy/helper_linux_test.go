@@ -62,18 +62,18 @@ func runHelper(mode string) int {
 		dir := os.Getenv("SPY_DIR")
 		fd, err := unix.Open(dir+"/out", unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC, 0o600)
 		check("open", err)
-		_, err = unix.Write(fd, []byte("m01 rock\n"))
+		_, err = unix.Write(fd, []byte("m01\nrock\n"))
 		check("write", err)
-		_, err = unix.Writev(fd, [][]byte{[]byte("m02 pa"), []byte("per\n")})
+		_, err = unix.Writev(fd, [][]byte{[]byte("m02\npa"), []byte("per\n")})
 		check("writev", err)
-		_, err = unix.Pwrite(fd, []byte("m03 scissors\n"), 100)
+		_, err = unix.Pwrite(fd, []byte("m03\nscissors\n"), 100)
 		check("pwrite", err)
-		_, err = unix.Pwritev(fd, [][]byte{[]byte("m04 "), []byte("rock\n")}, 200)
+		_, err = unix.Pwritev(fd, [][]byte{[]byte("m04\n"), []byte("rock\n")}, 200)
 		check("pwritev", err)
 		sv, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 		check("socketpair", err)
-		check("sendto", unix.Sendto(sv[0], []byte("m05 paper"), 0, nil))
-		_, err = unix.SendmsgN(sv[0], []byte("m06 scissors"), nil, nil, 0)
+		check("sendto", unix.Sendto(sv[0], []byte("m05\npaper\n"), 0, nil))
+		_, err = unix.SendmsgN(sv[0], []byte("m06\nscissors\n"), nil, nil, 0)
 		check("sendmsg", err)
 		// A buffer in a file mapping that this process has never touched:
 		// reading it at syscall entry would fail with -EFAULT.
@@ -81,10 +81,10 @@ func runHelper(mode string) int {
 		check("open mapped", err)
 		mem, err := unix.Mmap(int(mf.Fd()), 0, 4096, unix.PROT_READ, unix.MAP_PRIVATE)
 		check("mmap", err)
-		_, err = unix.Write(fd, mem[:len("m07 rock\n")])
+		_, err = unix.Write(fd, mem[:len("m07\nrock\n")])
 		check("write mapped", err)
-		// A write longer than the copy bound.
-		long := "m08 " + strings.Repeat("x", 190) + " paper\n"
+		// A write longer than the copy bound (a protocol line).
+		long := "m08\n" + strings.Repeat("x", 1100) + "\npaper\n"
 		_, err = unix.Write(fd, []byte(long))
 		check("long write", err)
 		// Two threads.
@@ -95,7 +95,7 @@ func runHelper(mode string) int {
 				defer wg.Done()
 				runtime.LockOSThread()
 				for i := range threadWrites {
-					msg := fmt.Sprintf("t%d-%02d %s\n", th, i, moveNames[(i+th)%3])
+					msg := fmt.Sprintf("t%d-%02d\n%s\n", th, i, moveNames[(i+th)%3])
 					if _, err := unix.Write(fd, []byte(msg)); err != nil {
 						check("thread write", err)
 					}
@@ -105,7 +105,7 @@ func runHelper(mode string) int {
 		wg.Wait()
 		// A forked child that writes without exec: raw fork(2), then only
 		// raw system calls in the child (the Go runtime must not run there).
-		msg := []byte("f01 paper\n")
+		msg := []byte("f01\npaper\n")
 		pid, _, errno := syscall.RawSyscall(syscall.SYS_FORK, 0, 0, 0)
 		if errno != 0 {
 			check("fork", errno)
@@ -122,7 +122,7 @@ func runHelper(mode string) int {
 		check("child", child.Run())
 		return 0
 	case "child":
-		_, err := unix.Write(1, []byte("c01 scissors\n"))
+		_, err := unix.Write(1, []byte("c01\nscissors\n"))
 		if err != nil {
 			// stdout may be /dev/null; any fd will do
 			check("child write", err)
@@ -135,12 +135,12 @@ func runHelper(mode string) int {
 			os.Exit(0)
 		}()
 		for {
-			unix.Write(1, []byte("n01 rock\n"))
+			unix.Write(1, []byte("n01\nrock\n"))
 			time.Sleep(time.Millisecond)
 		}
 	case "once":
 		// Write one move, then exit (for the PID reuse test).
-		_, err := unix.Write(1, []byte("r01 paper\n"))
+		_, err := unix.Write(1, []byte("r01\npaper\n"))
 		check("write", err)
 		return 0
 	case "paced":
@@ -196,6 +196,9 @@ func runHelper(mode string) int {
 				return 0
 			}
 		}
+	}
+	if code, ok := runMoreHelpers(mode); ok {
+		return code
 	}
 	fmt.Fprintf(os.Stderr, "unknown helper mode %q\n", mode)
 	return 1

@@ -3,10 +3,15 @@
 // roshambo-spy: report what target processes write.
 //
 // Hooks (all BTF-typed raw tracepoints, so no tracefs is needed):
-//   tp_btf/sys_enter           save the arguments of write-family syscalls (task storage)
-//   tp_btf/sys_exit            copy the buffer (now faulted in) and emit one event
-//   tp_btf/sched_process_fork  follow the children of targets (and of a launcher thread)
-//   tp_btf/sched_process_exit  forget a target when its whole thread group is dead
+//   tp_btf/sys_enter             save the arguments of write-family syscalls and a
+//                                first reading of the buffer (task storage)
+//   tp_btf/sys_exit              read the buffer again, compare, emit one event
+//   tp_btf/io_uring_submit_req   io_uring writes and sends, read in the submitter's context
+//   tp_btf/io_uring_create       announce a target's io_uring instance
+//   tp_btf/sched_process_fork    follow the children of targets (and of a launcher thread)
+//   tp_btf/sched_process_exec    --comm: follow a process that execs into the name
+//   tp_btf/task_rename           --comm: follow a process one of whose threads takes the name
+//   tp_btf/sched_process_exit    forget a target when its whole thread group is dead
 //
 // The layout of struct event is decoded by hand in Go (package bpf/event):
 // keep the two in step (a test compares them through BTF).
@@ -14,17 +19,22 @@
 #include <linux/types.h>
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 // Minimal kernel types, relocated by CO-RE against the running kernel's BTF.
 // tp_btf arguments are typed pointers: the programs dereference them
 // directly (the verifier turns the loads into fault-safe PROBE_MEM loads),
-// with no bpf_probe_read_kernel, which kernel lockdown may forbid.
+// with no bpf_probe_read_kernel, which kernel lockdown may forbid. Where a
+// pointer is only an address (an fd table slot, a string), bpf_rdonly_cast
+// gives it a type, and the loads through it are fault-safe too.
 struct pt_regs {
-	unsigned long di;
-	unsigned long si;
+	unsigned long bx;
+	unsigned long cx;
 	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
 	unsigned long r10;
 	unsigned long r8;
 	unsigned long orig_ax;
@@ -38,44 +48,159 @@ struct signal_struct {
 	atomic_t live;
 } __attribute__((preserve_access_index));
 
+struct thread_info {
+	__u32 status;
+} __attribute__((preserve_access_index));
+
+struct pid {
+	__u64 ino; // pidfs inode number: unique for the life of the system (6.9+)
+} __attribute__((preserve_access_index));
+
+struct super_block {
+	__u32 s_dev;
+} __attribute__((preserve_access_index));
+
+struct inode {
+	unsigned long i_ino;
+	struct super_block *i_sb;
+} __attribute__((preserve_access_index));
+
+struct file {
+	struct inode *f_inode;
+	unsigned int f_mode;
+} __attribute__((preserve_access_index));
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+} __attribute__((preserve_access_index));
+
+struct files_struct {
+	struct fdtable *fdt;
+} __attribute__((preserve_access_index));
+
+// A struct whose first member is a struct file pointer: an fd table slot
+// is read through it (bpf_rdonly_cast needs a struct type).
+struct kiocb {
+	struct file *ki_filp;
+	long long ki_pos;
+} __attribute__((preserve_access_index));
+
+// A struct whose first member is a char array: a kernel string is read
+// through it.
+struct new_utsname {
+	char sysname[65];
+} __attribute__((preserve_access_index));
+
 struct task_struct {
+	struct thread_info thread_info;
 	int pid;
 	int tgid;
 	struct signal_struct *signal;
+	struct task_struct *group_leader;
+	struct pid *thread_pid;
+	struct files_struct *files;
+	char comm[16];
 } __attribute__((preserve_access_index));
 
-// User-space types (x86_64 ABI), read with bpf_probe_read_user.
+struct io_cqe {
+	int fd; // in a union with the CQE flags: the fd until the request completes
+} __attribute__((preserve_access_index));
+
+struct io_kiocb {
+	__u8 opcode;
+	__u64 flags;
+	struct io_cqe cqe;
+} __attribute__((preserve_access_index));
+
+// The per-opcode command data overlays the start of struct io_kiocb.
+struct io_rw {
+	__u64 addr;
+	__u32 len;
+} __attribute__((preserve_access_index));
+
+struct io_sr_msg {
+	void *buf; // or the user msghdr (a union)
+	int len;
+} __attribute__((preserve_access_index));
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+// User-space types, read with bpf_probe_read_user: x86_64 and ia32 layouts.
 struct user_iovec {
 	__u64 base;
 	__u64 len;
 };
 
-struct user_msghdr {
-	__u64 name;
-	__u32 namelen;
-	__u32 _pad;
-	__u64 iov;
-	__u64 iovlen;
+struct user_iovec32 {
+	__u32 base;
+	__u32 len;
 };
 
-// x86_64 syscall numbers.
+#define MSGHDR_IOV 16 // offset of msg_iov in struct msghdr (x86_64)
+#define MSGHDR32_IOV 8 // in struct compat_msghdr
+#define MMSGHDR_SIZE 64
+#define MMSGHDR32_SIZE 32
+#define MMSGHDR_LEN 56 // offset of msg_len in struct mmsghdr
+#define MMSGHDR32_LEN 28
+
+// x86_64 system call numbers (events carry these, also for ia32 calls).
 #define NR_WRITE 1
 #define NR_PWRITE64 18
 #define NR_WRITEV 20
 #define NR_SENDTO 44
 #define NR_SENDMSG 46
+#define NR_VMSPLICE 278
 #define NR_PWRITEV 296
+#define NR_SENDMMSG 307
 #define NR_PWRITEV2 328
+#define NR_IO_URING_ENTER 426 // io_uring events
+
+// ia32 system call numbers.
+#define NR32_WRITE 4
+#define NR32_WRITEV 146
+#define NR32_PWRITE64 181
+#define NR32_VMSPLICE 316
+#define NR32_PWRITEV 334
+#define NR32_SENDMMSG 345
+#define NR32_SENDTO 369
+#define NR32_SENDMSG 370
+#define NR32_PWRITEV2 379
+
+#define TS_COMPAT 0x0002 // thread_info.status: an ia32 system call is in progress
+#define FMODE_WRITE 0x2
+
+// io_uring opcodes (UAPI).
+#define IORING_OP_WRITEV 2
+#define IORING_OP_WRITE_FIXED 5
+#define IORING_OP_SENDMSG 9
+#define IORING_OP_WRITE 23
+#define IORING_OP_SEND 26
+#define IORING_OP_SEND_ZC 47
+#define IORING_OP_SENDMSG_ZC 48
+#define IORING_OP_WRITEV_FIXED 61
+#define REQ_F_FIXED_FILE 1
 
 #define MAX_COPY 4096 // the largest configurable copy bound
 #define MAX_IOV 16    // iovecs inspected per vector call
+#define MAX_MMSG 4    // messages reported per sendmmsg
+#define PAGE_SIZE 4096
 
 #define KIND_WRITE 1
 #define KIND_FORK 2
 #define KIND_EXIT 3
+#define KIND_FOLLOW 4 // a process became a target by its name (--comm)
+#define KIND_RING 5   // a target created an io_uring instance
 
-#define FLAG_TRUNCATED 1
-#define FLAG_IOV_PARTIAL 2 // more iovecs than MAX_IOV: count covers the first MAX_IOV
+#define FLAG_TRUNCATED 0x001
+#define FLAG_IOV_PARTIAL 0x002 // more iovecs than MAX_IOV: count covers the first MAX_IOV
+#define FLAG_CHANGED 0x004     // the buffer differed at entry and at exit: both readings follow
+#define FLAG_UNVERIFIED 0x008  // the entry reading did not cover every byte copied
+#define FLAG_IA32 0x010        // an ia32 system call (decoded with its own numbers and layouts)
+#define FLAG_BY_REF 0x020      // vmsplice: the pipe references the writer's pages
+#define FLAG_INODE 0x040       // matched by the watched file, not by the process
+#define FLAG_SUBMITTED 0x080   // io_uring: read at submission; ret is the length submitted
+#define FLAG_MORE 0x100        // sendmmsg: more messages were sent than reported
 
 #define TASK_COMM_LEN 16
 
@@ -86,44 +211,68 @@ struct event {
 	__u32 tgid;       // process (host PID namespace)
 	__u32 tid;        // thread
 	__u32 fd;         // file descriptor; parent tgid for KIND_FORK
-	__u32 data_len;   // bytes of data that follow the header
+	__u16 data_len;   // bytes of data (the reading at exit) that follow the header
+	__u16 entry_len;  // bytes of the reading at entry that follow the data (FLAG_CHANGED)
 	__u16 syscall;    // x86_64 syscall number
 	__u8 kind;        // KIND_*
-	__u8 flags;       // FLAG_*
-	__u32 _pad;
+	__u8 op;          // io_uring opcode; sendmmsg message index
+	__u16 flags;      // FLAG_*
+	__u16 _pad;
 	char comm[TASK_COMM_LEN];
-	// data_len bytes of data follow in the ring record
+	// data_len + entry_len bytes of data follow in the ring record
 };
 
-// The per-CPU scratch event. data is larger than MAX_COPY so that the
-// verifier can prove that data[off .. off+len] stays inside for the masked
-// off < 4096 and len < 8192.
+// The per-CPU scratch event. data holds the exit reading at [0, 4096) and
+// the entry reading after it; it is larger than that so that the verifier
+// can prove every masked access stays inside.
 struct scratch {
 	struct event ev;
 	__u8 data[3 * MAX_COPY];
 };
 
+// The arguments of a traced call in progress, and the buffer as read at
+// entry (entry_len bytes, a prefix of what the call asked to write).
 struct args {
 	__u64 ts_ns;
-	__u64 buf; // buffer, iovec array or msghdr
+	__u64 buf;   // buffer, iovec array, msghdr or mmsghdr array
 	__u64 count; // length or iovec count
 	__u32 fd;
-	__u32 nr;
+	__u16 nr;    // x86_64 number
+	__u16 raw;   // the number as called (ia32 or x86_64)
+	__u16 entry_len;
+	__u8 active;
+	__u8 ia32;
+	__u16 flags; // FLAG_INODE, FLAG_BY_REF
+	__u16 _pad[3];
+	__u8 entry[2 * MAX_COPY];
+};
+
+struct target {
+	__u64 ident; // pidfs inode of the process (0 if unknown): a reused PID has another
+};
+
+struct inode_key {
+	__u64 ino;
+	__u32 dev; // kernel dev_t: major << 20 | minor
+	__u32 _pad;
 };
 
 // Set by user space before loading (frozen .rodata: the verifier sees constants).
-volatile const __u32 copy_bytes = 64;
+volatile const __u32 copy_bytes = 1026;
 volatile const __u32 wakeup_flags = 0; // 0 (adaptive) or BPF_RB_FORCE_WAKEUP
 volatile const __u8 use_doorbell = 0;  // wake the reader only when it has parked (see ring_doorbell)
 volatile const __u8 follow_forks = 1;
 volatile const __u8 use_comm = 0;
 volatile const char comm_filter[TASK_COMM_LEN] = {};
 
+// Set by user space at run time: how many files are watched (the inodes map).
+volatile __u32 inode_watch = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
-	__type(key, __u32);  // tgid
-	__type(value, __u8); // 1
+	__type(key, __u32); // tgid
+	__type(value, struct target);
 } targets SEC(".maps");
 
 struct {
@@ -132,6 +281,13 @@ struct {
 	__type(key, __u32);  // tid of a thread that is starting a target
 	__type(value, __u8); // 1
 } launchers SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, struct inode_key); // a watched file
+	__type(value, __u8);           // 1
+} inodes SEC(".maps");
 
 // Per-thread saved arguments: task-local storage, freed with the task.
 struct {
@@ -169,10 +325,12 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024); // overridden by user space
+	__uint(max_entries, 4 * 1024 * 1024); // overridden by user space
 } events SEC(".maps");
 
-static __always_inline int is_write_call(long nr)
+// candidate is the first test of every system call on the machine: is nr a
+// write-family number in either ABI? Which one it is, is decided later.
+static __always_inline int candidate(long nr)
 {
 	switch (nr) {
 	case NR_WRITE:
@@ -180,18 +338,79 @@ static __always_inline int is_write_call(long nr)
 	case NR_WRITEV:
 	case NR_SENDTO:
 	case NR_SENDMSG:
+	case NR_VMSPLICE:
 	case NR_PWRITEV:
+	case NR_SENDMMSG:
 	case NR_PWRITEV2:
+	case NR32_WRITE:
+	case NR32_WRITEV:
+	case NR32_PWRITE64:
+	case NR32_VMSPLICE:
+	case NR32_PWRITEV:
+	case NR32_SENDMMSG:
+	case NR32_SENDTO:
+	case NR32_SENDMSG:
+	case NR32_PWRITEV2:
 		return 1;
 	}
 	return 0;
 }
 
-static __always_inline int comm_matches(void)
+// normalize returns the x86_64 number of a write-family call, or 0 when nr
+// is not one in its ABI (ia32 calls have their own numbers: ia32's getpid
+// is x86_64's writev).
+static __always_inline __u16 normalize(long nr, int ia32)
 {
-	char comm[TASK_COMM_LEN];
-	if (bpf_get_current_comm(comm, sizeof(comm)))
+	if (!ia32) {
+		switch (nr) {
+		case NR_WRITE:
+		case NR_PWRITE64:
+		case NR_WRITEV:
+		case NR_SENDTO:
+		case NR_SENDMSG:
+		case NR_VMSPLICE:
+		case NR_PWRITEV:
+		case NR_SENDMMSG:
+		case NR_PWRITEV2:
+			return nr;
+		}
 		return 0;
+	}
+	switch (nr) {
+	case NR32_WRITE:
+		return NR_WRITE;
+	case NR32_WRITEV:
+		return NR_WRITEV;
+	case NR32_PWRITE64:
+		return NR_PWRITE64;
+	case NR32_VMSPLICE:
+		return NR_VMSPLICE;
+	case NR32_PWRITEV:
+		return NR_PWRITEV;
+	case NR32_SENDMMSG:
+		return NR_SENDMMSG;
+	case NR32_SENDTO:
+		return NR_SENDTO;
+	case NR32_SENDMSG:
+		return NR_SENDMSG;
+	case NR32_PWRITEV2:
+		return NR_PWRITEV2;
+	}
+	return 0;
+}
+
+static __always_inline int is_vector(__u16 nr)
+{
+	return nr == NR_WRITEV || nr == NR_PWRITEV || nr == NR_PWRITEV2 || nr == NR_VMSPLICE;
+}
+
+static __always_inline int in_ia32(struct task_struct *t)
+{
+	return (t->thread_info.status & TS_COMPAT) != 0;
+}
+
+static __always_inline int comm_is(const char *comm)
+{
 #pragma unroll
 	for (int i = 0; i < TASK_COMM_LEN; i++) {
 		if (comm[i] != comm_filter[i])
@@ -202,12 +421,63 @@ static __always_inline int comm_matches(void)
 	return 1;
 }
 
+static __always_inline int comm_matches(void)
+{
+	char comm[TASK_COMM_LEN];
+	if (bpf_get_current_comm(comm, sizeof(comm)))
+		return 0;
+	return comm_is(comm);
+}
+
 static __always_inline void count_drop(void)
 {
 	__u32 zero = 0;
 	__u64 *n = bpf_map_lookup_elem(&dropped, &zero);
 	if (n)
 		*n += 1; // per-CPU: no other writer
+}
+
+// ident returns the pidfs inode number of the process t belongs to, or 0
+// on kernels without it.
+static __always_inline __u64 ident(struct task_struct *t)
+{
+	if (!bpf_core_field_exists(struct pid, ino))
+		return 0;
+	struct task_struct *leader = t->group_leader;
+	if (!leader)
+		return 0;
+	struct pid *p = leader->thread_pid;
+	if (!p)
+		return 0;
+	return p->ino;
+}
+
+// fd_file returns the file behind t's descriptor fd, or NULL. The pointer
+// is untrusted: loads through it are fault-safe.
+static __always_inline struct file *fd_file(struct task_struct *t, __u32 fd)
+{
+	struct files_struct *files = t->files;
+	if (!files)
+		return 0;
+	struct fdtable *fdt = files->fdt;
+	if (!fdt || fd >= fdt->max_fds)
+		return 0;
+	__u64 slot = (__u64)fdt->fd + (__u64)fd * sizeof(void *);
+	struct kiocb *k = bpf_rdonly_cast((void *)slot, bpf_core_type_id_kernel(struct kiocb));
+	return k->ki_filp;
+}
+
+static __always_inline int file_watched(struct file *f)
+{
+	if (!f)
+		return 0;
+	struct inode *in = f->f_inode;
+	if (!in)
+		return 0;
+	struct inode_key k = {};
+	k.ino = in->i_ino;
+	k.dev = in->i_sb->s_dev;
+	return bpf_map_lookup_elem(&inodes, &k) != 0;
 }
 
 // ring_doorbell returns the wake-up flag for a record reserved (not yet
@@ -229,19 +499,23 @@ static __always_inline __u64 ring_doorbell(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void emit(struct scratch *s, __u32 data_len)
+// emit writes the header and size bytes of data from the scratch buffer as
+// one record, exactly that long.
+static __always_inline void emit(struct scratch *s, __u32 data_size)
 {
-	// data_len <= MAX_COPY already; the mask (kept by the asm barrier) lets
-	// the verifier prove that the record stays inside the scratch value.
-	__u64 len = data_len;
-	asm volatile("%0 &= 8191" : "+r"(len));
+	// data_size <= 2 * MAX_COPY already; the mask (kept by the asm
+	// barrier) lets the verifier prove that the record stays inside the
+	// scratch value.
+	__u64 len = data_size;
+	asm volatile("%0 &= 16383" : "+r"(len));
+	if (len > 2 * MAX_COPY)
+		len = 2 * MAX_COPY;
 	__u32 size = sizeof(struct event) + len;
 	if (!use_doorbell) {
 		if (bpf_ringbuf_output(&events, &s->ev, size, wakeup_flags))
 			count_drop();
 		return;
 	}
-	// The record is exactly as long as header plus copied data.
 	struct bpf_dynptr rec;
 	if (bpf_ringbuf_reserve_dynptr(&events, size, 0, &rec)) {
 		bpf_ringbuf_discard_dynptr(&rec, 0); // required even on failure
@@ -256,66 +530,415 @@ static __always_inline void emit(struct scratch *s, __u32 data_len)
 	bpf_ringbuf_submit_dynptr(&rec, ring_doorbell());
 }
 
+static __always_inline struct scratch *get_scratch(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+static __always_inline void fill_header(struct scratch *s, __u8 kind, __u64 ts, __u32 tgid, __u32 tid, __u32 fd)
+{
+	s->ev.ts_ns = ts;
+	s->ev.ret = 0;
+	s->ev.count = 0;
+	s->ev.tgid = tgid;
+	s->ev.tid = tid;
+	s->ev.fd = fd;
+	s->ev.data_len = 0;
+	s->ev.entry_len = 0;
+	s->ev.syscall = 0;
+	s->ev.kind = kind;
+	s->ev.op = 0;
+	s->ev.flags = 0;
+	s->ev._pad = 0;
+	bpf_get_current_comm(s->ev.comm, sizeof(s->ev.comm));
+}
+
+static __always_inline void emit_task(__u8 kind, __u32 tgid, __u32 tid, __u32 parent)
+{
+	struct scratch *s = get_scratch();
+	if (!s)
+		return;
+	fill_header(s, kind, bpf_ktime_get_ns(), tgid, tid, parent);
+	emit(s, 0);
+}
+
+// follow makes t's process a target (it matched the name filter) and says so.
+static __always_inline void follow(struct task_struct *t)
+{
+	__u32 tgid = t->tgid;
+	struct target v = {.ident = ident(t)};
+	if (bpf_map_update_elem(&targets, &tgid, &v, BPF_NOEXIST))
+		return; // already followed (or the map is full: counted at fork)
+	emit_task(KIND_FOLLOW, tgid, t->pid, 0);
+}
+
+// read_user copies n (<= MAX_COPY) bytes from user address src to
+// dst[off..] and returns how many bytes it copied as a prefix: n, the part
+// before the first page boundary when only the first page is resident, or
+// 0. off < MAX_COPY and dst has room for 2 * MAX_COPY bytes.
+static __always_inline __u64 read_user(__u8 *dst, __u64 off, __u64 n, __u64 src)
+{
+	asm volatile("%0 &= 4095" : "+r"(off));
+	if (n > MAX_COPY)
+		n = MAX_COPY;
+	asm volatile("%0 &= 8191" : "+r"(n));
+	if (n == 0)
+		return 0;
+	if (bpf_probe_read_user(&dst[off], n, (void *)src) == 0)
+		return n;
+	__u64 first = PAGE_SIZE - (src & (PAGE_SIZE - 1));
+	if (first >= n)
+		return 0;
+	asm volatile("%0 &= 8191" : "+r"(first));
+	if (bpf_probe_read_user(&dst[off], first, (void *)src) == 0)
+		return first;
+	return 0;
+}
+
+// The state of read_iov's loop, kept in map memory rather than in
+// registers: the verifier does not track values in map memory, so the
+// states of one iteration's many paths (read or not, whole or cut at a page)
+// are equal at the next iteration and pruned, instead of multiplying.
+struct iovloop {
+	__u64 off;
+	__u64 total; // read_iov: the sum of the inspected lengths
+	__u64 stopped;
+	__u64 partial; // read_iov: more iovecs than inspected
+	__u64 n; // the bound of differs and append_entry
+	__u64 msgs; // sendmmsg: messages sent
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct iovloop);
+} loopvars SEC(".maps");
+
+static __always_inline struct iovloop *loop_vars(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&loopvars, &zero);
+}
+
+struct iov_ctx {
+	__u8 *dst;
+	__u64 iov;
+	__u64 iovcnt;
+	__u64 limit;
+	__u64 compat;
+	struct iovloop *lv;
+};
+
+// iov_step reads iovec i and copies its part of the data (bpf_loop body).
+static long iov_step(__u64 i, void *c)
+{
+	struct iov_ctx *ic = c;
+	struct iovloop *lv = ic->lv;
+	if (i >= ic->iovcnt)
+		return 1;
+	__u64 base, len;
+	if (ic->compat) {
+		struct user_iovec32 v;
+		if (bpf_probe_read_user(&v, sizeof(v), (void *)(ic->iov + i * sizeof(v))))
+			return 1;
+		base = v.base;
+		len = v.len;
+	} else {
+		struct user_iovec v;
+		if (bpf_probe_read_user(&v, sizeof(v), (void *)(ic->iov + i * sizeof(v))))
+			return 1;
+		base = v.base;
+		len = v.len;
+	}
+	lv->total += len;
+	__u64 off = lv->off;
+	if (lv->stopped || off >= ic->limit)
+		return 0;
+	__u64 n = ic->limit - off;
+	if (n > len)
+		n = len;
+	__u64 got = read_user(ic->dst, off, n, base);
+	lv->off = off + got;
+	if (got < n)
+		lv->stopped = 1;
+	return 0;
+}
+
+// read_iov copies up to limit (<= MAX_COPY) bytes from the first MAX_IOV
+// iovecs (ia32 layout if compat) into dst and returns the bytes copied as a
+// prefix of the concatenation; it stops at the first part that cannot be
+// read. It leaves the sum of the inspected lengths in the loop variables'
+// total, and whether there were more iovecs in partial. The loop's state
+// lives in map memory, which the verifier does not track, so that the
+// many paths of one iteration (read or not, whole or cut at a page) leave
+// equal states behind.
+static __always_inline __u64 read_iov(__u8 *dst, __u64 iov, __u64 iovcnt, __u64 limit, int compat)
+{
+	struct iovloop *lv = loop_vars();
+	if (!lv)
+		return 0;
+	lv->off = 0;
+	lv->total = 0;
+	lv->stopped = 0;
+	lv->partial = iovcnt > MAX_IOV;
+	struct iov_ctx ic = {.dst = dst, .iov = iov, .iovcnt = iovcnt, .limit = limit, .compat = compat, .lv = lv};
+	bpf_loop(MAX_IOV, iov_step, &ic, 0);
+	return lv->off;
+}
+
+// read_iov_into is read_iov with its side results: *requested gets the sum
+// of the inspected lengths, and *flags FLAG_IOV_PARTIAL if there were more.
+static __always_inline __u64 read_iov_into(__u8 *dst, __u64 iov, __u64 iovcnt, __u64 limit, int compat,
+					   __u64 *requested, __u16 *flags)
+{
+	__u64 n = read_iov(dst, iov, iovcnt, limit, compat);
+	struct iovloop *lv = loop_vars();
+	if (!lv)
+		return 0;
+	*requested = lv->total;
+	if (lv->partial)
+		*flags |= FLAG_IOV_PARTIAL;
+	return n;
+}
+
+// msg_iov reads the iovec array and count of a user msghdr.
+static __always_inline void msg_iov(__u64 msg, int compat, __u64 *iov, __u64 *iovcnt)
+{
+	*iov = 0;
+	*iovcnt = 0;
+	if (compat) {
+		__u32 v[2] = {};
+		if (bpf_probe_read_user(v, sizeof(v), (void *)(msg + MSGHDR32_IOV)) == 0) {
+			*iov = v[0];
+			*iovcnt = v[1];
+		}
+	} else {
+		__u64 v[2] = {};
+		if (bpf_probe_read_user(v, sizeof(v), (void *)(msg + MSGHDR_IOV)) == 0) {
+			*iov = v[0];
+			*iovcnt = v[1];
+		}
+	}
+}
+
+// read_call copies up to limit bytes of what call nr writes (its buffer,
+// iovecs, or first message) into dst and returns the length of the prefix
+// copied; *requested gets the length asked for. For sendmmsg, msg is the
+// message's index.
+static __always_inline __u64 read_call(__u8 *dst, __u16 nr, __u64 buf, __u64 count, __u64 limit, int compat,
+				       __u32 msg, __u64 *requested, __u16 *flags)
+{
+	*requested = count;
+	if (nr == NR_SENDMSG || nr == NR_SENDMMSG) {
+		__u64 hdr = buf;
+		if (nr == NR_SENDMMSG)
+			hdr = buf + (__u64)msg * (compat ? MMSGHDR32_SIZE : MMSGHDR_SIZE);
+		__u64 iov, iovcnt;
+		msg_iov(hdr, compat, &iov, &iovcnt);
+		return read_iov_into(dst, iov, iovcnt, limit, compat, requested, flags);
+	}
+	if (is_vector(nr))
+		return read_iov_into(dst, buf, count, limit, compat, requested, flags);
+	if (limit > count)
+		limit = count;
+	return read_user(dst, 0, limit, buf);
+}
+
+// The loops over whole readings run in bpf_loop: the verifier checks a
+// callback's body until its states converge, not once per iteration.
+struct bytes_ctx {
+	const __u8 *x; // differs: compared with y; append: copied to y
+	__u8 *y;
+	__u64 n;
+	__u64 differ;
+};
+
+static long differs_step(__u64 i, void *c)
+{
+	struct bytes_ctx *bc = c;
+	__u64 o = (i & (MAX_COPY / 8 - 1)) * 8;
+	if (o >= bc->n)
+		return 1;
+	__u64 a = *(const __u64 *)&bc->x[o];
+	__u64 b = *(const __u64 *)&bc->y[o];
+	__u64 rem = bc->n - o;
+	if (rem < 8) {
+		__u64 mask = (1ULL << ((rem & 7) * 8)) - 1;
+		a &= mask;
+		b &= mask;
+	}
+	if (a != b) {
+		bc->differ = 1;
+		return 1;
+	}
+	return 0;
+}
+
+// word returns the 8 bytes of p, or the first n of them when n < 8.
+static __always_inline __u64 word(const __u8 *p, __u64 n)
+{
+	__u64 w = *(const __u64 *)p;
+	if (n < 8)
+		w &= (1ULL << ((n & 7) * 8)) - 1;
+	return w;
+}
+
+// differs reports whether the first n (<= MAX_COPY) bytes of x and y
+// differ. A move's line is at most 16 bytes: those are compared inline,
+// longer ones in a bpf_loop.
+static __always_inline int differs(const __u8 *x, __u8 *y, __u64 n)
+{
+	if (n <= 16) {
+		if (n == 0)
+			return 0;
+		if (word(x, n) != word(y, n))
+			return 1;
+		return n > 8 && word(x + 8, n - 8) != word(y + 8, n - 8);
+	}
+	struct bytes_ctx bc = {.x = x, .y = y, .n = n};
+	bpf_loop(MAX_COPY / 8, differs_step, &bc, 0);
+	return bc.differ;
+}
+
+static long append_step(__u64 i, void *c)
+{
+	struct bytes_ctx *bc = c;
+	__u64 o = (i & (MAX_COPY / 8 - 1)) * 8;
+	if (o >= bc->n)
+		return 1;
+	*(__u64 *)&bc->y[o] = *(const __u64 *)&bc->x[o];
+	return 0;
+}
+
+// append_entry copies the entry reading (n <= MAX_COPY bytes) after the
+// exit reading (off <= MAX_COPY bytes) in the scratch data.
+static __always_inline void append_entry(struct scratch *s, __u64 off, const __u8 *entry, __u64 n)
+{
+	asm volatile("%0 &= 8191" : "+r"(off));
+	if (off > MAX_COPY)
+		return;
+	struct bytes_ctx bc = {.x = entry, .y = &s->data[off], .n = n};
+	bpf_loop(MAX_COPY / 8, append_step, &bc, 0);
+}
+
 SEC("tp_btf/sys_enter")
 int on_sys_enter(__u64 *ctx)
 {
-	long nr = (long)ctx[1];
-	if (!is_write_call(nr))
+	long raw = (long)ctx[1];
+	if (!candidate(raw))
 		return 0;
 
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	if (!bpf_map_lookup_elem(&targets, &tgid) && !(use_comm && comm_matches()))
+	int followed = bpf_map_lookup_elem(&targets, &tgid) != 0;
+	if (!followed && !use_comm && !inode_watch)
 		return 0;
 
+	struct task_struct *task = bpf_get_current_task_btf();
+	int ia32 = in_ia32(task);
+	__u16 nr = normalize(raw, ia32);
+	if (!nr)
+		return 0;
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
-	struct args *a = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0,
-					      BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u64 fd, buf, count;
+	if (ia32) {
+		fd = (__u32)regs->bx;
+		buf = (__u32)regs->cx;
+		count = (__u32)regs->dx;
+	} else {
+		fd = regs->di;
+		buf = regs->si;
+		count = regs->dx;
+	}
+
+	__u16 flags = 0;
+	if (!followed && use_comm && comm_matches()) {
+		follow(task);
+		followed = 1;
+	}
+	struct file *f = 0;
+	if (nr == NR_VMSPLICE || (!followed && inode_watch))
+		f = fd_file(task, fd);
+	if (!followed) {
+		if (!inode_watch || !file_watched(f))
+			return 0;
+		flags |= FLAG_INODE;
+	}
+	if (nr == NR_VMSPLICE) {
+		// Into a pipe (a write) only; from a pipe it is a read.
+		if (!f || !(f->f_mode & FMODE_WRITE))
+			return 0;
+		flags |= FLAG_BY_REF;
+	}
+
+	struct args *a = bpf_task_storage_get(&inflight, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!a) {
 		count_drop(); // out of memory: never lose the write silently
 		return 0;
 	}
 	a->ts_ns = bpf_ktime_get_ns();
 	a->nr = nr;
-	a->fd = regs->di;
-	a->buf = regs->si;
-	a->count = regs->dx;
+	a->raw = raw;
+	a->ia32 = ia32;
+	a->fd = fd;
+	a->buf = buf;
+	a->count = count;
+	a->flags = flags;
+	a->active = 1;
+	// The first reading, of whatever is resident now; the kernel may take
+	// a page fault for the rest, which a BPF program cannot.
+	__u64 requested;
+	__u16 ignored = 0;
+	a->entry_len = read_call(a->entry, nr, buf, count, copy_bytes, ia32, 0, &requested, &ignored);
 	return 0;
 }
 
-// copy_iov copies up to limit (<= MAX_COPY) bytes from the first MAX_IOV
-// iovecs into s->data and returns the number of bytes copied; *requested
-// gets the sum of the inspected lengths.
-static __always_inline __u32 copy_iov(struct scratch *s, __u64 iov, __u64 iovcnt, __u64 limit,
-				      __u64 *requested, __u8 *flags)
+// finish completes the event of one written buffer (or sendmmsg message)
+// whose exit reading is in s->data[0, copied): it compares that with the
+// entry reading and emits the record.
+static __always_inline void finish(struct scratch *s, struct args *a, __u64 copied, long ret, __u64 requested,
+				   __u16 flags, int compare, __u8 op, __u64 pid_tgid)
 {
-	__u64 off = 0;
-	__u64 total = 0;
-	if (iovcnt > MAX_IOV)
-		*flags |= FLAG_IOV_PARTIAL;
-	for (int i = 0; i < MAX_IOV; i++) {
-		if (i >= iovcnt)
-			break;
-		struct user_iovec v;
-		if (bpf_probe_read_user(&v, sizeof(v), (void *)(iov + i * sizeof(v))))
-			break;
-		total += v.len;
-		if (off >= limit)
-			continue;
-		__u64 n = limit - off;
-		if (n > v.len)
-			n = v.len;
-		// off < limit <= MAX_COPY and n <= MAX_COPY, so these masks change
-		// nothing; the asm barriers keep them for the verifier.
-		__u64 o = off;
-		asm volatile("%0 &= 4095" : "+r"(o));
-		asm volatile("%0 &= 8191" : "+r"(n));
-		if (bpf_probe_read_user(&s->data[o], n, (void *)v.base))
-			break;
-		off += n;
+	if (ret > 0 && copied < (__u64)ret)
+		flags |= FLAG_TRUNCATED;
+	__u64 entry_len = 0;
+	if (!compare) {
+		if (copied > 0)
+			flags |= FLAG_UNVERIFIED;
+	} else {
+		__u64 have = a->entry_len;
+		if (have > MAX_COPY)
+			have = MAX_COPY;
+		__u64 n = copied < have ? copied : have;
+		if (differs(a->entry, s->data, n)) {
+			flags |= FLAG_CHANGED;
+			entry_len = have;
+			append_entry(s, copied, a->entry, entry_len);
+		} else if (have < copied) {
+			flags |= FLAG_UNVERIFIED;
+		}
 	}
-	*requested = total;
-	return off;
+	fill_header(s, KIND_WRITE, a->ts_ns, pid_tgid >> 32, (__u32)pid_tgid, a->fd);
+	s->ev.ret = ret;
+	s->ev.count = requested;
+	s->ev.data_len = copied;
+	s->ev.entry_len = entry_len;
+	s->ev.syscall = a->nr;
+	s->ev.op = op;
+	s->ev.flags = flags | a->flags | (a->ia32 ? FLAG_IA32 : 0);
+	emit(s, copied + entry_len);
+}
+
+static __always_inline __u64 clamp_copy(long n)
+{
+	__u64 limit = n > 0 ? (__u64)n : 0;
+	if (limit > copy_bytes)
+		limit = copy_bytes;
+	if (limit > MAX_COPY)
+		limit = MAX_COPY;
+	return limit;
 }
 
 SEC("tp_btf/sys_exit")
@@ -323,88 +946,161 @@ int on_sys_exit(__u64 *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
 	long ret = (long)ctx[1];
-	long nr = regs->orig_ax;
-	if (!is_write_call(nr))
+	long raw = regs->orig_ax;
+	if (!candidate(raw))
 		return 0;
 
-	struct args *ap = bpf_task_storage_get(&inflight, bpf_get_current_task_btf(), 0, 0);
-	if (!ap || ap->nr != nr)
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct args *a = bpf_task_storage_get(&inflight, task, 0, 0);
+	if (!a || !a->active || a->raw != raw)
 		return 0;
-	struct args a = *ap;
-	ap->nr = 0; // consumed
+	a->active = 0; // consumed
+	if (a->ia32 != in_ia32(task))
+		return 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	struct scratch *s = get_scratch();
 	if (!s)
 		return 0;
+	__u16 nr = a->nr;
+	int compat = a->ia32;
 
-	// Copy what was actually written (ret bytes), at most copy_bytes.
-	__u64 limit = ret > 0 ? (__u64)ret : 0;
-	if (limit > copy_bytes)
-		limit = copy_bytes;
-	if (limit > MAX_COPY)
-		limit = MAX_COPY;
+	if (nr == NR_SENDMMSG) {
+		// ret is the number of messages sent; each one's length is in its
+		// mmsghdr now. One event per message, the first compared with the
+		// entry reading.
+		struct iovloop *lv = loop_vars();
+		if (!lv)
+			return 0;
+		lv->msgs = ret;
+		for (__u32 i = 0; i < MAX_MMSG; i++) {
+			if ((__s64)lv->msgs <= (__s64)i)
+				break;
+			__u64 hdr = a->buf + (__u64)i * (compat ? MMSGHDR32_SIZE : MMSGHDR_SIZE);
+			__u32 sent = 0;
+			if (bpf_probe_read_user(&sent, sizeof(sent), (void *)(hdr + (compat ? MMSGHDR32_LEN : MMSGHDR_LEN))))
+				break;
+			__u16 flags = 0;
+			if (i == MAX_MMSG - 1 && (__s64)lv->msgs > MAX_MMSG)
+				flags |= FLAG_MORE;
+			__u64 requested;
+			__u64 copied = read_call(s->data, nr, a->buf, a->count, clamp_copy(sent), compat, i, &requested, &flags);
+			finish(s, a, copied, sent, requested, flags, i == 0, i, pid_tgid);
+		}
+		return 0;
+	}
 
-	__u8 flags = 0;
-	__u64 requested = a.count;
-	__u32 copied = 0;
-	int vector = nr == NR_WRITEV || nr == NR_PWRITEV || nr == NR_PWRITEV2;
-	__u64 iov = a.buf, iovcnt = a.count;
-	if (nr == NR_SENDMSG) {
-		struct user_msghdr m = {};
-		bpf_probe_read_user(&m, sizeof(m), (void *)a.buf);
-		iov = m.iov;
-		iovcnt = m.iovlen;
-		vector = 1;
+	// Copy what was actually written (ret bytes), at most copy_bytes; for
+	// a failed call, nothing (the iovecs are still read, for the length
+	// requested).
+	__u16 flags = 0;
+	__u64 requested;
+	__u64 copied = read_call(s->data, nr, a->buf, a->count, clamp_copy(ret), compat, 0, &requested, &flags);
+	finish(s, a, copied, ret, requested, flags, 1, 0, pid_tgid);
+	return 0;
+}
+
+// io_uring: a write or send submitted by a target (or into a watched file).
+// The request's command data (struct io_rw, struct io_sr_msg) overlays the
+// start of struct io_kiocb; the tracepoint runs in the submitter's context
+// (the task calling io_uring_enter, or the SQPOLL thread, which belongs to
+// the same process and shares its memory and files).
+SEC("tp_btf/io_uring_submit_req")
+int on_uring_submit(__u64 *ctx)
+{
+	struct io_kiocb *req = (struct io_kiocb *)ctx[0];
+	__u8 op = req->opcode;
+	int rw = 0, vec = 0, msg = 0;
+	switch (op) {
+	case IORING_OP_WRITE:
+	case IORING_OP_WRITE_FIXED:
+	case IORING_OP_SEND:
+	case IORING_OP_SEND_ZC:
+		break;
+	case IORING_OP_WRITEV:
+	case IORING_OP_WRITEV_FIXED:
+		vec = 1;
+		break;
+	case IORING_OP_SENDMSG:
+	case IORING_OP_SENDMSG_ZC:
+		msg = 1;
+		break;
+	default:
+		return 0;
 	}
-	if (vector) {
-		copied = copy_iov(s, iov, iovcnt, limit, &requested, &flags);
-	} else if (limit > 0) {
-		__u32 n = limit;
-		if (n > MAX_COPY)
-			n = MAX_COPY;
-		if (bpf_probe_read_user(s->data, n, (void *)a.buf) == 0)
-			copied = n;
+	rw = op == IORING_OP_WRITE || op == IORING_OP_WRITE_FIXED || vec;
+
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	__u16 flags = FLAG_SUBMITTED;
+	__u32 fd = req->cqe.fd;
+	if (!bpf_map_lookup_elem(&targets, &tgid)) {
+		// A fixed file is an index into the ring's table, not an fd.
+		if (!inode_watch || (req->flags & REQ_F_FIXED_FILE))
+			return 0;
+		if (!file_watched(fd_file(bpf_get_current_task_btf(), fd)))
+			return 0;
+		flags |= FLAG_INODE;
 	}
-	if (ret > 0 && copied < (__u64)ret)
+
+	__u64 addr, len;
+	if (rw) {
+		struct io_rw *r = bpf_rdonly_cast(req, bpf_core_type_id_kernel(struct io_rw));
+		addr = r->addr;
+		len = r->len;
+	} else {
+		// The user pointer (buf or msghdr) is a pointer member in BTF;
+		// it is read as the integer that struct kiocb has at the same
+		// offset, so that it can be used as an address.
+		if (bpf_core_field_offset(struct io_sr_msg, buf) != bpf_core_field_offset(struct kiocb, ki_pos))
+			return 0;
+		struct kiocb *k = bpf_rdonly_cast(req, bpf_core_type_id_kernel(struct kiocb));
+		addr = k->ki_pos;
+		struct io_sr_msg *m = bpf_rdonly_cast(req, bpf_core_type_id_kernel(struct io_sr_msg));
+		len = m->len;
+	}
+	struct scratch *s = get_scratch();
+	if (!s)
+		return 0;
+	__u64 requested = len;
+	__u64 copied;
+	if (msg) {
+		__u64 iov, iovcnt;
+		msg_iov(addr, 0, &iov, &iovcnt);
+		copied = read_iov_into(s->data, iov, iovcnt, clamp_copy(MAX_COPY), 0, &requested, &flags);
+	} else if (vec) {
+		copied = read_iov_into(s->data, addr, len, clamp_copy(MAX_COPY), 0, &requested, &flags);
+	} else {
+		copied = read_user(s->data, 0, clamp_copy(len), addr);
+	}
+	if (copied < requested)
 		flags |= FLAG_TRUNCATED;
-
-	s->ev.ts_ns = a.ts_ns;
-	s->ev.ret = ret;
+	fill_header(s, KIND_WRITE, bpf_ktime_get_ns(), tgid, (__u32)pid_tgid, fd);
+	s->ev.ret = requested;
 	s->ev.count = requested;
-	s->ev.tgid = pid_tgid >> 32;
-	s->ev.tid = (__u32)pid_tgid;
-	s->ev.fd = a.fd;
 	s->ev.data_len = copied;
-	s->ev.syscall = nr;
-	s->ev.kind = KIND_WRITE;
-	s->ev.flags = flags;
-	s->ev._pad = 0;
-	bpf_get_current_comm(s->ev.comm, sizeof(s->ev.comm));
+	s->ev.syscall = NR_IO_URING_ENTER;
+	s->ev.op = op;
+	s->ev.flags = flags | (copied > 0 ? FLAG_UNVERIFIED : 0);
 	emit(s, copied);
 	return 0;
 }
 
-static __always_inline void emit_task(__u8 kind, __u32 tgid, __u32 tid, __u32 parent)
+// A target created an io_uring instance: say so, even where none of its
+// requests are decoded. fd is the ring's descriptor, count its setup flags.
+SEC("tp_btf/io_uring_create")
+int on_uring_create(__u64 *ctx)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	if (!bpf_map_lookup_elem(&targets, &tgid))
+		return 0;
+	struct scratch *s = get_scratch();
 	if (!s)
-		return;
-	s->ev.ts_ns = bpf_ktime_get_ns();
-	s->ev.ret = 0;
-	s->ev.count = 0;
-	s->ev.tgid = tgid;
-	s->ev.tid = tid;
-	s->ev.fd = parent;
-	s->ev.data_len = 0;
-	s->ev.syscall = 0;
-	s->ev.kind = kind;
-	s->ev.flags = 0;
-	s->ev._pad = 0;
-	bpf_get_current_comm(s->ev.comm, sizeof(s->ev.comm));
+		return 0;
+	fill_header(s, KIND_RING, bpf_ktime_get_ns(), tgid, (__u32)pid_tgid, (__u32)ctx[0]);
+	s->ev.count = (__u32)ctx[4];
 	emit(s, 0);
+	return 0;
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -419,13 +1115,53 @@ int on_fork(__u64 *ctx)
 		return 0; // a new thread of the same process
 
 	if (!bpf_map_lookup_elem(&launchers, &ptid) &&
-	    !(follow_forks && bpf_map_lookup_elem(&targets, &ptgid)))
+	    !(follow_forks && (bpf_map_lookup_elem(&targets, &ptgid) || (use_comm && comm_is(parent->comm)))))
 		return 0;
 
-	__u8 one = 1;
-	if (bpf_map_update_elem(&targets, &ctgid, &one, BPF_ANY))
+	struct target v = {};
+	if (bpf_core_field_exists(struct pid, ino)) {
+		struct pid *p = child->thread_pid;
+		if (p)
+			v.ident = p->ino;
+	}
+	if (bpf_map_update_elem(&targets, &ctgid, &v, BPF_ANY))
 		count_drop(); // the child cannot be followed: never silently
 	emit_task(KIND_FORK, ctgid, ctgid, ptgid);
+	return 0;
+}
+
+// --comm: a process that execs into the name becomes a target.
+SEC("tp_btf/sched_process_exec")
+int on_exec(__u64 *ctx)
+{
+	if (!use_comm)
+		return 0;
+	struct task_struct *t = (struct task_struct *)ctx[0];
+	if (comm_is(t->comm))
+		follow(t);
+	return 0;
+}
+
+// --comm: a process one of whose threads is renamed to the name (prctl
+// PR_SET_NAME, /proc/.../comm) becomes a target, and stays one when it is
+// renamed away. The hook runs before the new name is stored: it is read
+// from the argument.
+SEC("tp_btf/task_rename")
+int on_rename(__u64 *ctx)
+{
+	if (!use_comm)
+		return 0;
+	struct task_struct *t = (struct task_struct *)ctx[0];
+	struct new_utsname *name = bpf_rdonly_cast((void *)ctx[1], bpf_core_type_id_kernel(struct new_utsname));
+	char comm[TASK_COMM_LEN] = {};
+#pragma unroll
+	for (int i = 0; i < TASK_COMM_LEN - 1; i++) {
+		comm[i] = name->sysname[i];
+		if (comm[i] == 0)
+			break;
+	}
+	if (comm_is(comm))
+		follow(t);
 	return 0;
 }
 

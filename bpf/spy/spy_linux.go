@@ -23,11 +23,17 @@ import (
 
 // Defaults and bounds of Options.
 const (
-	// DefaultRingSize is the ring buffer size: 256 KiB kept up with a
-	// million paced writes a second on the project's machines.
-	DefaultRingSize = 256 << 10
-	// DefaultCopyBytes is how many bytes of each write are copied.
-	DefaultCopyBytes = 64
+	// DefaultRingSize is the ring buffer size: 4 MiB holds about 50,000
+	// records of short writes, 50 ms of a million writes a second, which
+	// is what a reader that is kept off the CPU for a while needs to lose
+	// nothing (256 KiB lost up to 3% of a million paced writes a second:
+	// see docs/BENCHMARKS.md).
+	DefaultRingSize = 4 << 20
+	// DefaultCopyBytes is how many bytes of each write are copied: a whole
+	// protocol line, its line ending included (event.LineMax). A record
+	// is only as long as the bytes actually copied, so short writes cost
+	// no more for it.
+	DefaultCopyBytes = event.LineMax
 	// MaxCopyBytes is the largest copy bound.
 	MaxCopyBytes = event.MaxCopy
 	// MaxCommLen is the longest Comm filter: the kernel keeps 15 bytes of a
@@ -75,8 +81,13 @@ type Options struct {
 	// CopyBytes bounds the data copied from each write, 1 to MaxCopyBytes.
 	// Default DefaultCopyBytes.
 	CopyBytes int
-	// Comm, when set, also follows every process whose thread name equals
-	// it exactly (at most MaxCommLen bytes), in addition to the targets.
+	// Comm, when set, also follows every process one of whose threads is
+	// named exactly Comm (at most MaxCommLen bytes), in addition to the
+	// targets: the processes so named when Open runs, any that execs into
+	// the name or whose thread is renamed to it (prctl PR_SET_NAME,
+	// /proc/PID/task/TID/comm) later, and any whose writing thread bears it.
+	// Such a process stays followed, with its children, until it exits,
+	// whatever it is called later (event.KindFollow reports it).
 	Comm string
 	// NoFollowForks stops the kernel from adding the children of targets.
 	NoFollowForks bool
@@ -119,13 +130,14 @@ func (o *Options) normalize() error {
 // from any goroutine, concurrently with Read. Close unblocks a blocked Read,
 // which then returns ErrClosed.
 type Spy struct {
-	objs  spyObjects
-	links []link.Link
-	rd    *ringbuf.Reader
-	rec   ringbuf.Record
-	comm  bool
-	bell  *uint32 // the doorbell (WakeupParked), in memory shared with the kernel; nil otherwise
-	bellm []byte  // its mapping
+	objs        spyObjects
+	links       []link.Link
+	rd          *ringbuf.Reader
+	rec         ringbuf.Record
+	comm        bool
+	followForks bool
+	bell        *uint32 // the doorbell (WakeupParked), in memory shared with the kernel; nil otherwise
+	bellm       []byte  // its mapping
 
 	// ringMu keeps Close from unmapping the ring while park looks at it
 	// (ReadInto has its own lock). ringGone is set under it by Close.
@@ -139,6 +151,7 @@ type Spy struct {
 	stopping atomic.Bool // Stop was called
 
 	mu        sync.Mutex
+	inodes    map[spyInodeKey]struct{} // watched files (under mu)
 	closed    bool
 	tracking  bool                // a target was added or launched
 	launching int                 // LaunchFunc calls in progress
@@ -199,11 +212,12 @@ func Open(opts Options) (*Spy, error) {
 		}
 	}
 
-	s := &Spy{comm: opts.Comm != "", stopFD: -1, live: make(map[uint32]struct{})}
+	s := &Spy{comm: opts.Comm != "", followForks: !opts.NoFollowForks, stopFD: -1, live: make(map[uint32]struct{}), inodes: make(map[spyInodeKey]struct{})}
 	if err := spec.LoadAndAssign(&s.objs, nil); err != nil {
 		return nil, loadError("load eBPF programs", err)
 	}
-	for _, p := range []*ebpf.Program{s.objs.OnSysEnter, s.objs.OnSysExit, s.objs.OnFork, s.objs.OnExit} {
+	for _, p := range []*ebpf.Program{s.objs.OnSysEnter, s.objs.OnSysExit, s.objs.OnFork, s.objs.OnExit,
+		s.objs.OnExec, s.objs.OnRename, s.objs.OnUringSubmit, s.objs.OnUringCreate} {
 		l, err := link.AttachTracing(link.TracingOptions{Program: p, AttachType: ebpf.AttachTraceRawTp})
 		if err != nil {
 			s.closeKernel()
@@ -227,6 +241,13 @@ func Open(opts Options) (*Spy, error) {
 		s.rd.Close()
 		s.closeKernel()
 		return nil, fmt.Errorf("spy: eventfd: %w", err)
+	}
+	if opts.Comm != "" {
+		// The processes that already bear the name; later ones are
+		// caught in the kernel (exec, rename, their first write).
+		for _, pid := range processesNamed(opts.Comm) {
+			_ = s.AddTarget(pid) // it may have exited meanwhile
+		}
 	}
 	return s, nil
 }
@@ -285,20 +306,68 @@ func (s *Spy) Close() error {
 }
 
 // AddTarget follows process pid (a process id in the host PID namespace)
-// from now on, and its children when forks are followed. The process is
-// pinned with a pidfd, so that a PID reused after the target's exit is never
-// followed. It returns an error matching ErrNoSuchProcess if pid does not
+// from now on, and, when forks are followed, its children: those it forks
+// from now on, and those (and their descendants) that exist already. A
+// thread id stands for its process. Each process is pinned with a pidfd,
+// so that a PID reused after the target's exit is never followed, and a
+// followed process that reuses the PID of an earlier target is never
+// forgotten. It returns an error matching ErrNoSuchProcess if pid does not
 // exist, and ErrTargetExited if it exited while being added.
 func (s *Spy) AddTarget(pid int) error {
 	if pid <= 0 {
 		return fmt.Errorf("add target %d: %w", pid, ErrNoSuchProcess)
 	}
+	tgid, err := ProcessOf(pid)
+	if err != nil {
+		return fmt.Errorf("add target %d: %w", pid, err)
+	}
+	if err := s.addProcess(tgid, 0); err != nil {
+		if tgid != pid {
+			return fmt.Errorf("add target %d (a thread of process %d): %w", pid, tgid, err)
+		}
+		return fmt.Errorf("add target %d: %w", pid, err)
+	}
+	if !s.followForks {
+		return nil
+	}
+	// The children that exist already: the kernel's fork hook follows
+	// those forked from now on (the parent is in the map), this finds the
+	// earlier ones. A child is put in the map before its own children are
+	// looked for, so a grandchild is either found or forked under the hook.
+	todo := []int{tgid}
+	for len(todo) > 0 {
+		parent := todo[0]
+		todo = todo[1:]
+		for _, child := range childrenOf(parent) {
+			if s.addProcess(child, parent) == nil {
+				todo = append(todo, child)
+			}
+		}
+	}
+	return nil
+}
+
+// addProcess pins process pid with a pidfd, puts it in the target map with
+// its identity, and watches for its exit. With parent > 0, pid must still be
+// parent's child once pinned (else its PID was reused).
+func (s *Spy) addProcess(pid, parent int) error {
 	pidfd, err := unix.PidfdOpen(pid, 0)
 	if errors.Is(err, unix.ESRCH) {
-		return fmt.Errorf("add target %d: %w", pid, ErrNoSuchProcess)
+		return ErrNoSuchProcess
 	}
 	if err != nil {
-		return fmt.Errorf("add target %d: pidfd_open: %w", pid, err)
+		return fmt.Errorf("pidfd_open: %w", err)
+	}
+	if parent > 0 {
+		if ppid, err := parentOf(pid); err != nil || ppid != parent {
+			unix.Close(pidfd)
+			return ErrNoSuchProcess
+		}
+	}
+	ident, err := pidfdIdent(pidfd)
+	if err != nil {
+		unix.Close(pidfd)
+		return err
 	}
 	key := uint32(pid)
 	s.mu.Lock()
@@ -311,21 +380,44 @@ func (s *Spy) AddTarget(pid int) error {
 	s.live[key] = struct{}{} // before the kernel can report its exit
 	s.mu.Unlock()
 
-	if err := s.objs.Targets.Put(key, uint8(1)); err != nil {
+	if err := s.objs.Targets.Put(key, spyTarget{Ident: ident}); err != nil {
 		s.forget(key)
 		unix.Close(pidfd)
-		return fmt.Errorf("add target %d: %w", pid, err)
+		return err
 	}
 	// The process may have died before the entry existed: then the kernel's
 	// exit hook missed it. The pidfd refers to this very process.
 	if exited(pidfd) {
-		s.objs.Targets.Delete(key)
+		s.removeIf(key, ident)
 		s.forget(key)
 		unix.Close(pidfd)
-		return fmt.Errorf("add target %d: %w", pid, ErrTargetExited)
+		return ErrTargetExited
 	}
-	s.watch(key, pidfd)
+	s.watch(key, ident, pidfd)
 	return nil
+}
+
+// pidfdIdent returns the identity of the process behind pidfd: the inode
+// number of its pidfs file, which the kernel never gives to another process
+// (Linux 6.9+). The programs store the same number for the processes they
+// add (struct pid's ino).
+func pidfdIdent(pidfd int) (uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Fstat(pidfd, &st); err != nil {
+		return 0, fmt.Errorf("fstat pidfd: %w", err)
+	}
+	return st.Ino, nil
+}
+
+// removeIf removes pid from the target map if the entry still belongs to
+// the process identified by ident (not to a later process that reused the
+// PID and was followed since), and reports whether it did.
+func (s *Spy) removeIf(pid uint32, ident uint64) bool {
+	var v spyTarget
+	if err := s.objs.Targets.Lookup(pid, &v); err != nil || v.Ident != ident {
+		return false
+	}
+	return s.objs.Targets.Delete(pid) == nil
 }
 
 // RemoveTarget stops following pid (its already followed children stay
@@ -351,7 +443,11 @@ func (s *Spy) Launch(cmd *exec.Cmd) error {
 	// The kernel reports the child with a fork event, which Read adds to
 	// the live set; the pidfd watcher covers a lost event.
 	if pidfd, err := unix.PidfdOpen(cmd.Process.Pid, 0); err == nil {
-		s.watch(uint32(cmd.Process.Pid), pidfd)
+		if ident, err := pidfdIdent(pidfd); err == nil {
+			s.watch(uint32(cmd.Process.Pid), ident, pidfd)
+		} else {
+			unix.Close(pidfd)
+		}
 	}
 	return nil
 }
@@ -421,8 +517,9 @@ func (s *Spy) forget(pid uint32) {
 // watch waits (on its own goroutine) for the process behind pidfd to exit.
 // The kernel normally removes it and reports its exit itself; when the
 // kernel missed it (it died before it was added) or the exit record was
-// lost, the watcher removes it.
-func (s *Spy) watch(pid uint32, pidfd int) {
+// lost, the watcher removes it, but only if the map entry is still the
+// process's own (ident): a followed child may have reused the PID since.
+func (s *Spy) watch(pid uint32, ident uint64, pidfd int) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -453,7 +550,7 @@ func (s *Spy) watch(pid uint32, pidfd int) {
 		if n, _ := unix.Poll(stop, 100); n > 0 {
 			return
 		}
-		missed := s.objs.Targets.Delete(pid) == nil
+		missed := s.removeIf(pid, ident)
 		if n, err := s.Dropped(); err == nil && n > 0 {
 			missed = true
 		}
@@ -508,7 +605,7 @@ func (s *Spy) Read(ev *event.Event) error {
 			return fmt.Errorf("spy: %w", err)
 		}
 		switch ev.Kind {
-		case event.KindFork:
+		case event.KindFork, event.KindFollow:
 			s.mu.Lock()
 			s.live[ev.PID] = struct{}{}
 			s.mu.Unlock()

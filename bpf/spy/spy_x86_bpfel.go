@@ -14,55 +14,94 @@ import (
 )
 
 type spyArgs struct {
-	_     structs.HostLayout
-	TsNs  uint64
-	Buf   uint64
-	Count uint64
-	Fd    uint32
-	Nr    uint32
+	_        structs.HostLayout
+	TsNs     uint64
+	Buf      uint64
+	Count    uint64
+	Fd       uint32
+	Nr       uint16
+	Raw      uint16
+	EntryLen uint16
+	Active   uint8
+	Ia32     uint8
+	Flags    uint16
+	Pad      [3]uint16
+	Entry    [8192]uint8
+	_        [4]byte
+}
+
+type spyInodeKey struct {
+	_   structs.HostLayout
+	Ino uint64
+	Dev uint32
+	Pad uint32
+}
+
+type spyIovloop struct {
+	_       structs.HostLayout
+	Off     uint64
+	Total   uint64
+	Stopped uint64
+	Partial uint64
+	N       uint64
+	Msgs    uint64
 }
 
 type spyScratch struct {
 	_  structs.HostLayout
 	Ev struct {
-		_       structs.HostLayout
-		TsNs    uint64
-		Ret     int64
-		Count   uint64
-		Tgid    uint32
-		Tid     uint32
-		Fd      uint32
-		DataLen uint32
-		Syscall uint16
-		Kind    uint8
-		Flags   uint8
-		Pad     uint32
-		Comm    [16]int8
+		_        structs.HostLayout
+		TsNs     uint64
+		Ret      int64
+		Count    uint64
+		Tgid     uint32
+		Tid      uint32
+		Fd       uint32
+		DataLen  uint16
+		EntryLen uint16
+		Syscall  uint16
+		Kind     uint8
+		Op       uint8
+		Flags    uint16
+		Pad      uint16
+		Comm     [16]int8
 	}
 	Data [12288]uint8
+}
+
+type spyTarget struct {
+	_     structs.HostLayout
+	Ident uint64
 }
 
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
-	spyMapDoorbell    = "doorbell"
-	spyMapDropped     = "dropped"
-	spyMapEvents      = "events"
-	spyMapInflight    = "inflight"
-	spyMapLaunchers   = "launchers"
-	spyMapScratch     = "scratch"
-	spyMapTargets     = "targets"
-	spyProgOnExit     = "on_exit"
-	spyProgOnFork     = "on_fork"
-	spyProgOnSysEnter = "on_sys_enter"
-	spyProgOnSysExit  = "on_sys_exit"
-	spyVarCommFilter  = "comm_filter"
-	spyVarCopyBytes   = "copy_bytes"
-	spyVarFollowForks = "follow_forks"
-	spyVarUseComm     = "use_comm"
-	spyVarUseDoorbell = "use_doorbell"
-	spyVarWakeupFlags = "wakeup_flags"
+	spyMapDoorbell       = "doorbell"
+	spyMapDropped        = "dropped"
+	spyMapEvents         = "events"
+	spyMapInflight       = "inflight"
+	spyMapInodes         = "inodes"
+	spyMapLaunchers      = "launchers"
+	spyMapLoopvars       = "loopvars"
+	spyMapScratch        = "scratch"
+	spyMapTargets        = "targets"
+	spyProgOnExec        = "on_exec"
+	spyProgOnExit        = "on_exit"
+	spyProgOnFork        = "on_fork"
+	spyProgOnRename      = "on_rename"
+	spyProgOnSysEnter    = "on_sys_enter"
+	spyProgOnSysExit     = "on_sys_exit"
+	spyProgOnUringCreate = "on_uring_create"
+	spyProgOnUringSubmit = "on_uring_submit"
+	spyVarCommFilter     = "comm_filter"
+	spyVarCopyBytes      = "copy_bytes"
+	spyVarFollowForks    = "follow_forks"
+	spyVarInodeWatch     = "inode_watch"
+	spyVarUseComm        = "use_comm"
+	spyVarUseDoorbell    = "use_doorbell"
+	spyVarWakeupFlags    = "wakeup_flags"
 )
 
 // loadSpy returns the embedded CollectionSpec for spy.
@@ -107,10 +146,14 @@ type spySpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type spyProgramSpecs struct {
-	OnExit     *ebpf.ProgramSpec `ebpf:"on_exit"`
-	OnFork     *ebpf.ProgramSpec `ebpf:"on_fork"`
-	OnSysEnter *ebpf.ProgramSpec `ebpf:"on_sys_enter"`
-	OnSysExit  *ebpf.ProgramSpec `ebpf:"on_sys_exit"`
+	OnExec        *ebpf.ProgramSpec `ebpf:"on_exec"`
+	OnExit        *ebpf.ProgramSpec `ebpf:"on_exit"`
+	OnFork        *ebpf.ProgramSpec `ebpf:"on_fork"`
+	OnRename      *ebpf.ProgramSpec `ebpf:"on_rename"`
+	OnSysEnter    *ebpf.ProgramSpec `ebpf:"on_sys_enter"`
+	OnSysExit     *ebpf.ProgramSpec `ebpf:"on_sys_exit"`
+	OnUringCreate *ebpf.ProgramSpec `ebpf:"on_uring_create"`
+	OnUringSubmit *ebpf.ProgramSpec `ebpf:"on_uring_submit"`
 }
 
 // spyMapSpecs contains maps before they are loaded into the kernel.
@@ -121,7 +164,9 @@ type spyMapSpecs struct {
 	Dropped   *ebpf.MapSpec `ebpf:"dropped"`
 	Events    *ebpf.MapSpec `ebpf:"events"`
 	Inflight  *ebpf.MapSpec `ebpf:"inflight"`
+	Inodes    *ebpf.MapSpec `ebpf:"inodes"`
 	Launchers *ebpf.MapSpec `ebpf:"launchers"`
+	Loopvars  *ebpf.MapSpec `ebpf:"loopvars"`
 	Scratch   *ebpf.MapSpec `ebpf:"scratch"`
 	Targets   *ebpf.MapSpec `ebpf:"targets"`
 }
@@ -133,6 +178,7 @@ type spyVariableSpecs struct {
 	CommFilter  *ebpf.VariableSpec `ebpf:"comm_filter"`
 	CopyBytes   *ebpf.VariableSpec `ebpf:"copy_bytes"`
 	FollowForks *ebpf.VariableSpec `ebpf:"follow_forks"`
+	InodeWatch  *ebpf.VariableSpec `ebpf:"inode_watch"`
 	UseComm     *ebpf.VariableSpec `ebpf:"use_comm"`
 	UseDoorbell *ebpf.VariableSpec `ebpf:"use_doorbell"`
 	WakeupFlags *ebpf.VariableSpec `ebpf:"wakeup_flags"`
@@ -162,7 +208,9 @@ type spyMaps struct {
 	Dropped   *ebpf.Map `ebpf:"dropped"`
 	Events    *ebpf.Map `ebpf:"events"`
 	Inflight  *ebpf.Map `ebpf:"inflight"`
+	Inodes    *ebpf.Map `ebpf:"inodes"`
 	Launchers *ebpf.Map `ebpf:"launchers"`
+	Loopvars  *ebpf.Map `ebpf:"loopvars"`
 	Scratch   *ebpf.Map `ebpf:"scratch"`
 	Targets   *ebpf.Map `ebpf:"targets"`
 }
@@ -173,7 +221,9 @@ func (m *spyMaps) Close() error {
 		m.Dropped,
 		m.Events,
 		m.Inflight,
+		m.Inodes,
 		m.Launchers,
+		m.Loopvars,
 		m.Scratch,
 		m.Targets,
 	)
@@ -186,6 +236,7 @@ type spyVariables struct {
 	CommFilter  *ebpf.Variable `ebpf:"comm_filter"`
 	CopyBytes   *ebpf.Variable `ebpf:"copy_bytes"`
 	FollowForks *ebpf.Variable `ebpf:"follow_forks"`
+	InodeWatch  *ebpf.Variable `ebpf:"inode_watch"`
 	UseComm     *ebpf.Variable `ebpf:"use_comm"`
 	UseDoorbell *ebpf.Variable `ebpf:"use_doorbell"`
 	WakeupFlags *ebpf.Variable `ebpf:"wakeup_flags"`
@@ -195,18 +246,26 @@ type spyVariables struct {
 //
 // It can be passed to loadSpyObjects or ebpf.CollectionSpec.LoadAndAssign.
 type spyPrograms struct {
-	OnExit     *ebpf.Program `ebpf:"on_exit"`
-	OnFork     *ebpf.Program `ebpf:"on_fork"`
-	OnSysEnter *ebpf.Program `ebpf:"on_sys_enter"`
-	OnSysExit  *ebpf.Program `ebpf:"on_sys_exit"`
+	OnExec        *ebpf.Program `ebpf:"on_exec"`
+	OnExit        *ebpf.Program `ebpf:"on_exit"`
+	OnFork        *ebpf.Program `ebpf:"on_fork"`
+	OnRename      *ebpf.Program `ebpf:"on_rename"`
+	OnSysEnter    *ebpf.Program `ebpf:"on_sys_enter"`
+	OnSysExit     *ebpf.Program `ebpf:"on_sys_exit"`
+	OnUringCreate *ebpf.Program `ebpf:"on_uring_create"`
+	OnUringSubmit *ebpf.Program `ebpf:"on_uring_submit"`
 }
 
 func (p *spyPrograms) Close() error {
 	return _SpyClose(
+		p.OnExec,
 		p.OnExit,
 		p.OnFork,
+		p.OnRename,
 		p.OnSysEnter,
 		p.OnSysExit,
+		p.OnUringCreate,
+		p.OnUringSubmit,
 	)
 }
 

@@ -1,22 +1,28 @@
 // Command roshambo-spy reveals the moves that target processes write.
 //
-// It follows processes with eBPF (package bpf/spy) and reports every write
-// (write, writev, pwrite64, pwritev, pwritev2, sendto, sendmsg) in which a
-// move appears: rock, paper or scissors as a whole word, or a commitment
-// ("commit <hex>") whose move stays hidden.
+// It follows processes with eBPF (package bpf/spy) and reads what they
+// write (write, writev, pwrite64, pwritev, pwritev2, sendto, sendmsg,
+// sendmmsg, vmsplice, io_uring writes and sends; ia32 calls too) line by
+// line, with the game's own parser: a line that the game reads as a move
+// ("rock", in any Unicode letter case, among any blanks) or as a commitment
+// ("commit <hex>", whose move stays hidden) is reported, with every call
+// that wrote part of it. A buffer that the process rewrote while the kernel
+// was reading it is reported as such, with both readings, never as a move.
 //
 //	sudo roshambo-spy --pid PID [--pid PID ...]
 //	sudo roshambo-spy --comm NAME
+//	sudo roshambo-spy --inode FILE
 //	sudo roshambo-spy [flags] -- CMD ARGS...
 //
 // Flags:
 //
-//	--pid PID       follow a running process (repeatable)
-//	--comm NAME     follow every process named NAME (at most 15 bytes)
+//	--pid PID       follow a running process (a thread id stands for its process) and its children (repeatable)
+//	--comm NAME     follow every process that bears NAME (at most 15 bytes), now or later
+//	--inode FILE    report every write into FILE (by inode), whoever writes it (repeatable)
 //	--json          print JSON lines instead of text
-//	--all           print every write of the targets, not only moves
-//	--ringbuf SIZE  ring buffer size: bytes or with K/M suffix (default 256K)
-//	--copy N        bytes copied from each write, 1 to 4096 (default 64)
+//	--all           print every line the targets write (and forks, exits, follows), not only moves
+//	--ringbuf SIZE  ring buffer size: bytes or with K/M suffix (default 4M)
+//	--copy N        bytes copied from each write, 1 to 4096 (default 1026: a whole protocol line)
 //	--no-follow     do not follow the children of targets
 //	--wakeup POLICY ring buffer wake-up policy: adaptive (default), parked or always
 //	-o FILE         write the report to FILE instead of stdout

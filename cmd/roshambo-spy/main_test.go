@@ -32,13 +32,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// target waits for a line on stdin, writes two moves and a non-move, then
-// exits.
+// target waits for a line on stdin, writes a move, a non-move and a
+// commitment, then exits.
 func target() int {
 	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
 		return 1
 	}
-	for _, s := range []string{"rock\n", "hello\n", "commit 00ff\n"} {
+	for _, s := range []string{"rock\n", "hello\n", "commit " + rockABC + "\n"} {
 		if _, err := unix.Write(1, []byte(s)); err != nil {
 			return 1
 		}
@@ -81,6 +81,7 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{nil, "nothing to follow"},
+		{[]string{"--inode", ""}, "empty file name"},
 		{[]string{"--pid", "abc"}, "not a process id"},
 		{[]string{"--pid", "-3"}, "not a process id"},
 		{[]string{"--pid", "1", "--ringbuf", "lots"}, "not a size"},
@@ -308,7 +309,9 @@ type reportLine struct {
 	Data       string `json:"data"`
 	Move       string `json:"move"`
 	Commitment string `json:"commitment"`
+	Revealed   string `json:"revealed"`
 	Truncated  bool   `json:"truncated"`
+	Changed    bool   `json:"changed"`
 }
 
 // playBot runs "roshambo-spy --json -o report -- bot args..." and plays
@@ -404,24 +407,28 @@ func TestBot(t *testing.T) {
 }
 
 // TestBotCommit spies on roshambo-bot in commit mode: each commitment is
-// reported with the move hidden, then the reveal shows the move. A
-// commitment line is 72 bytes: --copy 128 keeps the whole digest.
+// reported with the move hidden (the default copy bound holds the whole
+// 72-byte line), then the reveal shows the move.
 func TestBotCommit(t *testing.T) {
 	requireRoot(t)
 	bot := buildBot(t)
-	answers, report := playBot(t, []string{"--copy", "128"}, bot, 4, "--commit")
+	answers, report := playBot(t, nil, bot, 4, "--commit")
 	var got []string
 	for _, r := range report {
-		if r.Event != "write" || r.Move == "" {
-			continue
-		}
-		if r.Move == "commit" {
-			got = append(got, "commit "+r.Commitment)
-		} else {
-			got = append(got, strings.TrimSpace(r.Data))
-			if !strings.Contains(r.Data, r.Move) {
-				t.Errorf("reveal %q reported as %q", r.Data, r.Move)
+		switch {
+		case r.Event != "write":
+		case r.Move == "commit":
+			if r.Truncated || len(r.Commitment) != 64 {
+				t.Errorf("commitment %q, truncated %v", r.Commitment, r.Truncated)
 			}
+			got = append(got, "commit "+r.Commitment)
+		case r.Revealed != "":
+			got = append(got, strings.TrimSpace(r.Data))
+			if !strings.Contains(r.Data, r.Revealed) {
+				t.Errorf("reveal %q reported as %q", r.Data, r.Revealed)
+			}
+		case r.Move != "":
+			t.Errorf("a move %q in commit mode: %q", r.Move, r.Data)
 		}
 	}
 	if strings.Join(got, "\n") != strings.Join(answers, "\n") {
@@ -429,23 +436,111 @@ func TestBotCommit(t *testing.T) {
 	}
 }
 
-// TestBotCommitTruncated keeps the default 64-byte copy bound: the
-// commitment is cut, and still reported as a commitment, flagged truncated.
-func TestBotCommitTruncated(t *testing.T) {
+// TestBotCommitCut lowers the copy bound below the commitment line: the
+// cut line is never presented as a commitment with a partial digest.
+func TestBotCommitCut(t *testing.T) {
 	requireRoot(t)
 	bot := buildBot(t)
-	answers, report := playBot(t, nil, bot, 2, "--commit")
-	var commits int
+	_, report := playBot(t, []string{"--copy", "64", "--all"}, bot, 2, "--commit")
+	var cut int
 	for _, r := range report {
-		if r.Event != "write" || r.Move != "commit" {
-			continue
+		if r.Move == "commit" {
+			t.Errorf("a commitment reported from a line cut at 64 bytes: %q", r.Commitment)
 		}
-		if !r.Truncated || len(r.Commitment) != 64-len("commit ") || !strings.HasPrefix(answers[2*commits], "commit "+r.Commitment) {
-			t.Errorf("commitment %q truncated %v, answer %q", r.Commitment, r.Truncated, answers[2*commits])
+		if r.Event == "write" && r.Truncated && strings.HasPrefix(r.Data, "commit ") {
+			cut++
 		}
-		commits++
 	}
-	if commits != 2 {
-		t.Fatalf("%d commitments reported, want 2", commits)
+	if cut != 2 {
+		t.Fatalf("%d cut commitment lines reported with --all, want 2", cut)
+	}
+}
+
+// TestInode watches a pipe by inode: a process that the spy does not
+// follow writes a move into it, and is reported.
+func TestInode(t *testing.T) {
+	requireRoot(t)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	tgt := exec.Command(os.Args[0])
+	tgt.Env = append(os.Environ(), "ROSHAMBO_SPY_TARGET=1")
+	tgt.Stdout = w
+	goAhead, err := tgt.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tgt.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	defer tgt.Wait()
+	go io.Copy(io.Discard, r)
+	spy := spyCmd("--inode", fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), r.Fd()))
+	var stdout bytes.Buffer
+	spy.Stdout = &stdout
+	stderrR, err := spy.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := spy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := lineChan(stderrR)
+	waitLine(t, lines, "watching every write into")
+	io.WriteString(goAhead, "go\n")
+	if err := tgt.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	spy.Process.Signal(syscall.SIGTERM)
+	waitLine(t, lines, "3 events, 2 moves, 0 dropped")
+	for range lines {
+	}
+	if err := spy.Wait(); err != nil {
+		t.Fatalf("roshambo-spy: %v", err)
+	}
+	out := stdout.String()
+	if !strings.Contains(out, fmt.Sprintf("pid %d/", tgt.Process.Pid)) || !strings.Contains(out, "ROCK (into the watched file)") {
+		t.Fatalf("report:\n%s", out)
+	}
+}
+
+// TestPIDThread gives a thread id to --pid: its process is followed, and
+// the message says so.
+func TestPIDThread(t *testing.T) {
+	requireRoot(t)
+	// This test process has threads besides its main one.
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tid := ""
+	for _, e := range tasks {
+		if e.Name() != fmt.Sprint(os.Getpid()) {
+			tid = e.Name()
+			break
+		}
+	}
+	if tid == "" {
+		t.Fatal("no thread besides the main one")
+	}
+	spy := spyCmd("--pid", tid)
+	stderrR, err := spy.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := spy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := lineChan(stderrR)
+	waitLine(t, lines, fmt.Sprintf("%s is a thread of process %d: following pid %d", tid, os.Getpid(), os.Getpid()))
+	spy.Process.Signal(syscall.SIGTERM)
+	for range lines {
+	}
+	if err := spy.Wait(); err != nil {
+		t.Fatalf("roshambo-spy: %v", err)
 	}
 }

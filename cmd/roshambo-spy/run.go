@@ -28,10 +28,12 @@ const (
 
 const usageText = `usage: roshambo-spy [flags] --pid PID [--pid PID ...]
        roshambo-spy [flags] --comm NAME
+       roshambo-spy [flags] --inode FILE
        roshambo-spy [flags] -- CMD [ARGS...]
 
 Reveals the moves (rock, paper, scissors, commitments) that target processes
-write. Needs CAP_BPF and CAP_PERFMON: run it as root (sudo).
+write, line by line, as the game reads them. Needs CAP_BPF and CAP_PERFMON:
+run it as root (sudo).
 
 flags:
 `
@@ -53,6 +55,7 @@ func (p *pidList) Set(s string) error {
 type config struct {
 	pids     pidList
 	comm     string
+	inodes   []string
 	json     bool
 	all      bool
 	ringSize int
@@ -89,11 +92,18 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 		fs.PrintDefaults()
 	}
 	fs.Var(&c.pids, "pid", "follow running process `PID` (repeatable)")
-	fs.StringVar(&c.comm, "comm", "", "follow every process named `NAME` (at most 15 bytes)")
+	fs.StringVar(&c.comm, "comm", "", "follow every process that bears the name `NAME` (at most 15 bytes), now or later, and its children")
+	fs.Func("inode", "report every write into `FILE` (by inode), whoever writes it, e.g. /proc/PID/fd/1 (repeatable)", func(v string) error {
+		if v == "" {
+			return errors.New("empty file name")
+		}
+		c.inodes = append(c.inodes, v)
+		return nil
+	})
 	fs.BoolVar(&c.json, "json", false, "print JSON lines")
-	fs.BoolVar(&c.all, "all", false, "print every write of the targets (and forks and exits), not only moves")
-	ring := fs.String("ringbuf", "256K", "ring buffer `SIZE`: a power of two, bytes or with a K/M suffix")
-	fs.IntVar(&c.copy, "copy", spy.DefaultCopyBytes, "`BYTES` copied from each write (1 to 4096)")
+	fs.BoolVar(&c.all, "all", false, "print every line the targets write (and forks, exits, follows), not only moves")
+	ring := fs.String("ringbuf", strconv.Itoa(spy.DefaultRingSize>>20)+"M", "ring buffer `SIZE`: a power of two, bytes or with a K/M suffix")
+	fs.IntVar(&c.copy, "copy", spy.DefaultCopyBytes, "`BYTES` copied from each write (1 to 4096; the default covers a whole protocol line)")
 	fs.BoolVar(&c.noFollow, "no-follow", false, "do not follow the children of targets")
 	wake := fs.String("wakeup", "adaptive", "ring buffer wake-up `POLICY`: adaptive, parked (fewer wake-ups at high write rates) or always")
 	fs.StringVar(&c.output, "o", "", "write the report to `FILE` instead of stdout")
@@ -113,8 +123,8 @@ func parseArgs(args []string, stderr io.Writer) (*config, error) {
 	if c.wakeup, ok = policies[*wake]; !ok {
 		return nil, fmt.Errorf("--wakeup: unknown policy %q (adaptive, parked or always)", *wake)
 	}
-	if len(c.pids) == 0 && c.comm == "" && len(c.command) == 0 {
-		return nil, errors.New("nothing to follow: give --pid, --comm or -- CMD")
+	if len(c.pids) == 0 && c.comm == "" && len(c.inodes) == 0 && len(c.command) == 0 {
+		return nil, errors.New("nothing to follow: give --pid, --comm, --inode or -- CMD")
 	}
 	return c, nil
 }
@@ -174,8 +184,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitFail
 		default:
 			following++
-			fmt.Fprintf(stderr, "roshambo-spy: following pid %d (%s)\n", pid, procComm(pid))
+			if tgid, err := spy.ProcessOf(pid); err == nil && tgid != pid {
+				fmt.Fprintf(stderr, "roshambo-spy: %d is a thread of process %d: following pid %d (%s) and its children\n",
+					pid, tgid, tgid, procComm(tgid))
+			} else {
+				fmt.Fprintf(stderr, "roshambo-spy: following pid %d (%s) and its children\n", pid, procComm(pid))
+			}
 		}
+	}
+	for _, f := range c.inodes {
+		if err := s.WatchPath(f); err != nil {
+			fmt.Fprintf(stderr, "roshambo-spy: %v\n", err)
+			return exitFail
+		}
+		fmt.Fprintf(stderr, "roshambo-spy: watching every write into %s\n", f)
 	}
 	var cmd *exec.Cmd
 	if len(c.command) > 0 {
@@ -196,7 +218,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	p := newPrinter(out, c.json, c.all, useColor(out))
 	var ev event.Event
 	var events, moves uint64
-	if following > 0 || c.comm != "" {
+	if following > 0 || c.comm != "" || len(c.inodes) > 0 {
 		for {
 			err = s.Read(&ev)
 			if err != nil {
@@ -205,16 +227,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			if ev.Kind == event.KindWrite {
 				events++
 			}
-			if p.print(&ev) {
-				moves++
-			}
+			moves += uint64(p.print(&ev))
 		}
 	}
 	if err != nil && !errors.Is(err, spy.ErrTargetsExited) && !errors.Is(err, spy.ErrStopped) {
 		fmt.Fprintf(stderr, "roshambo-spy: %v\n", err)
 		return exitFail
 	}
-	if err := p.flush(); err != nil {
+	last, err := p.flush()
+	moves += uint64(last)
+	if err != nil {
 		fmt.Fprintf(stderr, "roshambo-spy: write report: %v\n", err)
 		return exitFail
 	}
