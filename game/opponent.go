@@ -240,6 +240,13 @@ func StartOpponent(ctx context.Context, argv []string, opts OpponentOptions) (*O
 // PID returns the opponent's process id (for the spy to follow).
 func (o *Opponent) PID() int { return o.pid }
 
+// Output returns the game's end of the pipe the opponent writes its answers
+// into, for a spy that watches that pipe by inode (bpf/spy WatchFile): a bot
+// that hands its stdout to another process still writes into this pipe.
+// Only the Opponent reads from it; do not read it or close it. Any
+// goroutine.
+func (o *Opponent) Output() *os.File { return o.stdout }
+
 // Timeout returns the per-answer timeout (OpponentOptions.Timeout, or
 // DefaultTimeout).
 func (o *Opponent) Timeout() time.Duration { return o.timeout }

@@ -25,11 +25,27 @@ const MaxWatchedFiles = 64
 // shared mapping): see docs/spy.md. f may be closed afterwards; the watch
 // stays until UnwatchFile or Close.
 func (s *Spy) WatchFile(f *os.File) error {
-	var st unix.Stat_t
-	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+	st, err := fstat(f)
+	if err != nil {
 		return fmt.Errorf("watch %s: %w", f.Name(), err)
 	}
 	return s.watchInode(st, f.Name())
+}
+
+// fstat stats f without f.Fd(), which would put a file of Go's poller (a
+// pipe from os.Pipe) in blocking mode: a goroutine reading it could then no
+// longer be woken by Close.
+func fstat(f *os.File) (unix.Stat_t, error) {
+	var st unix.Stat_t
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return st, err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) { serr = unix.Fstat(int(fd), &st) }); err != nil {
+		return st, err
+	}
+	return st, serr
 }
 
 // WatchPath is WatchFile for the file at path, following symbolic links:
@@ -45,8 +61,8 @@ func (s *Spy) WatchPath(path string) error {
 // UnwatchFile stops watching the file that f refers to. It is not an error
 // if it was not watched.
 func (s *Spy) UnwatchFile(f *os.File) error {
-	var st unix.Stat_t
-	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+	st, err := fstat(f)
+	if err != nil {
 		return fmt.Errorf("unwatch %s: %w", f.Name(), err)
 	}
 	key := inodeKey(st)

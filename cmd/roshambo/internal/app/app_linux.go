@@ -87,7 +87,7 @@ func Open(o Options, stdout, stderr io.Writer) (_ *App, err error) {
 		return nil, err
 	}
 	if a.spy != nil {
-		a.panel.Status = spyStatus(a.first)
+		a.panel.Status = a.spyOnOpponent(a.first)
 	}
 	if err := a.openConsole(); err != nil {
 		return nil, err
@@ -172,6 +172,17 @@ func (a *App) startOpponent(wake func()) (*game.Opponent, error) {
 	return op, nil
 }
 
+// spyOnOpponent watches op's output pipe and returns the spy panel's status
+// line for it. A failed watch is said there: the pid filter still follows
+// the bot and its children.
+func (a *App) spyOnOpponent(op *game.Opponent) string {
+	status := fmt.Sprintf("eBPF on the opponent, pid %d, and its output pipe", op.PID())
+	if err := a.spy.watch(op); err != nil {
+		status = fmt.Sprintf("eBPF on the opponent, pid %d (its output pipe is not watched: %v)", op.PID(), err)
+	}
+	return status
+}
+
 // explained hands the game a line of the bot's stderr that explains a
 // move (the levels' bots write one per round); it consumes those lines.
 func (a *App) explained(line string) bool {
@@ -184,10 +195,6 @@ func (a *App) explained(line string) bool {
 	return ok
 }
 
-// spyStatus is the spy panel's status line for the opponent op.
-func spyStatus(op *game.Opponent) string {
-	return fmt.Sprintf("eBPF on the opponent, pid %d", op.PID())
-}
 
 // startNext starts the opponent of a further match (tui.StartFunc; it runs
 // on a goroutine of the game's).
@@ -197,7 +204,7 @@ func (a *App) startNext(wake func()) (tui.Opponent, error) {
 		return nil, err
 	}
 	if a.spy != nil {
-		a.game.SpyStatus(spyStatus(op))
+		a.game.SpyStatus(a.spyOnOpponent(op))
 	}
 	return op, nil
 }

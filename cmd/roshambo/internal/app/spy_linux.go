@@ -1,9 +1,11 @@
 package app
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
+	"sync"
 
 	"github.com/roshambo-game/roshambo/bpf/event"
 	"github.com/roshambo-game/roshambo/bpf/spy"
@@ -11,9 +13,13 @@ import (
 	"github.com/roshambo-game/roshambo/game"
 )
 
-// spyOn is a loaded spy that follows the opponent.
+// spyOn is a loaded spy that follows the opponent: its process (and its
+// children) from their first instruction, and the pipe it writes its answers
+// into, by inode, whoever writes it.
 type spyOn struct {
-	s *spy.Spy
+	s       *spy.Spy
+	mu      sync.Mutex
+	watched *os.File // the current opponent's output pipe, watched by inode
 }
 
 // openSpy loads the spy. The error says exactly what is missing when
@@ -32,12 +38,32 @@ func (sp *spyOn) launch(start func() error) error {
 	return sp.s.LaunchFunc(start)
 }
 
-// run reads the spy's events until Close and reports the opponent's answers
-// to g: a move, or a commitment. The opponent's "reveal" lines (sent after the
-// player has thrown) and writes to other descriptors than stdout are not
-// answers and are skipped.
+// watch watches op's output pipe by inode (instead of the previous
+// opponent's): a bot that passes its stdout to a process the spy does not
+// follow still writes into that pipe. Any goroutine.
+func (sp *spyOn) watch(op *game.Opponent) error {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if sp.watched != nil {
+		_ = sp.s.UnwatchFile(sp.watched)
+		sp.watched = nil
+	}
+	if err := sp.s.WatchFile(op.Output()); err != nil {
+		return err
+	}
+	sp.watched = op.Output()
+	return nil
+}
+
+// run reads the spy's events until Close, puts the lines written in several
+// calls back together as the game reads them, and reports the opponent's
+// answers to g: a move or a commitment, or a buffer the bot rewrote while
+// the kernel read it. Reveal lines (sent after the player has thrown) and
+// writes to other descriptors than stdout (and other files than the watched
+// pipe) are not answers.
 func (sp *spyOn) run(g *tui.Game) {
 	var ev event.Event
+	lines := event.NewAssembler()
 	for {
 		if err := sp.s.Read(&ev); err != nil {
 			if !errors.Is(err, spy.ErrClosed) {
@@ -45,20 +71,55 @@ func (sp *spyOn) run(g *tui.Game) {
 			}
 			return
 		}
-		if ev.Kind != event.KindWrite || ev.FD != 1 || ev.Ret <= 0 {
-			continue
-		}
-		if bytes.HasPrefix(bytes.TrimSpace(ev.Data), []byte("reveal")) {
-			continue
-		}
-		rv := ev.Reveal()
-		switch {
-		case rv.Commit:
-			g.Spy(tui.Spied{Committed: true, Commitment: string(rv.Commitment)})
-		case rv.Move != event.MoveNone:
-			g.Spy(tui.Spied{Move: spiedMove(rv.Move)})
+		for _, l := range lines.Add(&ev) {
+			if s, ok := spied(&l); ok {
+				g.Spy(s)
+			}
 		}
 	}
+}
+
+// spied turns a line of the opponent into what the spy panel shows, if it
+// is an answer.
+func spied(l *event.Line) (tui.Spied, bool) {
+	if !l.ByInode && l.FD != 1 {
+		return tui.Spied{}, false
+	}
+	r := l.Reveal()
+	var s tui.Spied
+	switch {
+	case r.Changed:
+		if !r.Entry.Found() && !r.Exit.Found() || r.Entry.Revealed != event.MoveNone || r.Exit.Revealed != event.MoveNone {
+			return s, false
+		}
+		s.Changed, s.Entry, s.Exit = true, readingText(r.Entry), readingText(r.Exit)
+	case r.Commit:
+		s.Committed, s.Commitment = true, r.Commitment
+	case r.Move != event.MoveNone:
+		s.Move = spiedMove(r.Move)
+	default:
+		return s, false // a reveal line, or not an answer at all
+	}
+	switch {
+	case r.Unverified:
+		s.Caveat = "read once: a rewrite would have gone unseen"
+	case r.ByReference:
+		s.Caveat = "vmsplice: the pipe holds the bot's pages, not a copy"
+	case r.Unterminated || l.Unterminated:
+		s.Caveat = "no newline yet"
+	}
+	return s, true
+}
+
+// readingText says what one reading of a rewritten buffer held.
+func readingText(r event.Reading) string {
+	switch {
+	case r.Commit:
+		return "a commitment"
+	case r.Move != event.MoveNone:
+		return strings.ToUpper(spiedMove(r.Move).String())
+	}
+	return "no answer"
 }
 
 func spiedMove(m event.Move) game.Move {

@@ -867,3 +867,39 @@ func TestTmuxLevelAndExplain(t *testing.T) {
 		})
 	}
 }
+
+// TestTmuxSpySeesThePipe: a bot that has its answers written into its
+// stdout by a process the spy does not follow (it opens the bot's pipe
+// through /proc) is still seen: the game watches the pipe by inode.
+func TestTmuxSpySeesThePipe(t *testing.T) {
+	spyPrivileged(t)
+	bin := gameBinary(t, true)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "asked")
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The writer: started by the test, no child of the bot's. For each
+	// round the bot passes on, it writes "paper" into the bot's stdout.
+	// Both ends keep the fifo open: a line left in it when its last
+	// reader closed would be lost.
+	writer := exec.Command("sh", "-c", `exec 3< asked
+while [ ! -s pid ]; do sleep 0.05; done
+exec 4>/proc/$(cat pid)/fd/1
+while read x <&3; do echo paper >&4; done`)
+	writer.Dir = dir
+	if err := writer.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = writer.Process.Kill(); _ = writer.Wait() })
+	bot := `sh -c 'exec 5> asked; echo $$ > pid; while read l; do case "$l" in round*) echo go >&5;; quit) exit;; esac; done'`
+	p := newPane(t, 80, 24)
+	// Typed into bash inside double quotes: its $ must reach the bot's sh.
+	p.line("cd " + dir + " && " + bin + ` --spy --opponent "` + strings.ReplaceAll(bot, "$", `\$`) + `" --rounds 2; echo EXIT=$?`)
+	p.wait("round 1: the bot wrote PAPER", startWait, "round 1 · throw:", "and its output pipe")
+	p.keys("s")
+	p.wait("round 1: YOU WIN · scissors cut paper", stepWait)
+	p.wait("round 2: the bot wrote PAPER", stepWait)
+	p.keys("q")
+	p.wait("EXIT=0", stepWait)
+}

@@ -99,12 +99,21 @@ type Opponent interface {
 // opponent to call wake whenever Poll has news.
 type StartFunc func(wake func()) (Opponent, error)
 
-// Spied is what the spy saw in one write of the opponent: a move (plain
-// mode) or a commitment (commit mode).
+// Spied is what the spy saw in one line the opponent wrote: a move (plain
+// mode) or a commitment (commit mode), or a buffer the bot rewrote while the
+// kernel read it, which is never shown as a move.
 type Spied struct {
 	Move       game.Move
 	Committed  bool
 	Commitment string
+	// Changed is set when the bot rewrote its buffer during the write:
+	// Entry and Exit say what each reading held ("PAPER", "a commitment",
+	// "no answer"), and what the game received is not known.
+	Changed     bool
+	Entry, Exit string
+	// Caveat qualifies a move that the spy could not verify ("read once:
+	// ..."), or "".
+	Caveat string
 }
 
 // Config configures a Game.
@@ -433,7 +442,7 @@ func (g *Game) newMatch(op Opponent) {
 	g.cur = &g.res.Matches[len(g.res.Matches)-1]
 	g.ref = game.NewReferee(m, game.Rules{MustCommit: [2]bool{game.Bot: g.cfg.Commit}})
 	g.st.Match, g.st.Reactions, g.st.Err, g.st.ErrDetail, g.st.Explain = m, nil, "", nil, ""
-	g.st.Spy.Round, g.st.Spy.Move, g.st.Spy.Committed, g.st.Spy.Commitment = 0, game.NoMove, false, ""
+	g.st.Spy = SpyPanel{Enabled: g.st.Spy.Enabled, Status: g.st.Spy.Status, Unavailable: g.st.Spy.Unavailable}
 	g.st.Matches = len(g.res.Matches)
 	g.startRound()
 }
@@ -744,6 +753,7 @@ func (g *Game) onSpied(s Spied) {
 		c = c[:16] + "…"
 	}
 	g.st.Spy.Round, g.st.Spy.Move, g.st.Spy.Committed, g.st.Spy.Commitment = g.seen, s.Move, s.Committed, c
+	g.st.Spy.Changed, g.st.Spy.Entry, g.st.Spy.Exit, g.st.Spy.Caveat = s.Changed, s.Entry, s.Exit, s.Caveat
 }
 
 func (g *Game) onStarted(r startResult) {

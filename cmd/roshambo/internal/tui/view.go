@@ -70,6 +70,12 @@ type SpyPanel struct {
 	Committed bool
 	// Commitment is the commitment's hex digest (may be shortened).
 	Commitment string
+	// Changed, Entry and Exit: the bot rewrote its buffer during the
+	// write in Round; Entry and Exit say what each reading held.
+	Changed     bool
+	Entry, Exit string
+	// Caveat qualifies Move ("read once: ..."), or "".
+	Caveat string
 }
 
 // State is everything a frame shows. The game loop owns it; Draw only reads
@@ -811,6 +817,13 @@ func spyLines(st *State, width int) []line {
 		if !sp.Unavailable {
 			out = append(out, line{"waiting for the opponent's write…", 3})
 		}
+	case sp.Changed:
+		// The bot rewrote its buffer while the kernel read it: both
+		// readings, and no move (what the game got is not known).
+		out = append(out, line{fmt.Sprintf("round %d: buffer rewritten", sp.Round), 2})
+		for _, l := range wrap(fmt.Sprintf("mid-write: %s, then %s; what it sent is unknown", sp.Entry, sp.Exit), max(width, 8)) {
+			out = append(out, line{l, 3})
+		}
 	case sp.Committed:
 		out = append(out, line{fmt.Sprintf("round %d: committed, move hidden", sp.Round), 2})
 		if sp.Commitment != "" {
@@ -818,6 +831,9 @@ func spyLines(st *State, width int) []line {
 		}
 	default:
 		out = append(out, line{fmt.Sprintf("round %d: the bot wrote %s", sp.Round, strings.ToUpper(sp.Move.String())), 2})
+		if sp.Caveat != "" {
+			out = append(out, line{"(" + sp.Caveat + ")", 3})
+		}
 		if sp.Round == st.Round() && st.Phase == PhaseThrow {
 			out = append(out, line{fmt.Sprintf("throw %s to beat it", sp.Move.Beater()), 2})
 		}

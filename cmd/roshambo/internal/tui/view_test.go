@@ -142,6 +142,12 @@ func TestDrawGolden(t *testing.T) {
 			st.Spy = SpyPanel{Enabled: true, Unavailable: true, Status: "spy unavailable: needs CAP_BPF and CAP_PERFMON (run as root)"}
 			return st
 		}},
+		{"spy_changed_80x24", 80, 24, func(t *testing.T) *State {
+			st := threeRounds(t)
+			st.Spy = SpyPanel{Enabled: true, Status: "eBPF on the opponent, pid 4242, and its output pipe", Round: 4,
+				Changed: true, Entry: "PAPER", Exit: "SCISSORS"}
+			return st
+		}},
 		{"minimum_44x12", 44, 12, threeRounds},
 		{"too_small_40x10", 40, 10, threeRounds},
 		{"too_small_20x6", 20, 6, threeRounds},
