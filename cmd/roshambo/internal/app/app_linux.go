@@ -195,7 +195,6 @@ func (a *App) explained(line string) bool {
 	return ok
 }
 
-
 // startNext starts the opponent of a further match (tui.StartFunc; it runs
 // on a goroutine of the game's).
 func (a *App) startNext(wake func()) (tui.Opponent, error) {
