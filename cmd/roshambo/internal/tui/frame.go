@@ -117,16 +117,28 @@ func (fw *FrameWriter) narrow(r rune) bool {
 // would scroll a terminal with automatic margins). The bytes are valid until
 // the next call.
 func (fw *FrameWriter) Diff(cells, sent []cell, w, h int, t styles) ([]byte, bool) {
-	b := fw.buf[:0]
+	b, ok := fw.AppendDiff(fw.buf[:0], cells, sent, w, h, t, 0, len(cells))
+	if ok {
+		fw.buf = b
+	}
+	return b, ok
+}
+
+// AppendDiff is Diff for the cells from index from to index to only,
+// appended to b. The bytes assume nothing of the terminal's cursor or style
+// when they start, so that the bytes of several ranges may be written one
+// after the other, in any order.
+func (fw *FrameWriter) AppendDiff(b []byte, cells, sent []cell, w, h int, t styles, from, to int) ([]byte, bool) {
 	cur := -1 // the style the terminal is in; unknown at first
 	cx, cy := -1, -1
-	for i, c := range cells {
+	for i := from; i < to; i++ {
+		c := cells[i]
 		if c == sent[i] {
 			continue
 		}
 		x, y := i%w, i/w
 		if x == w-1 && y == h-1 || !fw.narrow(c.r) {
-			return nil, false
+			return b, false
 		}
 		if x != cx || y != cy {
 			b = fw.move(b, x, y)
@@ -134,7 +146,7 @@ func (fw *FrameWriter) Diff(cells, sent []cell, w, h int, t styles) ([]byte, boo
 		if int(c.st) != cur {
 			seq, ok := fw.style(t, c.st)
 			if !ok {
-				return nil, false
+				return b, false
 			}
 			b = append(b, seq...)
 			cur = int(c.st)
@@ -142,7 +154,6 @@ func (fw *FrameWriter) Diff(cells, sent []cell, w, h int, t styles) ([]byte, boo
 		b = utf8.AppendRune(b, c.r)
 		cx, cy = x+1, y
 	}
-	fw.buf = b
 	return b, true
 }
 

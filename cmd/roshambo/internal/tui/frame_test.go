@@ -180,7 +180,7 @@ func TestGuessesAreTheFrame(t *testing.T) {
 	}{{"plain", false, game.Endless()}, {"commit", true, game.Endless()}, {"last round", false, game.Rounds(2)}} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSim(t, 90, 28)
-			bot := &fakeBot{commit: tc.commit}
+			bot := &fakeBot{commit: tc.commit, wake: func() {}}
 			g := New(Config{Screen: s, Input: newFakeInput(), Opponent: bot, Name: "cycle", Format: tc.format, Commit: tc.commit,
 				Theme: NewTheme(256, false), Frames: NewFrameWriter("xterm-256color", "UTF-8"), Out: &recordWriter{}})
 			if g.cfg.Frames == nil {
@@ -197,23 +197,38 @@ func TestGuessesAreTheFrame(t *testing.T) {
 				if g.st.Phase != PhaseThrow {
 					t.Fatalf("round %d: phase %v after the answer", n, g.st.Phase)
 				}
-				g.guessAhead()
+				g.flush(false) // the prompt's frame; then the guesses are prepared
 				if !g.guesses.ok {
 					t.Fatalf("round %d: no guesses", n)
 				}
 				throw := game.Moves[n%3]
 				g.onThrow(throw, mono.Now())
 				guess, ok := g.guessFor(throw, w, h)
-				if !ok {
-					t.Fatalf("round %d: the guess for %v does not fit the state after the throw", n, throw)
+				if !ok || !guess.ok {
+					t.Fatalf("round %d: the guess for %v does not fit the state after the throw (prepared: %v)", n, throw, ok && guess.ok)
 				}
 				want := g.r.Guess(nil, &g.st, w, h)
-				got := append([]cell(nil), guess...)
-				redraw(canvas{got, w, h, &g.r.styles}, &g.st, g.r.Theme, "reaction")
+				// The terminal shows the frame last sent; the prepared
+				// bytes (and the reaction line's) turn it into the
+				// frame of the real state.
+				term := newVT(w, h)
+				for i, c := range g.r.sent {
+					term.r[i] = c.r
+					term.sgr[i], _ = g.cfg.Frames.style(g.r.styles, c.st)
+				}
+				out := &recordWriter{}
+				if ok, err := g.r.WritePrepared(out, g.cfg.Frames, guess, &g.st, w, h); !ok || err != nil {
+					t.Fatalf("round %d: WritePrepared = %v, %v", n, ok, err)
+				}
+				term.apply(t, out.b)
 				for i := range want {
-					if got[i] != want[i] {
-						t.Fatalf("round %d: cell %d,%d: guess %q (style %d), composed %q (style %d)", n, i%w, i/w, got[i].r, got[i].st, want[i].r, want[i].st)
+					wantSGR, _ := g.cfg.Frames.style(g.r.styles, want[i].st)
+					if term.r[i] != want[i].r || term.sgr[i] != wantSGR || g.r.sent[i] != want[i] {
+						t.Fatalf("round %d: cell %d,%d shows %q, the composed frame has %q", n, i%w, i/w, term.r[i], want[i].r)
 					}
+				}
+				if ok, _ := g.r.WritePrepared(out, g.cfg.Frames, guess, &g.st, w, h); ok {
+					t.Fatalf("round %d: a prepared frame was written twice", n)
 				}
 				if tc.commit {
 					g.onBot(game.Message{Kind: game.MsgReveal, Round: n, Move: bot.move(n), Nonce: "salt"})
@@ -229,12 +244,12 @@ func TestGuessesAreTheFrame(t *testing.T) {
 	}
 	// A change after the guesses were composed: they no longer fit.
 	s := newSim(t, 90, 28)
-	bot := &fakeBot{}
+	bot := &fakeBot{wake: func() {}}
 	g := New(Config{Screen: s, Input: newFakeInput(), Opponent: bot, Name: "cycle", Format: game.Endless(),
 		Theme: NewTheme(256, false), Frames: NewFrameWriter("xterm-256color", "UTF-8"), Out: &recordWriter{}})
 	g.newMatch(bot)
 	g.onBot(game.Message{Kind: game.MsgMove, Move: game.Rock})
-	g.guessAhead()
+	g.flush(false) // the prompt's frame, then the guesses
 	g.onSpied(Spied{Move: game.Rock})
 	g.onThrow(game.Paper, mono.Now())
 	if _, ok := g.guessFor(game.Paper, 90, 28); ok {

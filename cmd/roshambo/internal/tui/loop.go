@@ -409,7 +409,7 @@ func (g *Game) show(full bool) {
 		w, h := g.scr.Size()
 		ok := false
 		if guess, found := g.guessFor(threw, w, h); found {
-			ok, _ = g.r.WriteGuess(g.cfg.Out, g.cfg.Frames, guess, &g.st, w, h)
+			ok, _ = g.r.WritePrepared(g.cfg.Out, g.cfg.Frames, guess, &g.st, w, h)
 		}
 		if !ok {
 			ok, _ = g.r.Write(g.cfg.Out, g.cfg.Frames, &g.st, w, h)

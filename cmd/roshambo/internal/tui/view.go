@@ -249,6 +249,7 @@ type Renderer struct {
 	w, h    int    // the size of the last frame
 	valid   bool   // sent is what the screen holds
 	changed int    // cells set by the last Draw
+	gen     uint64 // counts the frames sent (Prepared frames check it)
 }
 
 // NewRenderer returns a Renderer that draws with th.
@@ -257,7 +258,7 @@ func NewRenderer(th Theme) *Renderer { return &Renderer{Theme: th} }
 // Invalidate makes the next Draw set every cell: the screen's contents are
 // not what the Renderer last set (after a resume, or a screen that was
 // cleared behind its back).
-func (r *Renderer) Invalidate() { r.valid = false }
+func (r *Renderer) Invalidate() { r.valid = false; r.gen++ }
 
 // Draw renders st for the screen's current size into the screen's back
 // buffer, setting only the cells that differ from the last frame it drew. It
@@ -274,6 +275,7 @@ func (r *Renderer) Draw(s tcell.Screen, st *State) {
 			r.sent[i] = want
 		}
 	}
+	r.gen++
 }
 
 // Write renders st for a w x h screen and writes the cells that changed
@@ -290,15 +292,77 @@ func (r *Renderer) Write(out io.Writer, fw *FrameWriter, st *State, w, h int) (b
 	return r.write(out, fw)
 }
 
-// WriteGuess is Write with a frame composed ahead (Guess) for the state st
-// has now, but for its reaction time, which is drawn into it here.
-func (r *Renderer) WriteGuess(out io.Writer, fw *FrameWriter, guess []cell, st *State, w, h int) (bool, error) {
-	if !r.valid || w != r.w || h != r.h || len(guess) != w*h {
+// Prepared is a frame composed ahead (Guess) with the bytes that will
+// show it, all but its reaction line's, computed against the frame the
+// Renderer last sent; Renderer.WritePrepared writes it.
+type Prepared struct {
+	cells []cell
+	pre   []byte
+	gen   uint64 // the sent frame pre was computed against
+	ok    bool
+}
+
+// Prepare composes st's frame for a w x h screen into p (reusing its
+// buffers) and computes the bytes that show it, the reaction line's aside,
+// against the frame last sent. p.ok is false when fw declines the change.
+func (r *Renderer) Prepare(p *Prepared, fw *FrameWriter, st *State, w, h int) {
+	p.cells = r.Guess(p.cells, st, w, h)
+	p.ok = false
+	if !r.valid || w != r.w || h != r.h {
+		return
+	}
+	from, to, ok := reactionRows(w, h)
+	if !ok {
+		return
+	}
+	var okA, okB bool
+	p.pre, okA = fw.AppendDiff(p.pre[:0], p.cells, r.sent, w, h, r.styles, 0, from)
+	p.pre, okB = fw.AppendDiff(p.pre, p.cells, r.sent, w, h, r.styles, to, w*h)
+	p.gen, p.ok = r.gen, okA && okB
+}
+
+// WritePrepared writes the prepared frame p for the state st has now, which
+// must be the one p was composed for but for its reaction time: that line is
+// drawn now and its bytes appended to the prepared ones, and the whole goes
+// out in one write. Only then is the Renderer's record of the screen
+// updated. It returns false, and writes nothing, when p is no longer valid
+// (another frame was sent since, or the size changed).
+func (r *Renderer) WritePrepared(out io.Writer, fw *FrameWriter, p *Prepared, st *State, w, h int) (bool, error) {
+	if !p.ok || p.gen != r.gen || !r.valid || w != r.w || h != r.h || len(p.cells) != w*h {
 		return false, nil
 	}
-	copy(r.cells, guess)
-	redraw(canvas{r.cells, w, h, &r.styles}, st, r.Theme, "reaction")
-	return r.write(out, fw)
+	from, to, _ := reactionRows(w, h)
+	redraw(canvas{p.cells, w, h, &r.styles}, st, r.Theme, "reaction")
+	b, ok := fw.AppendDiff(p.pre, p.cells, r.sent, w, h, r.styles, from, to)
+	if !ok {
+		return false, nil
+	}
+	p.pre, p.ok = b, false
+	_, err := out.Write(b)
+	copy(r.cells, p.cells)
+	r.changed = 0
+	for i := range r.cells {
+		if r.cells[i] != r.sent[i] {
+			r.changed++
+		}
+	}
+	copy(r.sent, r.cells)
+	r.gen++
+	return true, err
+}
+
+// reactionRows returns the cell indexes [from, to) of the reaction line's
+// rows in a w x h frame.
+func reactionRows(w, h int) (from, to int, ok bool) {
+	if w < MinWidth || h < MinHeight {
+		return 0, 0, false
+	}
+	for _, sec := range place(h) {
+		if sec.kind == "reaction" {
+			return sec.y * w, (sec.y + sec.h) * w, true
+		}
+	}
+	return 0, 0, false
 }
 
 // Guess composes the frame of st for a w x h screen into buf (reused when it
@@ -327,6 +391,7 @@ func (r *Renderer) write(out io.Writer, fw *FrameWriter) (bool, error) {
 		}
 	}
 	copy(r.sent, r.cells)
+	r.gen++
 	if len(b) == 0 {
 		return true, nil
 	}
