@@ -35,7 +35,7 @@ func BenchmarkPtyRoundTrip(b *testing.B) {
 		for _, w := range []struct {
 			name string
 			mode wakeMode
-		}{{"chan", wakeChan}, {"futex", wakeFutex}} {
+		}{{"chan", wakeChan}, {"futex", wakeFutex}, {"direct", wakeDirect}} {
 			for _, s := range []struct {
 				name string
 				spin time.Duration

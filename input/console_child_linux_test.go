@@ -74,7 +74,8 @@ func consoleChild() int {
 
 // descriptionInfo reports, in the child, whether stdin's description and
 // the Reader's are non-blocking, and whether the Reader's descriptor is
-// watched by an epoll instance other than the Reader's own (Go's netpoller).
+// watched by an epoll instance other than the Reader's own two (the reader
+// thread's and the parked consumer's): Go's netpoller, say.
 func descriptionInfo(c *Console) string {
 	nonblock := func(fd int) bool {
 		fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
@@ -83,7 +84,7 @@ func descriptionInfo(c *Console) string {
 	others := 0
 	ents, _ := os.ReadDir("/proc/self/fd")
 	for _, e := range ents {
-		if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); l != "anon_inode:[eventpoll]" || e.Name() == fmt.Sprint(c.reader.epfd) {
+		if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); l != "anon_inode:[eventpoll]" || e.Name() == fmt.Sprint(c.reader.epfd) || e.Name() == fmt.Sprint(c.reader.cepfd) {
 			continue
 		}
 		info, _ := os.ReadFile("/proc/self/fdinfo/" + e.Name())

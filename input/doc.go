@@ -7,7 +7,7 @@
 //	terminal emulator -> pty master -> kernel tty (flush_to_ldisc, n_tty) -> fd readable
 //	  -> Reader thread: epoll_wait (EPOLLIN|EPOLLET) returns, read(2) into the ring
 //	  -> ring.Buffer: bytes + capture time, published with one atomic store
-//	  -> consumer: Reader.Next (spins briefly, else parked until the doorbell)
+//	  -> consumer: Reader.Next (spins briefly, else parked: on the fd itself, or until the doorbell)
 //	  -> keys.Decoder: bytes -> key events -> the application
 //
 // The Reader runs one goroutine locked to its own OS thread, blocked in
@@ -43,10 +43,24 @@
 // Next spins for a few tens of microseconds checking the ring, then parks;
 // the reader rings the consumer's doorbell only when the consumer has
 // announced that it is parked, so a busy consumer costs the reader nothing
-// but an atomic load. With the reserved P (the default) the doorbell is a
-// futex: the consumer's thread sleeps in futex(2) and the kernel wakes it
-// directly, without a second thread taking the goroutine from the reader's
-// P. With NoReserveP it is a channel, and after ringing it the reader waits
+// but an atomic load.
+//
+// With the reserved P (the default) a parked consumer does better than wait
+// for the reader: it takes over the reader's job while it waits. It switches
+// the reader thread's epoll interest in the fd off, waits on an epoll
+// instance of its own (the fd, edge-triggered, and a doorbell eventfd for
+// Interrupt and the end of capture), reads what arrives into the ring with
+// the same stamps, and hands the fd back before Next returns. The kernel's
+// wake-up for a key then reaches the thread that handles it: on an idle
+// machine, waking a second thread on a sleeping CPU is the largest single
+// cost on the way from the key to the application (Stats.Direct counts the
+// chunks read this way). Keys that arrive while the application works are
+// captured by the reader thread as always. The right to read the fd and to
+// commit to the ring (the producer role) passes between the two with one
+// atomic flag, so the ring stays single-producer; if the reader thread is
+// reading when the consumer parks, the consumer sleeps in futex(2) and the
+// reader wakes it after the chunk. With NoReserveP the doorbell is a
+// channel, and after ringing it the reader waits
 // up to 10 µs for the consumer to run on another P, and otherwise yields its
 // own P to it (with every other P busy, the woken consumer would wait for
 // sysmon otherwise). With no keys arriving, neither side uses any CPU.

@@ -55,7 +55,7 @@ type ReaderOptions struct {
 	NoReserveP bool
 
 	// wake selects the consumer's parking mechanism (tests and benchmarks
-	// compare them); the zero value picks the default: wakeFutex when the
+	// compare them); the zero value picks the default: wakeDirect when the
 	// Reader reserves a P, wakeChan with NoReserveP.
 	wake wakeMode
 }
@@ -64,14 +64,21 @@ type ReaderOptions struct {
 type wakeMode uint8
 
 const (
-	// wakeAuto picks wakeFutex with a reserved P and wakeChan without.
+	// wakeAuto picks wakeDirect with a reserved P and wakeChan without.
 	wakeAuto wakeMode = iota
 	// wakeChan parks the consumer goroutine on a 1-buffered channel (and
 	// the reused timer for deadlines); the Go scheduler wakes it.
 	wakeChan
-	// wakeFutex blocks the consumer's thread in futex(2); the kernel wakes
-	// it directly. Kept to compare against (see the benchmarks).
+	// wakeFutex blocks the consumer's thread in futex(2); the reader
+	// thread wakes it with a futex wake after each chunk.
 	wakeFutex
+	// wakeDirect: a parked consumer takes the producer role and waits on
+	// the fd itself (its own epoll instance: the fd and a doorbell
+	// eventfd), so the kernel wakes the consumer's thread for a key and
+	// no second thread is woken on the way (see the package doc). When the
+	// reader thread is reading at that moment, the consumer parks on the
+	// futex as in wakeFutex.
+	wakeDirect
 )
 
 // ReaderStats are a Reader's cumulative counters.
@@ -84,4 +91,5 @@ type ReaderStats struct {
 	Parks      uint64 // times Next parked
 	Spins      uint64 // times Next found a chunk while spinning (no park needed)
 	Yields     uint64 // times the reader gave up its P so that the consumer it woke could run
+	Direct     uint64 // times a parked consumer read the fd itself (woken by the kernel, not the reader thread)
 }

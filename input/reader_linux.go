@@ -32,6 +32,7 @@ func procyield(cycles uint32)
 // goroutine is internal; it exits before Close returns.
 type Reader struct {
 	fd, epfd, evfd int
+	cepfd, cevfd   int  // the consumer's own epoll instance (fd + cevfd) and doorbell, wakeDirect only
 	origFlags      int  // fd's file status flags at NewReader
 	setNonblock    bool // NewReader turned O_NONBLOCK on; Close turns it off
 	ring           *ring.Buffer
@@ -50,13 +51,21 @@ type Reader struct {
 	bell     chan struct{} // wakeChan doorbell, capacity 1
 	woken    atomic.Uint32 // 0 when a doorbell is rung, 1 once the consumer runs again
 	exited   chan struct{} // closed when the reader goroutine returns
+	// producer is the right to read fd and commit to the ring: the reader
+	// thread takes it around each drain, a consumer parking in wakeDirect
+	// mode for as long as it waits on fd itself, and Close for good.
+	producer atomic.Bool
+	direct   atomic.Bool // the parked consumer waits on cepfd: ring cevfd, not the futex
 
 	// Reader-thread private.
 	evbuf [8]byte
 
 	// Consumer private.
-	timer *time.Timer // reused for deadlines, never reallocated
-	ts    unix.Timespec
+	timer    *time.Timer // reused for deadlines, never reallocated
+	ts       unix.Timespec
+	cevs     [2]unix.EpollEvent
+	cbuf     [8]byte
+	noPwait2 bool // epoll_pwait2 is missing (Linux < 5.11): millisecond timeouts
 
 	closeOnce sync.Once
 	closeErr  error
@@ -65,7 +74,7 @@ type Reader struct {
 	evmu     sync.Mutex
 	evClosed bool
 
-	reads, wakeups, spaceWaits, doorbells, parks, spins, yields atomic.Uint64
+	reads, wakeups, spaceWaits, doorbells, parks, spins, yields, directs atomic.Uint64
 }
 
 // NewReader starts capturing fd. It turns O_NONBLOCK on (Close restores the
@@ -101,7 +110,7 @@ func NewReader(fd int, opts ReaderOptions) (*Reader, error) {
 		return nil, fmt.Errorf("input: new reader: fcntl(%d, F_GETFL): %w", fd, err)
 	}
 	r := &Reader{
-		fd: fd, epfd: -1, evfd: -1, origFlags: flags,
+		fd: fd, epfd: -1, evfd: -1, cepfd: -1, cevfd: -1, origFlags: flags,
 		ring: rb, spin: int64(spin), wake: opts.wake,
 		bell:   make(chan struct{}, 1),
 		exited: make(chan struct{}),
@@ -120,7 +129,13 @@ func NewReader(fd int, opts ReaderOptions) (*Reader, error) {
 	if r.wake == wakeAuto {
 		r.wake = wakeChan
 		if r.reserved {
-			r.wake = wakeFutex
+			r.wake = wakeDirect
+		}
+	}
+	if r.wake == wakeDirect {
+		if err := r.setupDirect(); err != nil {
+			r.release()
+			return nil, fmt.Errorf("input: new reader on fd %d: %w", fd, err)
 		}
 	}
 	go r.run()
@@ -135,7 +150,7 @@ func (r *Reader) setup() error {
 	if r.evfd, err = unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC); err != nil {
 		return fmt.Errorf("eventfd: %w", err)
 	}
-	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLET, Fd: int32(r.fd)}
+	ev := unix.EpollEvent{Events: ttyEvents, Fd: int32(r.fd)}
 	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
 		return fmt.Errorf("watch fd with epoll (is it a tty, pipe or socket?): %w", err)
 	}
@@ -148,6 +163,30 @@ func (r *Reader) setup() error {
 			return fmt.Errorf("set O_NONBLOCK: %w", err)
 		}
 		r.setNonblock = true
+	}
+	return nil
+}
+
+// ttyEvents is the reader's epoll interest in fd.
+const ttyEvents = unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLET
+
+// setupDirect creates the consumer's epoll instance, watching fd
+// (edge-triggered, like the reader's) and the consumer's doorbell eventfd.
+func (r *Reader) setupDirect() error {
+	var err error
+	if r.cepfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC); err != nil {
+		return fmt.Errorf("epoll_create1: %w", err)
+	}
+	if r.cevfd, err = unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC); err != nil {
+		return fmt.Errorf("eventfd: %w", err)
+	}
+	ev := unix.EpollEvent{Events: ttyEvents, Fd: int32(r.fd)}
+	if err := unix.EpollCtl(r.cepfd, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
+		return fmt.Errorf("watch fd with the consumer's epoll: %w", err)
+	}
+	ev = unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(r.cevfd)}
+	if err := unix.EpollCtl(r.cepfd, unix.EPOLL_CTL_ADD, r.cevfd, &ev); err != nil {
+		return fmt.Errorf("watch the consumer's eventfd with epoll: %w", err)
 	}
 	return nil
 }
@@ -165,7 +204,7 @@ func (r *Reader) release() error {
 	r.evmu.Lock()
 	r.evClosed = true
 	r.evmu.Unlock()
-	for _, fd := range []int{r.epfd, r.evfd} {
+	for _, fd := range []int{r.epfd, r.evfd, r.cepfd, r.cevfd} {
 		if fd >= 0 {
 			if err := unix.Close(fd); err != nil {
 				errs = append(errs, fmt.Errorf("close fd %d: %w", fd, err))
@@ -202,13 +241,29 @@ func (r *Reader) loop() error {
 	woke := mono.Now()
 	for {
 		if readable && !r.stopping.Load() {
-			var err error
-			var rang bool
-			if readable, rang, err = r.drain(woke, hangup); err != nil {
-				return err
-			}
-			if rang && r.wake == wakeChan {
-				r.handOff()
+			if !r.producer.CompareAndSwap(false, true) {
+				// A parked consumer reads fd itself (wakeDirect) and
+				// has switched our interest off; it switches it back
+				// on when it stops, and a byte it left behind raises
+				// an event here then.
+				readable = false
+			} else {
+				var err error
+				var rang bool
+				readable, rang, err = r.drain(woke, hangup, true)
+				r.producer.Store(false)
+				if err != nil {
+					return err
+				}
+				if rang && r.wake == wakeChan {
+					r.handOff()
+				}
+				if !rang && r.wake == wakeDirect && r.parked.Load() == 1 && !r.direct.Load() {
+					// The consumer parked on the futex because we
+					// held the producer role, and we read nothing
+					// for it: wake it so that it parks on fd itself.
+					r.ringBell()
+				}
 			}
 		}
 		n, err := unix.EpollWait(r.epfd, evs[:], -1)
@@ -247,7 +302,11 @@ func (r *Reader) loop() error {
 // read does not end it: only EAGAIN, EOF or an error does, because a hangup
 // raises no further edge. It reports whether fd may still be readable (the
 // ring filled up: no new edge will come for those bytes).
-func (r *Reader) drain(woke int64, exhaust bool) (readable, rang bool, err error) {
+//
+// The caller holds the producer role. bell: ring the consumer's doorbell
+// after each chunk (the reader thread; a consumer draining for itself does
+// not).
+func (r *Reader) drain(woke int64, exhaust, bell bool) (readable, rang bool, err error) {
 	for {
 		buf := r.ring.Reserve()
 		if buf == nil {
@@ -274,7 +333,9 @@ func (r *Reader) drain(woke int64, exhaust bool) (readable, rang bool, err error
 			return false, rang, fmt.Errorf("input: read fd %d: %w", r.fd, io.EOF)
 		}
 		r.ring.Commit(n, ring.Meta{Time: t, Woke: woke, Drained: n < len(buf)})
-		rang = r.ringBell() || rang
+		if bell {
+			rang = r.ringBell() || rang
+		}
 		if n < len(buf) && !exhaust {
 			// A short read: the kernel had nothing more queued, and any
 			// byte that arrives later raises a new edge (epoll(7): a
@@ -323,7 +384,13 @@ func (r *Reader) ringBell() bool {
 	}
 	// We took the consumer's parked flag: exactly one doorbell is owed.
 	r.doorbells.Add(1)
-	if r.wake == wakeFutex {
+	if r.direct.Load() {
+		// The consumer waits on cepfd (it stores direct before it checks
+		// parked: one of us sees the other).
+		_, _ = unix.Write(r.cevfd, r.one[:])
+		return true
+	}
+	if r.wake != wakeChan {
 		futex(&r.parked, futexWakePrivate, 1, nil)
 		return true
 	}
@@ -422,8 +489,135 @@ func (r *Reader) wait(deadline int64) (ring.Chunk, error) {
 			return c, err
 		}
 		r.parks.Add(1)
+		if r.wake == wakeDirect && r.sleepDirect(deadline) {
+			continue
+		}
 		r.sleep(deadline)
 	}
+}
+
+// sleepDirect is the consumer's park in wakeDirect mode: it takes the
+// producer role, switches the reader thread's interest in fd off, and waits
+// on its own epoll instance for fd or its doorbell, reading what arrives
+// into the ring itself. The kernel's wake-up for a key then reaches the
+// thread that handles it, not the reader thread that would wake it in turn
+// (on an idle machine each such wake-up of a sleeping CPU costs tens of
+// microseconds). Before it returns it hands the role back and switches the
+// reader's interest on again (an event is raised there at once if fd has
+// bytes), so keys that arrive while the application works are captured by
+// the reader thread as always. It returns false, having done nothing, if
+// the reader thread is reading (or Close has begun): the caller parks on
+// the futex instead. On return the parked flag is 0.
+func (r *Reader) sleepDirect(deadline int64) bool {
+	if !r.producer.CompareAndSwap(false, true) {
+		return false
+	}
+	if r.stopping.Load() {
+		r.producer.Store(false)
+		return false
+	}
+	off := unix.EpollEvent{Fd: int32(r.fd)}
+	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_MOD, r.fd, &off); err != nil {
+		r.producer.Store(false)
+		return false
+	}
+	r.direct.Store(true)
+	woke := mono.Now()
+	for r.parked.Load() == 1 {
+		// Bytes may be waiting whose edge went to the reader's epoll.
+		got, handBack := r.drainDirect(woke)
+		if got || handBack {
+			break
+		}
+		n, timedOut := r.waitDirect(deadline)
+		woke = mono.Now()
+		if timedOut {
+			break
+		}
+		for i := range n {
+			ev := r.cevs[i]
+			if ev.Fd == int32(r.cevfd) {
+				_, _ = unix.Read(r.cevfd, r.cbuf[:])
+			} else if ev.Events&(unix.EPOLLHUP|unix.EPOLLRDHUP|unix.EPOLLERR) != 0 {
+				handBack = true // the reader thread reads to the end
+			}
+		}
+		if handBack {
+			break
+		}
+	}
+	r.parked.Store(0)
+	r.direct.Store(false)
+	on := unix.EpollEvent{Events: ttyEvents, Fd: int32(r.fd)}
+	_ = unix.EpollCtl(r.epfd, unix.EPOLL_CTL_MOD, r.fd, &on)
+	r.producer.Store(false)
+	return true
+}
+
+// drainDirect reads fd into the ring for the consumer parked in
+// sleepDirect. got: a chunk was committed; handBack: fd hung up or failed,
+// or the ring is full, which the reader thread handles.
+func (r *Reader) drainDirect(woke int64) (got, handBack bool) {
+	readable, _, err := r.drain(woke, false, false)
+	_, got = r.ring.Peek() // the ring was empty when the consumer parked
+	if got {
+		r.directs.Add(1)
+	}
+	return got, err != nil || readable
+}
+
+// waitDirect waits on the consumer's epoll instance until an event or the
+// deadline (input/mono ns, 0: none). It returns the number of events in
+// r.cevs, or timedOut.
+func (r *Reader) waitDirect(deadline int64) (n int, timedOut bool) {
+	for {
+		var d int64 = -1
+		if deadline != 0 {
+			if d = deadline - mono.Now(); d <= 0 {
+				return 0, true
+			}
+		}
+		var err error
+		n, err = r.epollWait(d)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return 0, true // cannot happen with valid fds; let the caller re-check
+		case n == 0:
+			if deadline != 0 && mono.Now() >= deadline {
+				return 0, true
+			}
+			continue
+		}
+		return n, false
+	}
+}
+
+// epollWait waits on cepfd for up to d ns (d < 0: no limit), with
+// epoll_pwait2's nanosecond timeout where the kernel has it (5.11+).
+func (r *Reader) epollWait(d int64) (int, error) {
+	if !r.noPwait2 {
+		var ts *unix.Timespec
+		if d >= 0 {
+			r.ts = unix.NsecToTimespec(d)
+			ts = &r.ts
+		}
+		n, _, errno := unix.Syscall6(unix.SYS_EPOLL_PWAIT2, uintptr(r.cepfd),
+			uintptr(unsafe.Pointer(&r.cevs[0])), uintptr(len(r.cevs)), uintptr(unsafe.Pointer(ts)), 0, 0)
+		if errno != unix.ENOSYS {
+			if errno != 0 {
+				return 0, errno
+			}
+			return int(n), nil
+		}
+		r.noPwait2 = true
+	}
+	ms := -1
+	if d >= 0 {
+		ms = int((d + int64(time.Millisecond) - 1) / int64(time.Millisecond))
+	}
+	return unix.EpollWait(r.cepfd, r.cevs[:], ms)
 }
 
 // sleep blocks until the doorbell rings or the deadline passes. On return
@@ -435,7 +629,7 @@ func (r *Reader) sleep(deadline int64) {
 			d = 1
 		}
 	}
-	if r.wake == wakeFutex {
+	if r.wake != wakeChan {
 		var ts *unix.Timespec
 		if d > 0 {
 			r.ts = unix.NsecToTimespec(d)
@@ -509,6 +703,7 @@ func (r *Reader) Stats() ReaderStats {
 		Parks:      r.parks.Load(),
 		Spins:      r.spins.Load(),
 		Yields:     r.yields.Load(),
+		Direct:     r.directs.Load(),
 	}
 }
 
@@ -527,6 +722,12 @@ func (r *Reader) Close() error {
 			return
 		}
 		<-r.exited
+		// Take the producer role for good: a consumer reading fd
+		// itself (woken by the reader's last doorbell) finishes first,
+		// and none starts after, so no one uses the fds release closes.
+		for !r.producer.CompareAndSwap(false, true) {
+			time.Sleep(50 * time.Microsecond)
+		}
 		r.closeErr = r.release()
 	})
 	return r.closeErr

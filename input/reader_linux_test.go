@@ -29,6 +29,13 @@ func openRawPty(t testing.TB) (master, slave int) {
 	}
 	t.Cleanup(func() { m.Close(); s.Close() })
 	sfd := int(s.Fd()) // Fd puts the file in blocking mode
+	setRaw(t, sfd)
+	return int(m.Fd()), sfd
+}
+
+// setRaw puts the tty fd in raw mode (cfmakeraw).
+func setRaw(t testing.TB, sfd int) {
+	t.Helper()
 	tio, err := unix.IoctlGetTermios(sfd, unix.TCGETS)
 	if err != nil {
 		t.Fatalf("get termios: %v", err)
@@ -42,7 +49,6 @@ func openRawPty(t testing.TB) (master, slave int) {
 	if err := unix.IoctlSetTermios(sfd, unix.TCSETS, tio); err != nil {
 		t.Fatalf("set raw mode: %v", err)
 	}
-	return int(m.Fd()), sfd
 }
 
 func newReader(t testing.TB, fd int, opts ReaderOptions) *Reader {
@@ -89,6 +95,7 @@ func TestReaderPtyOrder(t *testing.T) {
 		{"spin", ReaderOptions{}},
 		{"park-chan", ReaderOptions{Spin: -1, wake: wakeChan}},
 		{"park-futex", ReaderOptions{Spin: -1, wake: wakeFutex}},
+		{"park-direct", ReaderOptions{Spin: -1, wake: wakeDirect}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			master, slave := openRawPty(t)
@@ -352,7 +359,7 @@ func TestReaderDeadline(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		opts ReaderOptions
-	}{{"chan", ReaderOptions{wake: wakeChan}}, {"futex", ReaderOptions{wake: wakeFutex}}} {
+	}{{"chan", ReaderOptions{wake: wakeChan}}, {"futex", ReaderOptions{wake: wakeFutex}}, {"direct", ReaderOptions{wake: wakeDirect}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			master, slave := openRawPty(t)
 			r := newReader(t, slave, tc.opts)
@@ -389,7 +396,7 @@ func TestReaderInterrupt(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		opts ReaderOptions
-	}{{"chan", ReaderOptions{wake: wakeChan}}, {"futex", ReaderOptions{wake: wakeFutex}}} {
+	}{{"chan", ReaderOptions{wake: wakeChan}}, {"futex", ReaderOptions{wake: wakeFutex}}, {"direct", ReaderOptions{wake: wakeDirect}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			master, slave := openRawPty(t)
 			r := newReader(t, slave, tc.opts)
@@ -508,6 +515,7 @@ func TestReaderNoAllocs(t *testing.T) {
 		{"spin", ReaderOptions{}},
 		{"park-chan", ReaderOptions{Spin: -1, wake: wakeChan}},
 		{"park-futex", ReaderOptions{Spin: -1, wake: wakeFutex}},
+		{"park-direct", ReaderOptions{Spin: -1, wake: wakeDirect}},
 		{"deadline", ReaderOptions{Spin: -1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -708,7 +716,7 @@ func TestReaderDoorbellOnlyWhenParked(t *testing.T) {
 	})
 	t.Run("parked", func(t *testing.T) {
 		master, slave := openRawPty(t)
-		r := newReader(t, slave, ReaderOptions{Spin: -1})
+		r := newReader(t, slave, ReaderOptions{Spin: -1, wake: wakeFutex})
 		for i := range 20 {
 			errc := make(chan error, 1)
 			go func() {
@@ -731,4 +739,115 @@ func TestReaderDoorbellOnlyWhenParked(t *testing.T) {
 			}
 		}
 	})
+	t.Run("parked-on-fd", func(t *testing.T) {
+		master, slave := openRawPty(t)
+		r := newReader(t, slave, ReaderOptions{Spin: -1, wake: wakeDirect})
+		for i := range 20 {
+			errc := make(chan error, 1)
+			go func() {
+				c, err := r.Next(0)
+				if err == nil && string(c.Data) != "p" {
+					err = fmt.Errorf("got %q", c.Data)
+				}
+				if err == nil {
+					r.Release()
+				}
+				errc <- err
+			}()
+			waitDirect(t, r)
+			writeAll(t, master, []byte("p"))
+			if err := <-errc; err != nil {
+				t.Fatalf("key %d: %v", i, err)
+			}
+			// The consumer read the key itself: no doorbell.
+			if st := r.Stats(); st.Doorbells != 0 || st.Direct != uint64(i+1) || st.Parks != uint64(i+1) {
+				t.Fatalf("after key %d: %+v; want one park and one direct read per key, no doorbell", i, st)
+			}
+		}
+	})
+}
+
+// TestReaderDirect: in the default mode a parked consumer reads the fd
+// itself (Stats.Direct counts it), hands the fd back to the reader thread
+// when it returns (bytes written while the consumer works are captured by
+// the reader thread, in order), and notices a hangup while it waits.
+func TestReaderDirect(t *testing.T) {
+	m, s, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	setRaw(t, int(s.Fd()))
+	r := newReader(t, int(s.Fd()), ReaderOptions{Spin: -1})
+	if r.wake != wakeDirect {
+		t.Fatalf("default wake mode %d, want wakeDirect", r.wake)
+	}
+	next := func() (string, error) {
+		c, err := r.Next(mono.Now() + int64(5*time.Second))
+		if err != nil {
+			return "", err
+		}
+		defer r.Release()
+		return string(c.Data), nil
+	}
+	for i := range 20 {
+		got := make(chan string, 1)
+		go func() { s, _ := next(); got <- s }()
+		waitDirect(t, r)
+		key := string(rune('a' + i))
+		if _, err := m.Write([]byte(key)); err != nil {
+			t.Fatal(err)
+		}
+		if s := <-got; s != key {
+			t.Fatalf("key %d: got %q, want %q", i, s, key)
+		}
+		// While the consumer is away, the reader thread captures.
+		reads := r.Stats().Reads
+		if _, err := m.Write([]byte("xy")); err != nil {
+			t.Fatal(err)
+		}
+		for r.Stats().Reads == reads {
+			time.Sleep(100 * time.Microsecond)
+		}
+		var all string
+		for len(all) < 2 {
+			s, err := next()
+			if err != nil {
+				t.Fatalf("Next: %v", err)
+			}
+			all += s
+		}
+		if all != "xy" {
+			t.Fatalf("got %q, want %q", all, "xy")
+		}
+	}
+	st := r.Stats()
+	t.Logf("%+v", st)
+	if st.Direct < 15 {
+		t.Fatalf("Stats.Direct = %d after 20 keys to a parked consumer, want most of them", st.Direct)
+	}
+	errc := make(chan error, 1)
+	go func() { _, err := r.Next(0); errc <- err }()
+	waitDirect(t, r)
+	m.Close()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, unix.EIO) && !errors.Is(err, io.EOF) {
+			t.Fatalf("Next after hangup = %v, want EIO or EOF", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no error 5 s after the master closed while the consumer waited on the fd")
+	}
+}
+
+// waitDirect polls until the consumer waits on the fd itself.
+func waitDirect(t *testing.T, r *Reader) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !r.direct.Load() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the consumer did not park on the fd: %+v", r.Stats())
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
 }
