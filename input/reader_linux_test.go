@@ -742,6 +742,11 @@ func TestReaderDoorbellOnlyWhenParked(t *testing.T) {
 	t.Run("parked-on-fd", func(t *testing.T) {
 		master, slave := openRawPty(t)
 		r := newReader(t, slave, ReaderOptions{Spin: -1, wake: wakeDirect})
+		// The reader thread's first read (bytes may be queued at start)
+		// is over before the consumer parks: it parks on the fd.
+		for r.Stats().Reads == 0 || r.producer.Load() {
+			time.Sleep(100 * time.Microsecond)
+		}
 		for i := range 20 {
 			errc := make(chan error, 1)
 			go func() {
