@@ -31,6 +31,8 @@ type FrameWriter struct {
 	sgr    []styleSeq // the escape sequence of each style index (see styles)
 	buf    []byte
 	widths map[rune]bool // non-ASCII runes known to be one cell wide
+	idx    []int32       // AppendDiff's scratch: the changed cells' indexes
+	ord    []int32       // and the same, ordered by style
 }
 
 // NewFrameWriter returns a FrameWriter for the terminal type name (TERM), or
@@ -128,9 +130,16 @@ func (fw *FrameWriter) Diff(cells, sent []cell, w, h int, t styles) ([]byte, boo
 // appended to b. The bytes assume nothing of the terminal's cursor or style
 // when they start, so that the bytes of several ranges may be written one
 // after the other, in any order.
+//
+// The changed cells go out grouped by style (row-major within a style), so
+// that each style's escape sequence is written once, not once per run: a
+// round's frame alternates the two players' colours row by row, and
+// re-selecting the style at each run would make up some 40% of its bytes.
+// Every run starts with an absolute cursor move, so the order does not
+// change what the screen shows.
 func (fw *FrameWriter) AppendDiff(b []byte, cells, sent []cell, w, h int, t styles, from, to int) ([]byte, bool) {
-	cur := -1 // the style the terminal is in; unknown at first
-	cx, cy := -1, -1
+	var count [256]int32 // changed cells by style index
+	fw.idx = fw.idx[:0]
 	for i := from; i < to; i++ {
 		c := cells[i]
 		if c == sent[i] {
@@ -140,14 +149,41 @@ func (fw *FrameWriter) AppendDiff(b []byte, cells, sent []cell, w, h int, t styl
 		if x == w-1 && y == h-1 || !fw.narrow(c.r) {
 			return b, false
 		}
+		if count[c.st] == 0 {
+			if _, ok := fw.style(t, c.st); !ok {
+				return b, false
+			}
+		}
+		count[c.st]++
+		fw.idx = append(fw.idx, int32(i))
+	}
+	// A counting sort by style, stable: the start of each style's cells.
+	var start [256]int32
+	n := int32(0)
+	for st, k := range count {
+		start[st] = n
+		n += k
+	}
+	if cap(fw.ord) < len(fw.idx) {
+		fw.ord = make([]int32, len(fw.idx), 2*len(fw.idx))
+	}
+	fw.ord = fw.ord[:len(fw.idx)]
+	for _, i := range fw.idx {
+		st := cells[i].st
+		fw.ord[start[st]] = i
+		start[st]++
+	}
+	cur := -1 // the style the terminal is in; unknown at first
+	cx, cy := -1, -1
+	for _, i32 := range fw.ord {
+		i := int(i32)
+		c := cells[i]
+		x, y := i%w, i/w
 		if x != cx || y != cy {
 			b = fw.move(b, x, y)
 		}
 		if int(c.st) != cur {
-			seq, ok := fw.style(t, c.st)
-			if !ok {
-				return b, false
-			}
+			seq, _ := fw.style(t, c.st) // checked above
 			b = append(b, seq...)
 			cur = int(c.st)
 		}

@@ -130,6 +130,18 @@ func TestFrameWriterDiff(t *testing.T) {
 		if r.changed == 0 || r.changed > w*h/2 {
 			t.Errorf("round %d: %d cells changed", n+1, r.changed)
 		}
+		// Each style's escape sequence is written once per diff (the
+		// cells are grouped by style): every sequence starts with the
+		// terminfo's attributes-off, so count that.
+		styles := map[uint8]bool{}
+		for i, c := range r.cells {
+			if before[i] != c {
+				styles[c.st] = true
+			}
+		}
+		if k := strings.Count(string(out.b), fw.ti.AttrOff); k != len(styles) {
+			t.Errorf("round %d: %d style selections for %d styles of changed cells, want one each", n+1, k, len(styles))
+		}
 	}
 }
 
