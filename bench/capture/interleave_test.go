@@ -80,7 +80,9 @@ func TestInterleaveBudget(t *testing.T) {
 			}
 		}
 		return b.Samples, nil
-	}, func(b blockSpec, err error) { failed = append(failed, fmt.Sprintf("%s/%d: %v", b.Reader, b.Round, err)) },
+	}, func(b blockSpec, err error) {
+		failed = append(failed, fmt.Sprintf("%s/%d: %v", b.Reader, b.Round, err))
+	},
 		func(done, total int) {
 			ticks++
 			if total != len(plan) || done != ticks {
