@@ -344,6 +344,7 @@ func (res *Result) mainPass(cfg Config, gmin, gmax time.Duration) {
 			s.profileAllocs = profile
 			return nil
 		})
+		runtime.MemProfileRate = 0 // also when the block failed inside its window
 		if err != nil {
 			return 0, err
 		}
