@@ -3,6 +3,8 @@ package input
 import (
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/roshambo-game/roshambo/input/mono"
 	"github.com/roshambo-game/roshambo/input/ring"
 )
@@ -62,7 +64,7 @@ func (r *Reader) hotPoll(exhaust bool) (readable bool, err error) {
 		if rang && r.wake == wakeChan {
 			r.handOff()
 		}
-		procyield(8)
+		schedYield()
 	}
 	return false, nil
 }
@@ -79,7 +81,14 @@ func (r *Reader) spinHot(deadline int64) (c ring.Chunk, err error, done bool) {
 			}
 			return c, err, true
 		}
-		procyield(8)
+		schedYield()
 	}
 	return ring.Chunk{}, nil, false
 }
+
+// schedYield gives the CPU to any thread waiting for it (sched_yield(2)),
+// and returns at once when none is. A hot Reader spins on two threads: on
+// a machine with few CPUs they would otherwise hold the kernel's tty flush
+// worker and the terminal's own process off the CPU until their time
+// slice ends, which is the very latency hot mode is meant to cut.
+func schedYield() { _, _, _ = unix.RawSyscall(unix.SYS_SCHED_YIELD, 0, 0, 0) }

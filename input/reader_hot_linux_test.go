@@ -50,6 +50,8 @@ func TestReaderHotOffByDefault(t *testing.T) {
 		errc <- err
 	}()
 	waitParked(t, r)
+	// The reader thread's first read (bytes may be queued at start).
+	waitGrows(t, "reads", 0, func() uint64 { return r.Stats().Reads })
 	before := r.Stats()
 	r.Hot(time.Hour)
 	time.Sleep(50 * time.Millisecond)

@@ -134,6 +134,16 @@ func classifyStack(funcs []string) (kind, site string) {
 			return "other", f
 		}
 	}
+	// The runtime's own: name the first function past the generic
+	// allocation entry points.
+	for _, f := range funcs {
+		switch f {
+		case "runtime.mallocgc", "runtime.newobject", "runtime.makeslice", "runtime.growslice", "runtime.mallocgcSmallNoscan",
+			"runtime.mallocgcSmallScanNoHeader", "runtime.mallocgcTiny", "runtime.mallocgcLarge", "runtime.profilealloc":
+			continue
+		}
+		return "other", f
+	}
 	if len(funcs) > 0 {
 		return "other", funcs[0]
 	}

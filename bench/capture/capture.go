@@ -292,7 +292,7 @@ func Execute(cfg Config) (*Result, error) {
 			res.IdleCPUNote = err.Error()
 		} else {
 			res.IdleCPUPct = &pct
-			res.idleStats = fmt.Sprintf("over it the reader thread was woken %d times, read %d times, and the consumer parked %d times",
+			res.idleStats = fmt.Sprintf("over it (after the consumer parked) the reader thread was woken %d times and read %d times, and the consumer parked %d more times",
 				st.Wakeups, st.Reads, st.Parks)
 		}
 	} else {

@@ -136,6 +136,7 @@ func TestClassifyStack(t *testing.T) {
 		{[]string{"runtime.makeslice", "github.com/roshambo-game/roshambo/input/ring.New"}, "input", "github.com/roshambo-game/roshambo/input/ring.New"},
 		{[]string{"runtime.malg", "runtime.newproc1", "main.main"}, "other", "main.main"},
 		{[]string{"runtime.allocm", "runtime.newm"}, "other", "runtime.allocm"},
+		{[]string{"runtime.mallocgc", "runtime.newobject", "runtime.malg"}, "other", "runtime.malg"},
 		{[]string{"github.com/roshambo-game/roshambo/inputx.F"}, "other", "github.com/roshambo-game/roshambo/inputx.F"},
 		{nil, "other", "?"},
 	} {
