@@ -465,13 +465,13 @@ func (res *Result) escTest(cfg Config) {
 		rec := latency.NewRecorder()
 		rec.RecordAll(s.lat[0])
 		res.recs[runKey{name, "esc", ""}] = rec
-		res.blocks[runKey{name, "esc", ""}] = chunk(s.lat[0], 25)
+		res.blocks[runKey{name, "esc", ""}] = chunk(s.lat[0], max(1, len(s.lat[0])/8))
 		res.ESC = append(res.ESC, ESCRun{Reader: name, Summary: rec.Summary()})
 	}
 }
 
 // chunk cuts one series into consecutive blocks of size (for a bootstrap
-// of a test that is not interleaved).
+// of a test that is not interleaved: the ESC test is cut in 8).
 func chunk(v []int64, size int) latency.Blocks {
 	var b latency.Blocks
 	for len(v) > 0 {
