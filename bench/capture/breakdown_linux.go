@@ -80,10 +80,9 @@ func (res *Result) tracedPass(cfg Config, gmin, gmax time.Duration) error {
 	cfg.progress("capture: traced pass (eBPF): %d readers x %d loads x %d samples in %d blocks", len(cfg.Readers), len(cfg.Loads), n, len(plan))
 	pm := newProgress(cfg.Progress, "traced pass")
 	splits := map[string]*struct {
-		recs      [6]*latency.Recorder
-		n, un     int
-		lost      uint64
-		lostStart uint64
+		recs  [6]*latency.Recorder
+		n, un int
+		lost  uint64
 	}{}
 	var seq uint64
 	interleave(plan, cfg.Budget, func(b blockSpec, remaining time.Duration) (int, error) {
@@ -146,10 +145,9 @@ func (res *Result) tracedPass(cfg Config, gmin, gmax time.Duration) error {
 			sp := splits[b.Load]
 			if sp == nil {
 				sp = &struct {
-					recs      [6]*latency.Recorder
-					n, un     int
-					lost      uint64
-					lostStart uint64
+					recs  [6]*latency.Recorder
+					n, un int
+					lost  uint64
 				}{}
 				for k := range sp.recs {
 					sp.recs[k] = latency.NewRecorder()
