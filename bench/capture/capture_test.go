@@ -343,6 +343,19 @@ func TestMainRejectsBadFlags(t *testing.T) {
 	}
 }
 
+func TestMainHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"--help"}, &stdout, &stderr); code != 0 || stderr.Len() != 0 ||
+		!strings.Contains(stdout.String(), "usage: roshambo-bench capture") || !strings.Contains(stdout.String(), "-block") {
+		t.Fatalf("--help: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	if code := Main([]string{"--nosuch"}, &stdout, &stderr); code != 2 || stdout.Len() != 0 ||
+		strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
+		t.Fatalf("--nosuch: exit %d, stdout %q, stderr %q (want one line)", code, stdout.String(), stderr.String())
+	}
+}
+
 func TestGapRange(t *testing.T) {
 	lo, hi, err := gapRange(GapHuman)
 	if err != nil || lo != 50*time.Millisecond || hi != 250*time.Millisecond {

@@ -36,12 +36,17 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	idleCPU := fs.Duration("idle-cpu", 10*time.Second, "duration of the idle CPU guard (0 skips it)")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the random gaps")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo-bench capture [flags]\n\nCapture latency: pty master write -> reader, for roshambo's input layer (parked and hot) and its peers,\ninterleaved in blocks, with 95%% intervals and a verdict on \"sub-10 µs capture\" first.\nDefault run: 20000 samples x 7 readers x 5 loads (runs under cpu/ext stop at their --budget), then a traced pass of up to 5000;\n`--load idle,cpu1 --samples 5000` takes a few minutes on a 2-CPU VM.\n\n")
+	usage := func() {
+		fs.SetOutput(stdout)
+		fmt.Fprintf(stdout, "usage: roshambo-bench capture [flags]\n\nCapture latency: pty master write -> reader, for roshambo's input layer (parked and hot) and its peers,\ninterleaved in blocks, with 95%% intervals and a verdict on \"sub-10 µs capture\" first.\nDefault run: 20000 samples x 7 readers x 5 loads (runs under cpu/ext stop at their --budget), then a traced pass of up to 5000;\n`--load idle,cpu1 --samples 5000` takes a few minutes on a 2-CPU VM.\n\n")
 		fs.PrintDefaults()
 	}
+	// A mistake is one line on stderr (the flag package's); --help is the
+	// usage on stdout.
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			usage()
 			return 0
 		}
 		return 2
