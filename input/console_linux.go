@@ -109,7 +109,7 @@ func (e *Event) String() string {
 // events.
 //
 // Concurrency: ReadEvent is called by one goroutine (the application's input
-// loop). Write, Size, Suspend, Interrupt, SetLeaveSequence, Kitty, Stats,
+// loop). Write, Size, Suspend, Interrupt, Hot, SetLeaveSequence, Kitty, Stats,
 // Terminal, Tty and Close may be called from any goroutine. Signals are caught on a goroutine of the
 // terminal's Watch and handed to ReadEvent through atomic flags and
 // Reader.Interrupt.
@@ -438,6 +438,10 @@ func (c *Console) Terminal() *term.Terminal { return c.term }
 
 // Tty returns a tcell.Tty for drawing with tcell on this terminal.
 func (c *Console) Tty() *term.Tty { return c.term.Tty() }
+
+// Hot makes the Reader hot for min(d, ConsoleOptions.Reader.HotMax);
+// Hot(0) ends it. See Reader.Hot. Any goroutine.
+func (c *Console) Hot(d time.Duration) { c.reader.Hot(d) }
 
 // Stats returns the Reader's counters. Any goroutine.
 func (c *Console) Stats() ReaderStats { return c.reader.Stats() }

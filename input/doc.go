@@ -65,6 +65,11 @@
 // own P to it (with every other P busy, the woken consumer would wait for
 // sysmon otherwise). With no keys arriving, neither side uses any CPU.
 //
+// Hot mode is the opt-in exception (ReaderOptions.HotMax, Reader.Hot,
+// Console.Hot): for a bounded time the reader thread polls the fd with
+// read(2) and Next spins, so that a key awaited now wakes no thread, at the
+// cost of up to two busy cores. Hot(0) parks both sides again.
+//
 // Sub-packages: input/ring (the SPSC buffer), input/mono (the clock),
 // input/keys (the decoder) and input/term (raw mode, signals, the tcell.Tty
 // seam).

@@ -53,6 +53,16 @@ type ReaderOptions struct {
 	// 1.25+, e.g. on a container's CPU limit change) for the rest of the
 	// process. Readers with NoReserveP neither raise nor restore it.
 	NoReserveP bool
+	// HotMax enables hot mode and bounds it: after Reader.Hot(d), for
+	// min(d, HotMax), the reader thread polls the fd with read(2) instead
+	// of blocking in epoll_wait, and Next spins instead of parking. That
+	// removes the two thread wake-ups from a key's path (the reader's and
+	// the consumer's) at the price of up to two busy cores while hot. 0
+	// (the default) disables hot mode: Hot does nothing and both sides
+	// park, using no CPU while no key arrives. An application makes the
+	// Reader hot while it waits for a key that must be fast (a throw in a
+	// timed round) and calls Hot(0) when it goes idle.
+	HotMax time.Duration
 
 	// wake selects the consumer's parking mechanism (tests and benchmarks
 	// compare them); the zero value picks the default: wakeDirect when the
@@ -92,4 +102,6 @@ type ReaderStats struct {
 	Spins      uint64 // times Next found a chunk while spinning (no park needed)
 	Yields     uint64 // times the reader gave up its P so that the consumer it woke could run
 	Direct     uint64 // times a parked consumer read the fd itself (woken by the kernel, not the reader thread)
+	HotPolls   uint64 // read(2) calls made while polling in hot mode (included in Reads)
+	HotSpins   uint64 // times Next found a chunk while spinning in hot mode (included in Spins)
 }

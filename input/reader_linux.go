@@ -37,6 +37,7 @@ type Reader struct {
 	setNonblock    bool // NewReader turned O_NONBLOCK on; Close turns it off
 	ring           *ring.Buffer
 	spin           int64 // ns; <= 0: never spin
+	hotMax         int64 // ns; 0: hot mode disabled (reader_hot_linux.go)
 	wake           wakeMode
 	reserved       bool    // holds a share of the reserved P (reader_reserve.go)
 	one            [8]byte // eventfd increment 1, read-only after NewReader
@@ -50,6 +51,7 @@ type Reader struct {
 	rerr     error         // why it finished (nil: closed); written before fin
 	bell     chan struct{} // wakeChan doorbell, capacity 1
 	woken    atomic.Uint32 // 0 when a doorbell is rung, 1 once the consumer runs again
+	hotUntil atomic.Int64  // hot mode ends at this mono time; 0: not hot
 	exited   chan struct{} // closed when the reader goroutine returns
 	// producer is the right to read fd and commit to the ring: the reader
 	// thread takes it around each drain, a consumer parking in wakeDirect
@@ -75,6 +77,7 @@ type Reader struct {
 	evClosed bool
 
 	reads, wakeups, spaceWaits, doorbells, parks, spins, yields, directs atomic.Uint64
+	hotPolls, hotSpins                                                   atomic.Uint64
 }
 
 // NewReader starts capturing fd. It turns O_NONBLOCK on (Close restores the
@@ -105,13 +108,16 @@ func NewReader(fd int, opts ReaderOptions) (*Reader, error) {
 	if spin == 0 {
 		spin = DefaultSpin
 	}
+	if opts.HotMax < 0 {
+		return nil, fmt.Errorf("input: new reader: negative HotMax %v", opts.HotMax)
+	}
 	flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
 	if err != nil {
 		return nil, fmt.Errorf("input: new reader: fcntl(%d, F_GETFL): %w", fd, err)
 	}
 	r := &Reader{
 		fd: fd, epfd: -1, evfd: -1, cepfd: -1, cevfd: -1, origFlags: flags,
-		ring: rb, spin: int64(spin), wake: opts.wake,
+		ring: rb, spin: int64(spin), hotMax: int64(opts.HotMax), wake: opts.wake,
 		bell:   make(chan struct{}, 1),
 		exited: make(chan struct{}),
 		timer:  time.NewTimer(time.Hour),
@@ -264,6 +270,15 @@ func (r *Reader) loop() error {
 					// for it: wake it so that it parks on fd itself.
 					r.ringBell()
 				}
+			}
+		}
+		if !readable && r.hot() {
+			var err error
+			if readable, err = r.hotPoll(hangup); err != nil {
+				return err
+			}
+			if r.stopping.Load() {
+				return nil
 			}
 		}
 		n, err := unix.EpollWait(r.epfd, evs[:], -1)
@@ -463,6 +478,9 @@ func (r *Reader) poll(deadline int64) (c ring.Chunk, err error, done bool) {
 }
 
 func (r *Reader) wait(deadline int64) (ring.Chunk, error) {
+	if c, err, done := r.spinHot(deadline); done {
+		return c, err
+	}
 	if r.spin > 0 {
 		end := mono.Now() + r.spin
 		for {
@@ -489,10 +507,12 @@ func (r *Reader) wait(deadline int64) (ring.Chunk, error) {
 			return c, err
 		}
 		r.parks.Add(1)
-		if r.wake == wakeDirect && r.sleepDirect(deadline) {
-			continue
+		if r.wake != wakeDirect || !r.sleepDirect(deadline) {
+			r.sleep(deadline)
 		}
-		r.sleep(deadline)
+		if c, err, done := r.spinHot(deadline); done {
+			return c, err
+		}
 	}
 }
 
@@ -704,6 +724,8 @@ func (r *Reader) Stats() ReaderStats {
 		Spins:      r.spins.Load(),
 		Yields:     r.yields.Load(),
 		Direct:     r.directs.Load(),
+		HotPolls:   r.hotPolls.Load(),
+		HotSpins:   r.hotSpins.Load(),
 	}
 }
 

@@ -83,3 +83,69 @@ func Split(events []Event, writes, stamps []int64) (samples []Sample, unmatched 
 	}
 	return samples, unmatched
 }
+
+// Parts is one keystroke split in two at the moment the kernel hands the
+// key to the reader, for any reader (ns).
+type Parts struct {
+	// Kernel: the write to the master -> the first wake-up of a thread of
+	// the reader process after flush_to_ldisc started (the flush work,
+	// the line discipline, the wake-up itself). When no thread of the
+	// reader was woken (it was running: a busy-polling reader), the
+	// kernel's part ends when flush_to_ldisc finishes, or at the stamp if
+	// that comes first. Woken says which.
+	Kernel int64
+	// Reader: the rest, up to the reader's stamp: scheduling the woken
+	// thread, the system call's exit, the reader's own code and its
+	// hand-offs between threads. What a reader's design controls.
+	Reader int64
+	Woken  bool
+}
+
+// SplitParts splits each sample (write writes[i], first stamp stamps[i])
+// into Parts: the kernel's part ends at the first sched_wakeup of a thread
+// of the reader process at or after the first flush_to_ldisc start in
+// [write, stamp] (see Parts for a reader that was not asleep). Samples
+// without a flush_to_ldisc start in their window are unmatched (events
+// lost); their entry has Kernel = -1.
+func SplitParts(events []Event, writes, stamps []int64) (parts []Parts, unmatched int) {
+	evs := append([]Event(nil), events...)
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time < evs[j].Time })
+	first := func(t int64) int {
+		return sort.Search(len(evs), func(i int) bool { return evs[i].Time >= t })
+	}
+	parts = make([]Parts, 0, len(writes))
+	for i, w := range writes {
+		if i >= len(stamps) {
+			unmatched += len(writes) - i
+			break
+		}
+		r := stamps[i]
+		lo, hi := first(w), first(r+1)
+		k := lo
+		for ; k < hi && evs[k].Kind != KindWQStart; k++ {
+		}
+		if k >= hi {
+			parts = append(parts, Parts{Kernel: -1})
+			unmatched++
+			continue
+		}
+		end, woken := int64(-1), false
+		for j := k; j < hi; j++ {
+			if evs[j].Kind == KindWakeup {
+				end, woken = evs[j].Time, true
+				break
+			}
+		}
+		if !woken {
+			end = r
+			for j := k; j < len(evs); j++ {
+				if evs[j].Kind == KindWQEnd {
+					end = min(evs[j].Time, r)
+					break
+				}
+			}
+		}
+		parts = append(parts, Parts{Kernel: end - w, Reader: r - end, Woken: woken})
+	}
+	return parts, unmatched
+}

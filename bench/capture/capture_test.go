@@ -3,6 +3,7 @@ package capture
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,8 +28,8 @@ func TestEndToEndJSON(t *testing.T) {
 	// The cpu load (every P busy) makes each sample take ~10-20 ms: it has
 	// its own shorter test below.
 	loads := []string{LoadIdle, LoadCPU1, LoadExt}
-	code := Main([]string{"--json", "--quiet", "--samples", "200", "--warmup", "20", "--esc-samples", "5", "--load", strings.Join(loads, ","),
-		"--idle-cpu", "500ms", "--budget", "2m", "--seed", "7"}, &stdout, &stderr)
+	code := Main([]string{"--json", "--quiet", "--samples", "200", "--block", "50", "--warmup", "5", "--esc-samples", "5", "--load", strings.Join(loads, ","),
+		"--idle-cpu", "500ms", "--budget", "2m", "--seed", "7", "--resamples", "200"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("Main exit %d; stderr:\n%s\nstdout:\n%s", code, stderr.String(), stdout.String())
 	}
@@ -36,7 +37,7 @@ func TestEndToEndJSON(t *testing.T) {
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		t.Fatalf("JSON does not parse: %v\n%s", err, stdout.String())
 	}
-	for _, k := range []string{"benchmark", "samples", "kernel", "cpus", "go", "runs", "esc", "breakdown", "idle_cpu_pct"} {
+	for _, k := range []string{"benchmark", "verdict", "samples", "block", "kernel", "cpus", "go", "machine", "interleaving", "runs", "esc", "breakdown", "idle_cpu_pct"} {
 		if _, ok := doc[k]; !ok {
 			t.Errorf("JSON lacks key %q", k)
 		}
@@ -73,6 +74,20 @@ func TestEndToEndJSON(t *testing.T) {
 		if a, ok := run["allocs_per_key"].(float64); !ok || a < 0 {
 			t.Errorf("%s: allocs_per_key = %v", key, run["allocs_per_key"])
 		}
+		if run["blocks"] != float64(4) {
+			t.Errorf("%s: %v blocks, want 4", key, run["blocks"])
+		}
+		checkCI(t, key, run, "p50")
+		checkCI(t, key, run, "p99")
+		if c, ok := run["cpu_cores"].(float64); !ok || c <= 0 {
+			t.Errorf("%s: cpu_cores = %v", key, run["cpu_cores"])
+		}
+		if strings.HasPrefix(key, "roshambo") {
+			a, ok := run["allocs"].(map[string]any)
+			if !ok || a["keys"] != float64(samples) || a["input"] != float64(0) {
+				t.Errorf("%s: allocs = %v, want %d keys and 0 input-layer allocations", key, run["allocs"], samples)
+			}
+		}
 	}
 	for k := range want {
 		t.Errorf("missing run %s", k)
@@ -105,19 +120,97 @@ func TestEndToEndJSON(t *testing.T) {
 		m := u.(map[string]any)
 		checkFigures(t, "user_space/"+m["load"].(string), m, []string{"p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns"})
 	}
+	checkVerdict(t, doc)
+	mach, _ := doc["machine"].(map[string]any)
+	for _, k := range []string{"cpuidle_driver", "cpuidle_governor", "haltpoll", "clocksource", "loadavg_before", "loadavg_after"} {
+		if _, ok := mach[k]; !ok {
+			t.Errorf("machine lacks %q", k)
+		}
+	}
+	if parts, _ := bd["parts"].([]any); os.Geteuid() == 0 {
+		if len(parts) != len(runs) {
+			t.Errorf("%d readers split into parts, want %d (one per run)", len(parts), len(runs))
+		}
+		for _, p := range parts {
+			m := p.(map[string]any)
+			for _, k := range []string{"kernel", "reader_part"} {
+				checkFigures(t, fmt.Sprintf("parts %v/%v %s", m["reader"], m["load"], k), m[k].(map[string]any), []string{"p50_ns", "p99_ns"})
+			}
+		}
+	} else if len(parts) != 0 || !strings.Contains(fmt.Sprint(bd["note"]), "root") {
+		t.Errorf("not root: parts %v, note %v", parts, bd["note"])
+	}
 	goals, _ := doc["goals"].([]any)
-	if len(goals) < 9 {
-		t.Errorf("%d goals evaluated, want at least 9", len(goals))
+	if len(goals) < 12 {
+		t.Errorf("%d goals evaluated, want at least 12", len(goals))
 	}
 	for _, g := range goals {
 		m := g.(map[string]any)
 		s, name := m["status"], m["name"].(string)
-		if strings.HasPrefix(name, "cpu:") {
+		switch {
+		case strings.HasPrefix(name, "cpu:"):
 			if s != "N/A" {
 				t.Errorf("goal %v: status %v without the cpu load", name, s)
 			}
-		} else if s != "PASS" && s != "FAIL" && s != "INFO" {
+		case strings.Contains(name, "reader part") && os.Geteuid() != 0:
+			if s != "N/A" {
+				t.Errorf("goal %v: status %v without the traced pass", name, s)
+			}
+		case s != "PASS" && s != "FAIL" && s != "INCONCLUSIVE" && s != "INFO":
 			t.Errorf("goal %v: status %v with every figure measured", name, s)
+		}
+		if s == "INCONCLUSIVE" && m["need_samples"] == nil {
+			t.Errorf("goal %v: inconclusive without the samples needed", name)
+		}
+	}
+}
+
+// checkCI: the run's p50/p99 has an interval [lo, hi] around it.
+func checkCI(t *testing.T, what string, m map[string]any, q string) {
+	t.Helper()
+	ci, ok := m[q+"_ci_ns"].([]any)
+	if !ok || len(ci) != 2 {
+		t.Errorf("%s: %s_ci_ns = %v, want [lo, hi]", what, q, m[q+"_ci_ns"])
+		return
+	}
+	lo, _ := ci[0].(float64)
+	hi, _ := ci[1].(float64)
+	if lo <= 0 || lo > hi {
+		t.Errorf("%s: %s_ci_ns = %v", what, q, ci)
+	}
+}
+
+// checkVerdict: the verdict object has the shape the docs promise.
+func checkVerdict(t *testing.T, doc map[string]any) {
+	t.Helper()
+	v, ok := doc["verdict"].(map[string]any)
+	if !ok {
+		t.Fatalf("verdict = %v", doc["verdict"])
+	}
+	for _, k := range []string{"capture", "consumer", "end_to_end"} {
+		l, ok := v[k].(map[string]any)
+		if !ok {
+			t.Errorf("verdict lacks %q", k)
+			continue
+		}
+		for _, f := range []string{"p50_ns", "p50_ci_ns", "p99_ns", "p99_ci_ns", "sub10us_p50", "sub10us_p99", "sub10us_p50_verdict"} {
+			if _, ok := l[f]; !ok {
+				t.Errorf("verdict.%s lacks %q", k, f)
+			}
+		}
+		checkFigures(t, "verdict."+k, l, []string{"p50_ns", "p99_ns"})
+		checkCI(t, "verdict."+k, l, "p50")
+		for _, q := range []string{"p50", "p99"} {
+			sub, verdict := l["sub10us_"+q], l["sub10us_"+q+"_verdict"]
+			if want := map[any]any{"PASS": true, "FAIL": false, "INCONCLUSIVE": nil}[verdict]; sub != want {
+				t.Errorf("verdict.%s: sub10us_%s = %v with verdict %v", k, q, sub, verdict)
+			}
+		}
+	}
+	e2e, _ := v["end_to_end"].(map[string]any)
+	for _, k := range []string{"floor", "hot"} {
+		if m, ok := e2e[k].(map[string]any); !ok || m["p50_ns"] == nil {
+			t.Errorf("verdict.end_to_end.%s = %v", k, e2e[k])
 		}
 	}
 }
@@ -154,7 +247,7 @@ func TestCPULoad(t *testing.T) {
 					t.Errorf("%s/%s/%s: percentiles not positive and ordered: %+v", s.name, st, ld, run.Summary)
 				}
 				wantProcs, wantBusy := base, base
-				if s.name == "roshambo" {
+				if strings.HasPrefix(s.name, "roshambo") {
 					wantProcs = base + 1
 					if ld == LoadCPUAll {
 						wantBusy = base + 1
@@ -206,8 +299,12 @@ func TestReportAndPlot(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"load idle", "load cpu1", "roshambo  ring", "busypoll", "(log scale)", "user-space part", "Goals:",
-		"[N/A] cpu: roshambo ring P50", "idle CPU guard: not measured"} {
+	if !strings.HasPrefix(out, "VERDICT") {
+		t.Errorf("the report does not open with the verdict:\n%s", out)
+	}
+	for _, want := range []string{"capture (kernel has the key", "sub-10 µs at P50", "machine: cpuidle driver", "Interleaved:",
+		"load idle", "load cpu1", "busypoll", "(log scale)", "user-space part", "Goals (PASS",
+		"[N/A] cpu: roshambo ring P50", "idle CPU guard: not measured", "allocations, roshambo under idle"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
@@ -243,6 +340,19 @@ func TestMainRejectsBadFlags(t *testing.T) {
 		} else if stderr.Len() == 0 {
 			t.Errorf("Main(%v): no error message", args)
 		}
+	}
+}
+
+func TestMainHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := Main([]string{"--help"}, &stdout, &stderr); code != 0 || stderr.Len() != 0 ||
+		!strings.Contains(stdout.String(), "usage: roshambo-bench capture") || !strings.Contains(stdout.String(), "-block") {
+		t.Fatalf("--help: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	stdout.Reset()
+	if code := Main([]string{"--nosuch"}, &stdout, &stderr); code != 2 || stdout.Len() != 0 ||
+		strings.Count(strings.TrimSpace(stderr.String()), "\n") != 0 {
+		t.Fatalf("--nosuch: exit %d, stdout %q, stderr %q (want one line)", code, stdout.String(), stderr.String())
 	}
 }
 

@@ -2,135 +2,174 @@ package capture
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/roshambo-game/roshambo/bench/latency"
 )
 
-// Goal is one of the issue's goals, evaluated on this run's figures.
+// Goal is one goal, judged on this run's figures. Ratio and quantile goals
+// are judged with their 95% interval: PASS when it lies inside the bound,
+// FAIL when it lies outside, INCONCLUSIVE when it straddles it (then
+// NeedSamples estimates the samples per run that would settle it; -1: the
+// estimate sits on the bound).
 type Goal struct {
-	Name   string `json:"name"`
-	Status string `json:"status"` // PASS, FAIL, or N/A (figures missing)
-	Detail string `json:"detail"`
+	Name        string          `json:"name"`
+	Status      latency.Verdict `json:"status"` // PASS, FAIL, INCONCLUSIVE, N/A, or INFO (reported, not judged)
+	Detail      string          `json:"detail"`
+	Estimate    *float64        `json:"estimate,omitempty"`
+	CI          *[2]float64     `json:"ci,omitempty"`
+	Bound       *float64        `json:"bound,omitempty"`
+	NeedSamples int             `json:"need_samples,omitempty"`
 }
 
-func status(ok bool) string {
-	if ok {
-		return "PASS"
+// Info marks a goal line that is reported, not judged.
+const Info latency.Verdict = "INFO"
+
+// peersJudged are the readers roshambo's reader part is compared with (not
+// the busy-poll floor, which is never woken, nor roshambo-hot).
+var peersJudged = []string{"osfile", "bufio", "tcell", "cancelreader"}
+
+// judged builds a goal from an estimate, its interval and a bound.
+func judged(name string, est float64, iv latency.Interval, bound float64, n int, detail string) Goal {
+	v, need := latency.Judge(est, iv, bound, n)
+	g := Goal{Name: name, Status: v, Detail: detail}
+	if v == latency.NotMeasured {
+		g.Detail = "not measured in this run"
+		return g
 	}
-	return "FAIL"
+	e, b := est, bound
+	g.Estimate, g.Bound = &e, &b
+	ci := [2]float64{iv.Lo, iv.Hi}
+	g.CI = &ci
+	if v == latency.Inconclusive {
+		g.NeedSamples = need
+		if need < 0 {
+			g.Detail += "; inconclusive: the estimate sits on the bound"
+		} else {
+			g.Detail += fmt.Sprintf("; inconclusive at %d samples: about %d would settle it", n, need)
+		}
+	}
+	return g
 }
 
-// evaluateGoals checks the issue's goals against the results.
+// ratioGoal judges quantile q of a over quantile q of b <= bound, paired by
+// round.
+func (res *Result) ratioGoal(name string, a, b latency.Blocks, q, bound float64, what string) Goal {
+	if a.Len() == 0 || b.Len() == 0 {
+		return Goal{Name: name, Status: latency.NotMeasured, Detail: "not measured in this run"}
+	}
+	est, iv := latency.RatioCI(a, b, q, res.nres, res.seedFor(name))
+	sa, sb := a.Sorted(nil, nil), b.Sorted(nil, nil)
+	detail := fmt.Sprintf("ratio %.3f [%.3f, %.3f] (bound %.2f); %s", est, iv.Lo, iv.Hi, bound,
+		fmt.Sprintf(what, latency.FormatNs(latency.Quantile(sa, q)), latency.FormatNs(latency.Quantile(sb, q))))
+	return judged(name, est, iv, bound, min(a.Len(), b.Len()), detail)
+}
+
+// quantileGoal judges quantile q of a series <= bound ns.
+func (res *Result) quantileGoal(name string, b latency.Blocks, q float64, bound int64) Goal {
+	if b.Len() == 0 {
+		return Goal{Name: name, Status: latency.NotMeasured, Detail: "not measured in this run"}
+	}
+	c := b.QuantileCIs([]float64{q}, res.nres, res.seedFor(name))[0]
+	detail := fmt.Sprintf("P%g %s [%s, %s] (bound %s)", q*100, latency.FormatNs(c.Estimate),
+		latency.FormatNs(int64(c.CI.Lo)), latency.FormatNs(int64(c.CI.Hi)), latency.FormatNs(bound))
+	return judged(name, float64(c.Estimate), c.CI, float64(bound), b.Len(), detail)
+}
+
+// evaluateGoals checks the goals against the results.
 func evaluateGoals(res *Result) []Goal {
 	var gs []Goal
-	add := func(name string, have bool, ok bool, detail string, args ...any) {
-		g := Goal{Name: name, Status: "N/A", Detail: "not measured in this run"}
-		if have {
-			g.Status, g.Detail = status(ok), fmt.Sprintf(detail, args...)
-		}
-		gs = append(gs, g)
-	}
 	f := latency.FormatNs
+	blk := func(reader, stage, load string) latency.Blocks { return res.blocks[runKey{reader, stage, load}] }
+	reader := func(name, stage, load string) latency.Blocks { return res.parts[runKey{name, stage, load}].reader }
 
-	// Guard.
+	// Idle CPU of the default mode.
+	g := Goal{Name: "guard: input layer idle CPU < 1% of a core (default mode: parked)", Status: latency.NotMeasured, Detail: res.IdleCPUNote}
 	if res.IdleCPUPct != nil {
 		p := *res.IdleCPUPct
-		add("guard: input layer idle CPU < 1% of a core", true, p < 1, "%.3f%% over the idle period", p)
-	} else {
-		add("guard: input layer idle CPU < 1% of a core", false, false, "")
-	}
-
-	ring, okR := res.Find("roshambo", "ring", LoadIdle)
-	cons, okC := res.Find("roshambo", "consumer", LoadIdle)
-	osf, okO := res.Find("osfile", "read", LoadIdle)
-	tc, okT := res.Find("tcell", "read", LoadIdle)
-	add("idle: roshambo ring P50 <= osfile P50", okR && okO, ring.P50 <= osf.P50,
-		"ring P50 %s, osfile P50 %s", f(ring.P50), f(osf.P50))
-	add("idle: roshambo consumer P50 <= 0.8x tcell P50", okC && okT, float64(cons.P50) <= 0.8*float64(tc.P50),
-		"consumer P50 %s, 0.8x tcell P50 = %s (ratio %.2f)", f(cons.P50), f(int64(0.8*float64(tc.P50))), latency.Ratio(cons.P50, tc.P50))
-	add("idle: roshambo consumer P99 <= tcell P99", okC && okT, cons.P99 <= tc.P99,
-		"consumer P99 %s, tcell P99 %s", f(cons.P99), f(tc.P99))
-	add("idle: roshambo 0 allocations per key", okR, ring.AllocsPerKey == 0,
-		"%.4f allocs/key (%.0f allocations over %d keys, process-wide Mallocs delta)", ring.AllocsPerKey, ring.AllocsPerKey*float64(ring.N), ring.N)
-
-	ringC, okRC := res.Find("roshambo", "ring", LoadCPU)
-	osfC, okOC := res.Find("osfile", "read", LoadCPU)
-	procs := func(r Run) string {
-		return fmt.Sprintf("%d busy goroutines, GOMAXPROCS %d", r.LoadGoroutines, r.GOMAXPROCS)
-	}
-	add("cpu: roshambo ring P50 <= 0.01x osfile P50", okRC && okOC, float64(ringC.P50) <= 0.01*float64(osfC.P50),
-		"ring P50 %s, osfile P50 %s (ratio %.3f); roshambo reserves a P: %s for roshambo, %s for osfile",
-		f(ringC.P50), f(osfC.P50), latency.Ratio(ringC.P50, osfC.P50), procs(ringC), procs(osfC))
-	add("cpu: roshambo ring P99 <= osfile P99", okRC && okOC, ringC.P99 <= osfC.P99,
-		"ring P99 %s, osfile P99 %s", f(ringC.P99), f(osfC.P99))
-
-	// cpuall: the load holds roshambo's reserved P too. Reported, not a goal
-	// of the issue.
-	ringA, okRA := res.Find("roshambo", "ring", LoadCPUAll)
-	osfA, okOA := res.Find("osfile", "read", LoadCPUAll)
-	gs = append(gs, Goal{Name: "cpuall: every P busy, the reserved P included (reported, not targeted)", Status: "INFO",
-		Detail: func() string {
-			if !okRA || !okOA {
-				return "not measured in this run"
-			}
-			return fmt.Sprintf("ring P50 %s, P99 %s; osfile P50 %s, P99 %s (P50 ratio %.3f); %s for roshambo",
-				f(ringA.P50), f(ringA.P99), f(osfA.P50), f(osfA.P99), latency.Ratio(ringA.P50, osfA.P50), procs(ringA))
-		}()})
-
-	ring1, okR1 := res.Find("roshambo", "ring", LoadCPU1)
-	osf1, okO1 := res.Find("osfile", "read", LoadCPU1)
-	add("cpu1: roshambo ring P99 <= 0.7x osfile P99", okR1 && okO1, float64(ring1.P99) <= 0.7*float64(osf1.P99),
-		"ring P99 %s, osfile P99 %s (ratio %.2f)", f(ring1.P99), f(osf1.P99), latency.Ratio(ring1.P99, osf1.P99))
-
-	var us *LoadSummary
-	for i := range res.Breakdown.UserSpace {
-		if res.Breakdown.UserSpace[i].Load == LoadIdle {
-			us = &res.Breakdown.UserSpace[i]
+		g.Status = latency.Fail
+		if p < 1 {
+			g.Status = latency.Pass
+		}
+		g.Detail = fmt.Sprintf("%.3f%% over the idle period", p)
+		if res.idleStats != "" {
+			g.Detail += "; " + res.idleStats
 		}
 	}
-	add("user-space part (epoll_wait return -> capture stamp) P99 < 2µs, idle", us != nil, us != nil && us.P99 < 2000,
-		"P99 %s (P50 %s, max %s)", fnz(us, func(s *LoadSummary) int64 { return s.P99 }),
-		fnz(us, func(s *LoadSummary) int64 { return s.P50 }), fnz(us, func(s *LoadSummary) int64 { return s.Max }))
+	gs = append(gs, g)
 
-	if ks, ok := res.Breakdown.Kernel.([]KernelSplit); ok {
-		for _, k := range ks {
-			if k.Load == LoadIdle && len(gs) > 0 {
-				gs[len(gs)-1].Detail += fmt.Sprintf("; eBPF, from the epoll_wait syscall's return (incl. Go's syscall exit): P50 %s, P99 %s",
-					f(k.User.P50), f(k.User.P99))
-			}
+	// The reader's part, idle: roshambo against each peer.
+	for _, p := range peersJudged {
+		for _, q := range []float64{0.5, 0.99} {
+			name := fmt.Sprintf("idle: roshambo reader part P%g <= %s's", q*100, p)
+			gs = append(gs, res.ratioGoal(name, reader("roshambo", "ring", LoadIdle), reader(p, "read", LoadIdle), q, 1,
+				"woken -> key in user space: roshambo (ring) %s, "+p+" %s (eBPF-traced pass)"))
 		}
 	}
 
-	var esc *ESCRun
-	for i := range res.ESC {
-		if res.ESC[i].Reader == "roshambo" {
-			esc = &res.ESC[i]
+	// Every P busy.
+	ringC, osfC := blk("roshambo", "ring", LoadCPU), blk("osfile", "read", LoadCPU)
+	gs = append(gs, res.ratioGoal("cpu: roshambo ring P50 <= 0.01x osfile P50", ringC, osfC, 0.5, 0.01, "ring %s, osfile %s"))
+	gs = append(gs, res.ratioGoal("cpu: roshambo ring P99 <= osfile P99", ringC, osfC, 0.99, 1, "ring %s, osfile %s"))
+
+	// Hot mode against the floor.
+	hot := res.ratioGoal("hot: end-to-end P50 <= 1.3x the busy-poll floor, idle", blk("roshambo-hot", "consumer", LoadIdle),
+		blk("busypoll", "read", LoadIdle), 0.5, 1.3, "roshambo-hot consumer %s, busypoll %s")
+	if hot.Status != latency.NotMeasured {
+		hot.Detail += "; CPU " + coresStr(res.cpuCores("roshambo-hot", LoadIdle)) + " cores while hot (roshambo parked: " +
+			coresStr(res.cpuCores("roshambo", LoadIdle)) + ", busypoll: " + coresStr(res.cpuCores("busypoll", LoadIdle)) + ")"
+	}
+	gs = append(gs, hot)
+
+	// Allocations: the input layer's own, counted.
+	var tot Allocs
+	have := false
+	for _, r := range res.Runs {
+		if r.Allocs != nil && (r.Stage == "ring") {
+			tot.add(*r.Allocs)
+			have = true
 		}
 	}
-	add("ESC resolved in <= 1 ms (roshambo P99)", esc != nil, esc != nil && esc.P99 <= 1_000_000,
-		"P50 %s, P99 %s, max %s", escF(esc, 0), escF(esc, 1), escF(esc, 2))
+	ag := Goal{Name: "allocations per key: the input layer's own 0 (roshambo, roshambo-hot, every load)", Status: latency.NotMeasured, Detail: "not measured in this run"}
+	if have {
+		ag.Status = latency.Fail
+		if tot.Input == 0 {
+			ag.Status = latency.Pass
+		}
+		ag.Detail = fmt.Sprintf("%d keys: input layer %d, runtime sudog cache %d, other %d (process-wide Mallocs %d)",
+			tot.Keys, tot.Input, tot.RuntimeSudog, tot.Other, tot.Mallocs)
+		if len(tot.OtherSites) > 0 {
+			ag.Detail += fmt.Sprintf("; other sites: %v", tot.OtherSites)
+		}
+	}
+	gs = append(gs, ag)
 
-	bp, okB := res.Find("busypoll", "read", LoadIdle)
-	gs = append(gs, Goal{Name: "idle P99 against the busy-poll floor (reported, not targeted)", Status: "INFO",
-		Detail: func() string {
-			if !okR || !okB {
-				return "not measured in this run"
-			}
-			return fmt.Sprintf("ring P99 %s, busypoll P99 %s (ratio %.2f)", f(ring.P99), f(bp.P99), latency.Ratio(ring.P99, bp.P99))
-		}()})
+	// Earlier goals, judged the same way.
+	ring, cons := blk("roshambo", "ring", LoadIdle), blk("roshambo", "consumer", LoadIdle)
+	tc := blk("tcell", "read", LoadIdle)
+	gs = append(gs, res.ratioGoal("idle: roshambo consumer P50 <= 0.8x tcell P50", cons, tc, 0.5, 0.8, "consumer %s, tcell %s"))
+	gs = append(gs, res.ratioGoal("idle: roshambo consumer P99 <= tcell P99", cons, tc, 0.99, 1, "consumer %s, tcell %s"))
+	gs = append(gs, res.ratioGoal("cpu1: roshambo ring P99 <= 0.7x osfile P99", blk("roshambo", "ring", LoadCPU1),
+		blk("osfile", "read", LoadCPU1), 0.99, 0.7, "ring %s, osfile %s"))
+	gs = append(gs, res.quantileGoal("idle: roshambo user-space part (epoll_wait return -> capture stamp) P99 < 2µs",
+		blk("roshambo", "userspace", LoadIdle), 0.99, 2000))
+	gs = append(gs, res.quantileGoal("ESC resolved in <= 1 ms (roshambo P99)", res.blocks[runKey{"roshambo", "esc", ""}], 0.99, 1_000_000))
+
+	// Reported, not judged.
+	bp := blk("busypoll", "read", LoadIdle)
+	info := Goal{Name: "idle: ring P99 against the busy-poll floor (reported, not targeted)", Status: Info, Detail: "not measured in this run"}
+	if ring.Len() > 0 && bp.Len() > 0 {
+		est, iv := latency.RatioCI(ring, bp, 0.99, res.nres, res.seedFor(info.Name))
+		info.Detail = fmt.Sprintf("ratio %.2f [%.2f, %.2f]: ring P99 %s, busypoll P99 %s", est, iv.Lo, iv.Hi,
+			f(latency.Quantile(ring.Sorted(nil, nil), 0.99)), f(latency.Quantile(bp.Sorted(nil, nil), 0.99)))
+	}
+	gs = append(gs, info)
 	return gs
 }
 
-func fnz(s *LoadSummary, get func(*LoadSummary) int64) string {
-	if s == nil {
-		return "-"
+func coresStr(c *float64) string {
+	if c == nil || math.IsNaN(*c) {
+		return "?"
 	}
-	return latency.FormatNs(get(s))
-}
-
-func escF(e *ESCRun, which int) string {
-	if e == nil {
-		return "-"
-	}
-	return latency.FormatNs([]int64{e.P50, e.P99, e.Max}[which])
+	return fmt.Sprintf("%.2f", *c)
 }

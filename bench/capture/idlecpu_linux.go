@@ -20,7 +20,9 @@ type idleConfig struct{ Duration time.Duration }
 type idleResult struct {
 	CPUNs  int64 `json:"cpu_ns"`
 	WallNs int64 `json:"wall_ns"`
-	Parks  uint64
+	// The Reader's counters over the idle period: with no key, the reader
+	// thread is never woken and the consumer parks once.
+	Wakeups, Reads, Parks uint64
 }
 
 // measureIdleCPU runs, in a child process that does nothing else, an
@@ -28,24 +30,24 @@ type idleResult struct {
 // returns the child's CPU use (user + system, whole process: the reader
 // thread, the parked consumer and the Go runtime's own threads) as a
 // percentage of one core.
-func measureIdleCPU(d time.Duration) (float64, error) {
+func measureIdleCPU(d time.Duration) (float64, idleResult, error) {
 	cmd, err := ptyharness.ChildCommand("idlecpu", idleConfig{Duration: d})
 	if err != nil {
-		return 0, err
+		return 0, idleResult{}, err
 	}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
-		return 0, fmt.Errorf("idle CPU child: %w: %s", err, errb.String())
+		return 0, idleResult{}, fmt.Errorf("idle CPU child: %w: %s", err, errb.String())
 	}
 	var r idleResult
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
-		return 0, fmt.Errorf("idle CPU child output %q: %w", out.String(), err)
+		return 0, r, fmt.Errorf("idle CPU child output %q: %w", out.String(), err)
 	}
 	if r.WallNs <= 0 {
-		return 0, errors.New("idle CPU child measured no time")
+		return 0, r, errors.New("idle CPU child measured no time")
 	}
-	return float64(r.CPUNs) / float64(r.WallNs) * 100, nil
+	return float64(r.CPUNs) / float64(r.WallNs) * 100, r, nil
 }
 
 func cpuNs() (int64, error) {
@@ -86,6 +88,7 @@ func runIdleChild(cfg idleConfig) error {
 		}
 	}()
 	time.Sleep(100 * time.Millisecond) // settle: the consumer parks
+	st0 := r.Stats()
 	c0, err := cpuNs()
 	if err != nil {
 		return err
@@ -97,14 +100,15 @@ func runIdleChild(cfg idleConfig) error {
 		return err
 	}
 	t1 := mono.Now()
-	parks := r.Stats().Parks
+	st1 := r.Stats()
 	if err := r.Close(); err != nil {
 		return err
 	}
 	if err := <-done; err != nil {
 		return fmt.Errorf("consumer: %w", err)
 	}
-	return json.NewEncoder(os.Stdout).Encode(idleResult{CPUNs: c1 - c0, WallNs: t1 - t0, Parks: parks})
+	return json.NewEncoder(os.Stdout).Encode(idleResult{CPUNs: c1 - c0, WallNs: t1 - t0,
+		Wakeups: st1.Wakeups - st0.Wakeups, Reads: st1.Reads - st0.Reads, Parks: st1.Parks - st0.Parks})
 }
 
 // RunChild runs this process's child role (the benchmark re-executes

@@ -20,6 +20,10 @@ type readerSpec struct {
 	stages []string // stage names, in stamps.t order
 	run    func(s *session, path string) error
 	esc    func(s *session, path string) error // the ESC test; nil if not part of it
+	// profileAllocs names the allocations of the measured samples
+	// (allocs.go); roshambo's readers only, because the profile slows
+	// every allocation down and the peers allocate per key.
+	profileAllocs bool
 }
 
 // openPollable opens the pty slave as Go opens any file: nonblocking and

@@ -14,27 +14,32 @@ import (
 // breakdown note, errors and the goals.
 func WriteReport(w io.Writer, res *Result) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "roshambo-bench capture: kernel %s, %d CPUs, %s; gap %s (%s-%s random), %d samples per run after %d warm-up\n",
-		res.Kernel, res.CPUs, res.Go, res.Gap, latency.FormatNs(res.GapMinNs), latency.FormatNs(res.GapMaxNs), res.Samples, res.Warmup)
-	b.WriteString("Latency: CLOCK_MONOTONIC just before the writer process's 1-byte write to the pty master -> the reader's stamp.\n")
-	b.WriteString("allocs/key is process-wide (runtime.MemStats.Mallocs delta over the measured keys).\n\n")
+	writeVerdicts(&b, res.Verdict)
+	b.WriteString("\n")
+	m := res.Machine
+	fmt.Fprintf(&b, "roshambo-bench capture: kernel %s, %d CPUs, %s; gap %s (%s-%s random), %d samples per reader and load in blocks of %d after %d warm-up each\n",
+		res.Kernel, res.CPUs, res.Go, res.Gap, latency.FormatNs(res.GapMinNs), latency.FormatNs(res.GapMaxNs), res.Samples, res.Block, res.Warmup)
+	haltpoll := "not active"
+	if m.Haltpoll {
+		haltpoll = "active"
+	}
+	if m.GuestHaltPollNs != "" {
+		haltpoll += ", guest_halt_poll_ns " + m.GuestHaltPollNs
+	}
+	fmt.Fprintf(&b, "machine: cpuidle driver %s, governor %s, haltpoll %s; clocksource %s; load average %s before, %s after; %.0f s\n",
+		m.CPUIdleDriver, m.CPUIdleGovernor, haltpoll, m.Clocksource, m.LoadBefore, m.LoadAfter, res.ElapsedS)
+	fmt.Fprintf(&b, "Interleaved: %s, so that drift hits every reader alike.\n", res.Interleaving)
+	b.WriteString("Latency: CLOCK_MONOTONIC just before the writer process's 1-byte write to the pty master -> the reader's stamp. [lo, hi] are 95% intervals (bootstrap over blocks).\n")
+	b.WriteString("cpu = the process's CPU time per wall second over the measured samples (the load's goroutines included); allocs/key is process-wide (Mallocs delta over the measured samples).\n\n")
 	for _, ld := range res.Loads {
-		ring, hasRing := res.Find("roshambo", "ring", ld)
-		bp, hasBP := res.Find("busypoll", "read", ld)
 		t := latency.Table{
 			Title:  fmt.Sprintf("load %s — %s", ld, loadDescription(ld)),
-			Header: append(append([]string{"reader", "stage"}, latency.SummaryHeader...), "allocs/key", "p50/ring", "p99/ring", "p50/floor", "p99/floor"),
+			Header: []string{"reader", "stage", "n", "blocks", "P50 [95% CI]", "P99 [95% CI]", "P99.9", "max", "cpu", "allocs/key"},
 		}
 		var series []latency.Series
 		for _, run := range res.Runs {
 			if run.Load != ld {
 				continue
-			}
-			ratio := func(has bool, a, b int64) string {
-				if !has {
-					return "-"
-				}
-				return latency.FormatRatio(latency.Ratio(a, b))
 			}
 			n := fmt.Sprint(run.N)
 			if run.Truncated {
@@ -44,12 +49,12 @@ func WriteReport(w io.Writer, res *Result) error {
 			if run.AllocsPerKey >= 0 {
 				allocs = fmt.Sprintf("%.3f", run.AllocsPerKey)
 			}
-			cells := latency.SummaryCells(run.Summary)
-			cells[0] = n
-			row := append(append([]string{run.Reader, run.Stage}, cells...), allocs,
-				ratio(hasRing, run.P50, ring.P50), ratio(hasRing, run.P99, ring.P99),
-				ratio(hasBP, run.P50, bp.P50), ratio(hasBP, run.P99, bp.P99))
-			t.Add(row...)
+			cpu := "?"
+			if run.CPUCores >= 0 {
+				cpu = fmt.Sprintf("%.2f", run.CPUCores)
+			}
+			t.Add(run.Reader, run.Stage, n, fmt.Sprint(run.Blocks), formatCI(run.P50, run.P50CI), formatCI(run.P99, run.P99CI),
+				latency.FormatNs(run.P999), latency.FormatNs(run.Max), cpu, allocs)
 			if rec := res.Recorder(run.Reader, run.Stage, ld); rec != nil {
 				series = append(series, latency.Series{Name: run.Reader + "/" + run.Stage, Rec: rec})
 			}
@@ -61,9 +66,8 @@ func WriteReport(w io.Writer, res *Result) error {
 			return err
 		}
 		if hasTruncated(res, ld) {
-			b.WriteString("* truncated by the per-run time budget (--budget)\n")
+			b.WriteString("* truncated by the per-run time budget (--budget): blocks skipped or stopped early\n")
 		}
-		b.WriteString("ring = roshambo ring stage, floor = busypoll, same load and run.\n")
 		if ld != LoadIdle {
 			b.WriteString(procsLine(res, ld))
 		}
@@ -71,17 +75,39 @@ func WriteReport(w io.Writer, res *Result) error {
 		_ = latency.WriteCDF(&b, series, 64, 12)
 		b.WriteString("\n")
 	}
+	for _, r := range res.Runs {
+		if r.Allocs != nil && r.Stage == "ring" {
+			a := r.Allocs
+			fmt.Fprintf(&b, "allocations, %s under %s: %d over %d measured keys: input layer %d, runtime sudog cache %d, other %d",
+				r.Reader, r.Load, a.Mallocs, a.Keys, a.Input, a.RuntimeSudog, a.Other)
+			if len(a.OtherSites) > 0 {
+				fmt.Fprintf(&b, " %v", a.OtherSites)
+			}
+			b.WriteString("\n")
+		}
+	}
+	b.WriteString("\n")
+	if len(res.Breakdown.Parts) > 0 {
+		t := latency.Table{Title: "Where the time goes, every reader (separate eBPF-traced pass, interleaved the same way): kernel part = write -> a thread of the reader woken (flush work included); reader part = woken -> the reader's stamp (scheduling, syscall exit, the reader's code and hand-offs)",
+			Header: []string{"load", "reader", "stage", "n", "kernel P50", "kernel P99", "reader P50", "reader P99", "not woken"}}
+		for _, p := range res.Breakdown.Parts {
+			t.Add(p.Load, p.Reader, p.Stage, fmt.Sprint(p.N), formatCI(p.Kernel.P50, p.Kernel.P50CI), formatCI(p.Kernel.P99, p.Kernel.P99CI),
+				formatCI(p.ReaderPart.P50, p.ReaderPart.P50CI), formatCI(p.ReaderPart.P99, p.ReaderPart.P99CI), fmt.Sprint(p.NotWoken))
+		}
+		_ = t.Write(&b)
+		b.WriteString("not woken: samples for which no thread of the reader was woken (it was running: busy-poll, hot mode); their kernel part ends when flush_to_ldisc finishes.\n\n")
+	}
 	if len(res.Breakdown.UserSpace) > 0 {
 		t := latency.Table{Title: "roshambo user-space part without eBPF: Chunk.Woke -> Chunk.Time (epoll_wait back in Go code -> capture stamp; the publish is one atomic store after it)",
-			Header: append([]string{"load"}, latency.SummaryHeader...)}
+			Header: []string{"load", "n", "P50 [95% CI]", "P99 [95% CI]", "max"}}
 		for _, u := range res.Breakdown.UserSpace {
-			t.Add(append([]string{u.Load}, latency.SummaryCells(u.Summary)...)...)
+			t.Add(u.Load, fmt.Sprint(u.Count), formatCI(u.P50, u.P50CI), formatCI(u.P99, u.P99CI), latency.FormatNs(u.Max))
 		}
 		_ = t.Write(&b)
 		b.WriteString("\n")
 	}
 	if ks, ok := res.Breakdown.Kernel.([]KernelSplit); ok && len(ks) > 0 {
-		t := latency.Table{Title: "eBPF breakdown of roshambo's ring stage (separate traced pass): the steps add up to the total",
+		t := latency.Table{Title: "roshambo's ring stage step by step (same traced pass): the steps add up to the total",
 			Header: append([]string{"load", "step"}, latency.SummaryHeader...)}
 		for _, k := range ks {
 			for _, st := range []struct {
@@ -125,7 +151,7 @@ func WriteReport(w io.Writer, res *Result) error {
 	if len(res.Errors) > 0 {
 		b.WriteString("\n")
 	}
-	b.WriteString("Goals:\n")
+	b.WriteString("Goals (PASS: the 95% interval inside the bound; FAIL: outside; INCONCLUSIVE: it straddles the bound):\n")
 	for _, g := range res.Goals {
 		fmt.Fprintf(&b, "  [%s] %s: %s\n", g.Status, g.Name, g.Detail)
 	}

@@ -2,6 +2,7 @@ package capture
 
 import (
 	"fmt"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -24,17 +25,35 @@ func openRaw(path string) (int, error) {
 // just before the ring publish); stage "consumer" is when Next returned the
 // chunk to the consuming goroutine. The user-space part is Chunk.Time minus
 // Chunk.Woke (epoll_wait returned).
-func runRoshambo(s *session, path string) error {
+func runRoshambo(s *session, path string) error { return runRoshamboOpts(s, path, false) }
+
+// HotWindow is how long the roshambo-hot reader is made hot: longer than
+// any block, so that it stays hot while its keys arrive.
+const HotWindow = time.Minute
+
+// runRoshamboHot: input.Reader in hot mode (ReaderOptions.HotMax, Hot):
+// the reader thread polls read(2) and Next spins, for the whole block.
+func runRoshamboHot(s *session, path string) error { return runRoshamboOpts(s, path, true) }
+
+func runRoshamboOpts(s *session, path string, hot bool) error {
 	fd, err := openRaw(path)
 	if err != nil {
 		return err
 	}
 	defer unix.Close(fd)
-	r, err := input.NewReader(fd, input.ReaderOptions{})
+	var opts input.ReaderOptions
+	if hot {
+		opts.HotMax = HotWindow
+	}
+	r, err := input.NewReader(fd, opts)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
+	if hot {
+		r.Hot(HotWindow)
+		defer r.Hot(0)
+	}
 	s.ready()
 	for {
 		c, err := r.Next(0)
@@ -54,5 +73,8 @@ func runRoshambo(s *session, path string) error {
 }
 
 func roshamboSpecs() []readerSpec {
-	return []readerSpec{{name: "roshambo", stages: []string{"ring", "consumer"}, run: runRoshambo, esc: roshamboESC}}
+	return []readerSpec{
+		{name: "roshambo", stages: []string{"ring", "consumer"}, run: runRoshambo, esc: roshamboESC, profileAllocs: true},
+		{name: "roshambo-hot", stages: []string{"ring", "consumer"}, run: runRoshamboHot, profileAllocs: true},
+	}
 }

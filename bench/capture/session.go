@@ -5,6 +5,7 @@ import (
 	"runtime"
 
 	"github.com/roshambo-game/roshambo/bench/ptyharness"
+	"github.com/roshambo-game/roshambo/input/mono"
 )
 
 // maxStages is the number of timed stages a reader can report per byte
@@ -32,13 +33,20 @@ type session struct {
 	lat       [maxStages][]int64
 	userspace []int64
 
-	// keepAbs keeps the absolute write times and stage-0 stamps of the
+	// keepAbs keeps the absolute write times and stage stamps of the
 	// measured samples (for the eBPF breakdown).
-	keepAbs       bool
-	writes, first []int64
+	keepAbs bool
+	writes  []int64
+	abs     [maxStages][]int64
 
 	mallocStart, mallocEnd uint64
-	err                    error
+	// profileAllocs turns on the allocation profile (every allocation,
+	// with its stack) for the measured samples only (allocs.go).
+	profileAllocs bool
+	// cpuStart/End and wallStart/End: process CPU time (getrusage) and
+	// mono time over the measured samples.
+	cpuStart, cpuEnd, wallStart, wallEnd int64
+	err                                  error
 
 	// onReady runs in ready (the load's begin); procs is GOMAXPROCS right
 	// after it, i.e. while the reader runs.
@@ -60,7 +68,9 @@ func newSession(sh *ptyharness.Shared, mode ptyharness.Mode, warmup, total, nsta
 func (s *session) keepAbsolute(total int) {
 	s.keepAbs = true
 	s.writes = make([]int64, 0, total)
-	s.first = make([]int64, 0, total)
+	for k := 0; k < s.nstages; k++ {
+		s.abs[k] = make([]int64, 0, total)
+	}
 }
 
 // ready tells the writer to start. Readers call it once they are reading.
@@ -70,9 +80,38 @@ func (s *session) ready() {
 	}
 	s.procs = runtime.GOMAXPROCS(0)
 	if s.warmup == 0 {
-		s.mallocStart = mallocs()
+		s.startMeasure()
 	}
 	s.sh.SetReady()
+}
+
+// startMeasure takes the readings at the start of the measured samples.
+func (s *session) startMeasure() {
+	s.mallocStart = mallocs()
+	s.cpuStart, _ = cpuNs()
+	s.wallStart = mono.Now()
+	if s.profileAllocs {
+		runtime.MemProfileRate = 1
+	}
+}
+
+// endMeasure takes them at the end.
+func (s *session) endMeasure() {
+	if s.profileAllocs {
+		runtime.MemProfileRate = 0
+	}
+	s.wallEnd = mono.Now()
+	s.cpuEnd, _ = cpuNs()
+	s.mallocEnd = mallocs()
+}
+
+// cpuCores is the process's CPU time per wall second over the measured
+// samples (1 = one core busy), or -1 if unknown.
+func (s *session) cpuCores() float64 {
+	if s.wallEnd <= s.wallStart || s.cpuEnd < s.cpuStart || s.cpuStart == 0 {
+		return -1
+	}
+	return float64(s.cpuEnd-s.cpuStart) / float64(s.wallEnd-s.wallStart)
 }
 
 func mallocs() uint64 {
@@ -104,16 +143,18 @@ func (s *session) deliver(b byte, st stamps) bool {
 		}
 		if s.keepAbs {
 			s.writes = append(s.writes, wt)
-			s.first = append(s.first, st.t[0])
+			for k := 0; k < s.nstages; k++ {
+				s.abs[k] = append(s.abs[k], st.t[k])
+			}
 		}
 	}
 	s.next = i + 1
 	done := s.next >= s.sh.Limit()
-	if s.next == s.warmup {
-		s.mallocStart = mallocs()
+	if s.next == s.warmup && !done {
+		s.startMeasure()
 	}
 	if done {
-		s.mallocEnd = mallocs()
+		s.endMeasure()
 	}
 	s.sh.Ack(s.next)
 	return done

@@ -27,6 +27,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/creack/pty"
@@ -296,7 +297,7 @@ func spin(threads int) {
 	spinLoop()
 }
 
-var spinSink uint64
+var spinSink atomic.Uint64
 
 func spinLoop() {
 	var x uint64
@@ -304,7 +305,7 @@ func spinLoop() {
 		for i := 0; i < 1<<20; i++ {
 			x = x*6364136223846793005 + 1442695040888963407
 		}
-		spinSink = x
+		spinSink.Store(x)
 	}
 }
 

@@ -97,7 +97,7 @@ func Open(o Options, stdout, stderr io.Writer) (_ *App, err error) {
 	}
 	a.game = tui.New(tui.Config{
 		Screen:   a.scr,
-		Input:    &consoleInput{c: a.con.Load()},
+		Input:    &consoleInput{c: a.con.Load(), hot: a.opts.Hot},
 		Opponent: a.first,
 		Start:    a.startNext,
 		Name:     a.name,
@@ -219,7 +219,11 @@ func (a *App) wake() {
 func (a *App) openConsole() error {
 	// Without --escdelay (EscDelay 0) the Console reads ROSHAMBO_ESCDELAY,
 	// checked by checkTerminal.
-	con, err := input.OpenConsole(input.ConsoleOptions{EscDelay: a.opts.EscDelay})
+	var ro input.ReaderOptions
+	if a.opts.Hot {
+		ro.HotMax = HotBound
+	}
+	con, err := input.OpenConsole(input.ConsoleOptions{EscDelay: a.opts.EscDelay, Reader: ro})
 	if err != nil {
 		if errors.Is(err, input.ErrNotTerminal) {
 			return usageError{err.Error()}

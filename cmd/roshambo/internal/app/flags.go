@@ -44,6 +44,7 @@ type Options struct {
 	EscSet   bool          // --escdelay was given
 	Spy      bool          // attach the eBPF spy to the opponent
 	Timeout  time.Duration // per-answer timeout of the opponent
+	Hot      bool          // poll the keyboard while a throw is awaited (input.Reader.Hot)
 }
 
 // Format returns the match format the options ask for.
@@ -106,6 +107,7 @@ func newFlagSet() (*flag.FlagSet, *flagValues) {
 	fs.Var(&v.esc, "escdelay", "`MS` (0 to 1000) before a lone ESC counts as the Esc key; 0: no wait\n(default: $"+keys.EnvEscDelay+", else "+
 		strconv.Itoa(int(keys.DefaultEscDelay/time.Millisecond))+")")
 	fs.BoolVar(&v.o.Spy, "spy", false, "attach the eBPF spy to the opponent and show its move before you throw\n(needs root, or CAP_BPF and CAP_PERFMON)")
+	fs.BoolVar(&v.o.Hot, "hot", false, "while the game waits for your throw, poll the keyboard instead of sleeping:\nthe lowest key latency, for up to two busy cores (never while idle, paused or after the match)")
 	v.o.Timeout = game.DefaultTimeout
 	fs.Var(cli.DurationRange{V: &v.o.Timeout, Min: 10 * time.Millisecond, Max: 10 * time.Minute}, "timeout",
 		"how long the opponent may take per answer, a duration `D` (10ms to 10m)")

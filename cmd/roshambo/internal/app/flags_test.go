@@ -145,3 +145,17 @@ func TestNotATerminal(t *testing.T) {
 		t.Errorf("stderr %q", got)
 	}
 }
+
+func TestParseFlagsHot(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	o, done, code := ParseFlags([]string{"--hot"}, &stdout, &stderr)
+	if done || code != 0 || !o.Hot {
+		t.Fatalf("--hot: done %v, code %d, Hot %v; stderr %s", done, code, o.Hot, stderr.String())
+	}
+	if o, _, _ = ParseFlags(nil, &stdout, &stderr); o.Hot {
+		t.Fatal("hot mode on without --hot")
+	}
+	if _, done, code := ParseFlags([]string{"--hot=maybe"}, &stdout, &stderr); !done || code != 2 {
+		t.Fatalf("--hot=maybe: done %v, code %d, want a usage error", done, code)
+	}
+}

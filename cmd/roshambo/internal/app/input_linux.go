@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/tui"
 	"github.com/roshambo-game/roshambo/input"
 	"github.com/roshambo-game/roshambo/input/keys"
@@ -21,6 +23,29 @@ const leaveScreen = "\x1b[0m\x1b[?1l\x1b>\x1b[?25h\x1b[?1049l"
 type consoleInput struct {
 	c  *input.Console
 	ev input.Event
+	// hot: --hot was given; heated: the Console is hot now (Heat).
+	hot, heated bool
+}
+
+// HotBound bounds each stretch of hot mode (--hot): a player who has not
+// thrown for that long gets the parked reader until the loop's next event
+// makes it hot again.
+const HotBound = 30 * time.Second
+
+// Heat implements tui.Heater: with --hot, the Console polls while the loop
+// awaits a throw, and parks as soon as it does not.
+func (ci *consoleInput) Heat(on bool) {
+	if !ci.hot {
+		return
+	}
+	switch {
+	case on:
+		ci.c.Hot(HotBound) // re-arming is cheap: see input.Reader.Hot
+		ci.heated = true
+	case ci.heated:
+		ci.c.Hot(0)
+		ci.heated = false
+	}
 }
 
 // Next implements tui.Input.
@@ -72,4 +97,7 @@ func (ci *consoleInput) Interrupt() { ci.c.Interrupt() }
 
 // Suspend implements tui.Input: the Console leaves its modes and raw mode,
 // stops the process, and restores both once it is continued.
-func (ci *consoleInput) Suspend() error { return ci.c.Suspend() }
+func (ci *consoleInput) Suspend() error {
+	ci.Heat(false)
+	return ci.c.Suspend()
+}

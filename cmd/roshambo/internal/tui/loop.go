@@ -291,6 +291,7 @@ func (g *Game) Run() Result {
 	g.newMatch(g.cfg.Opponent)
 	g.flush(true)
 	for !g.done {
+		g.heat()
 		ev, err := g.in.Next()
 		if err != nil {
 			g.res.Err = fmt.Errorf("read the terminal: %w", err)
