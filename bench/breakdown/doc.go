@@ -10,4 +10,4 @@
 // needed; `go generate ./bench/breakdown` rebuilds it (clang).
 package breakdown
 
-//go:generate go tool bpf2go -cc clang -target amd64 -cflags "-O2 -g -Wall -Werror -I/usr/include/x86_64-linux-gnu" breakdown breakdown.c
+//go:generate go tool bpf2go -cc clang -target amd64,arm64 -cflags "-O2 -g -Wall -Werror -I/usr/include/x86_64-linux-gnu -I/usr/include/aarch64-linux-gnu" breakdown breakdown.c
