@@ -26,4 +26,4 @@
 // building needs no clang.
 package spy
 
-//go:generate go tool bpf2go -cc clang -target amd64 -cflags "-O2 -g -mcpu=v3 -Wall -Werror -I/usr/include/x86_64-linux-gnu" spy spy.c
+//go:generate go tool bpf2go -cc clang -target amd64,arm64 -cflags "-O2 -g -mcpu=v3 -Wall -Werror -I/usr/include/x86_64-linux-gnu -I/usr/include/aarch64-linux-gnu" spy spy.c

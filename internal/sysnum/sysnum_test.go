@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cilium/ebpf/btf"
+
 	"github.com/roshambo-game/roshambo/bpf/event"
 )
 
@@ -217,4 +219,74 @@ func TestSpySource(t *testing.T) {
 // the table.
 func TestBreakdownSource(t *testing.T) {
 	checkC(t, cBlocks(t, "../../bench/breakdown/breakdown.c"), Breakdown, false)
+}
+
+// TestRegTable checks each register of the table against the kernel layout
+// that KernelPtRegs describes, anonymous members and array elements
+// included.
+func TestRegTable(t *testing.T) {
+	for _, r := range RegTable {
+		t.Run(r.GOARCH, func(t *testing.T) {
+			st := KernelPtRegs(r.GOARCH)
+			if st == nil {
+				t.Fatal("no kernel layout")
+			}
+			regs := append([]Reg{r.Nr}, append(r.Args[:], r.CompatArgs[:]...)...)
+			if r.Mode != nil {
+				regs = append(regs, *r.Mode)
+			}
+			for _, reg := range regs {
+				off, ok := fieldOffset(st, reg.Field)
+				if !ok || off != reg.Offset {
+					t.Errorf("%s at %d in the table, %d in the layout (found %v)", reg.Field, reg.Offset, off, ok)
+				}
+			}
+		})
+	}
+	if _, ok := RegsOf("riscv64"); ok {
+		t.Error("riscv64 has a register table but no eBPF objects")
+	}
+}
+
+// fieldOffset finds "name" or "name[i]" in t, looking into anonymous
+// members.
+func fieldOffset(t btf.Type, field string) (uint32, bool) {
+	name, index := field, -1
+	if i := strings.IndexByte(field, '['); i >= 0 {
+		name = field[:i]
+		index, _ = strconv.Atoi(strings.TrimSuffix(field[i+1:], "]"))
+	}
+	var members []btf.Member
+	switch c := t.(type) {
+	case *btf.Struct:
+		members = c.Members
+	case *btf.Union:
+		members = c.Members
+	default:
+		return 0, false
+	}
+	for _, m := range members {
+		if m.Name == "" {
+			if off, ok := fieldOffset(m.Type, field); ok {
+				return m.Offset.Bytes() + off, true
+			}
+			continue
+		}
+		if m.Name != name {
+			continue
+		}
+		if index < 0 {
+			return m.Offset.Bytes(), true
+		}
+		a, ok := m.Type.(*btf.Array)
+		if !ok || uint32(index) >= a.Nelems {
+			return 0, false
+		}
+		size, err := btf.Sizeof(a.Type)
+		if err != nil {
+			return 0, false
+		}
+		return m.Offset.Bytes() + uint32(index*size), true
+	}
+	return 0, false
 }
