@@ -195,6 +195,13 @@ struct pt_regs {
 
 #define TS_COMPAT 0x0002 // thread_info.status: an ia32 system call is in progress
 
+// native_event returns the event number of native write-family call nr:
+// nr itself, the events' numbers being x86_64's.
+static __always_inline __u16 native_event(long nr)
+{
+	return nr;
+}
+
 // in_compat reports whether the current system call is an ia32 one (int
 // $0x80 or a 32-bit process).
 static __always_inline int in_compat(struct task_struct *t, struct pt_regs *regs)
@@ -250,6 +257,33 @@ struct pt_regs {
 #define NR32_PWRITEV2 393
 
 #define PSR_MODE32_BIT 0x10 // pstate: the task runs in AArch32 state
+
+// native_event returns the event number (SYS_*) of native write-family call
+// nr.
+static __always_inline __u16 native_event(long nr)
+{
+	switch (nr) {
+	case NR_WRITE:
+		return SYS_WRITE;
+	case NR_PWRITE64:
+		return SYS_PWRITE64;
+	case NR_WRITEV:
+		return SYS_WRITEV;
+	case NR_SENDTO:
+		return SYS_SENDTO;
+	case NR_SENDMSG:
+		return SYS_SENDMSG;
+	case NR_VMSPLICE:
+		return SYS_VMSPLICE;
+	case NR_PWRITEV:
+		return SYS_PWRITEV;
+	case NR_SENDMMSG:
+		return SYS_SENDMMSG;
+	case NR_PWRITEV2:
+		return SYS_PWRITEV2;
+	}
+	return 0;
+}
 
 // in_compat reports whether the current system call comes from an AArch32
 // task (the saved user pstate says so; the bit is architectural).
@@ -461,23 +495,15 @@ static __always_inline __u16 normalize(long nr, int compat)
 	if (!compat) {
 		switch (nr) {
 		case NR_WRITE:
-			return SYS_WRITE;
 		case NR_PWRITE64:
-			return SYS_PWRITE64;
 		case NR_WRITEV:
-			return SYS_WRITEV;
 		case NR_SENDTO:
-			return SYS_SENDTO;
 		case NR_SENDMSG:
-			return SYS_SENDMSG;
 		case NR_VMSPLICE:
-			return SYS_VMSPLICE;
 		case NR_PWRITEV:
-			return SYS_PWRITEV;
 		case NR_SENDMMSG:
-			return SYS_SENDMMSG;
 		case NR_PWRITEV2:
-			return SYS_PWRITEV2;
+			return native_event(nr);
 		}
 		return 0;
 	}
