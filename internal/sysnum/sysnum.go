@@ -25,8 +25,8 @@ type ABI struct {
 }
 
 // Write lists the write-family calls the spy decodes, in the order of
-// bpf/event's constants. send is AArch32's own: it is decoded as a sendto,
-// whose first arguments it shares.
+// bpf/event's constants. AArch32 has one more, send, a system call of its
+// own there: it is decoded as the sendto whose first arguments it shares.
 var Write = []string{"write", "pwrite64", "writev", "sendto", "sendmsg", "vmsplice", "pwritev", "sendmmsg", "pwritev2"}
 
 // Breakdown lists the calls the breakdown tracer matches: the writer's
