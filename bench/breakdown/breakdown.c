@@ -21,9 +21,49 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+// The per-architecture part, the one table of each: the register that holds
+// the system call number at sys_exit, and the numbers traced. The Go table in
+// internal/sysnum is checked against these lines and against
+// golang.org/x/sys/unix.
+#if defined(__TARGET_ARCH_x86)
+
 struct pt_regs {
 	unsigned long orig_ax;
 } __attribute__((preserve_access_index));
+
+#define REGS_NR(r) ((long)(r)->orig_ax)
+
+#define NR_WRITE 1
+#define NR_EPOLL_WAIT 232
+#define NR_EPOLL_PWAIT 281
+#define NR_EPOLL_PWAIT2 441
+
+#elif defined(__TARGET_ARCH_arm64)
+
+struct pt_regs {
+	int syscallno;
+} __attribute__((preserve_access_index));
+
+#define REGS_NR(r) ((long)(r)->syscallno)
+
+// No epoll_wait: the generic table has only epoll_pwait and epoll_pwait2.
+#define NR_WRITE 64
+#define NR_EPOLL_PWAIT 22
+#define NR_EPOLL_PWAIT2 441
+
+#else
+#error "breakdown.c: no system call table for this architecture (bpf2go -target amd64 or arm64)"
+#endif
+
+// is_epoll_wait reports whether nr is one of the epoll_wait family.
+static __always_inline int is_epoll_wait(long nr)
+{
+#ifdef NR_EPOLL_WAIT
+	if (nr == NR_EPOLL_WAIT)
+		return 1;
+#endif
+	return nr == NR_EPOLL_PWAIT || nr == NR_EPOLL_PWAIT2;
+}
 
 struct task_struct {
 	int pid;
@@ -112,7 +152,7 @@ SEC("tp_btf/sys_enter")
 int handle_sys_enter(__u64 *ctx)
 {
 	long id = (long)ctx[1];
-	if (id != 1) // write
+	if (id != NR_WRITE)
 		return 0;
 	struct config *c = config();
 	__u64 pt = bpf_get_current_pid_tgid();
@@ -130,8 +170,7 @@ int handle_sys_exit(__u64 *ctx)
 	__u64 pt = bpf_get_current_pid_tgid();
 	if (!c || c->reader_tgid == 0 || (__u32)(pt >> 32) != c->reader_tgid)
 		return 0;
-	long nr = regs->orig_ax;
-	if (nr != 232 && nr != 281 && nr != 441) // epoll_wait, epoll_pwait, epoll_pwait2
+	if (!is_epoll_wait(REGS_NR(regs)))
 		return 0;
 	emit(KIND_EPOLL_EXIT, (__u32)pt, 0);
 	return 0;

@@ -32,6 +32,16 @@ func TestTracerLoads(t *testing.T) {
 		}
 	}
 	f.Close()
+	// A return from the epoll_wait family (epoll_wait on amd64,
+	// epoll_pwait on arm64: x/sys/unix picks the one the kernel has).
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := unix.EpollWait(epfd, make([]unix.EpollEvent, 1), 0); err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(epfd)
 	if err := tr.Configure(0, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -39,10 +49,13 @@ func TestTracerLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writes := 0
+	writes, epolls := 0, 0
 	for _, e := range evs {
-		if e.Kind == KindWrite {
+		switch e.Kind {
+		case KindWrite:
 			writes++
+		case KindEpollExit:
+			epolls++
 		}
 		if e.Time <= 0 || e.Kind < KindWrite || e.Kind > KindEpollExit {
 			t.Errorf("malformed event %+v", e)
@@ -50,6 +63,9 @@ func TestTracerLoads(t *testing.T) {
 	}
 	if writes < 3 {
 		t.Errorf("saw %d write events, want >= 3 (%d events)", writes, len(evs))
+	}
+	if epolls < 1 {
+		t.Errorf("saw no return from epoll_wait (%d events)", len(evs))
 	}
 	if lost, err := tr.Lost(); err != nil || lost != 0 {
 		t.Errorf("lost %d, %v", lost, err)

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package capture is the capture-latency benchmark (roshambo-bench capture):
 // the time from a byte written to a pty master by a separate "terminal"
 // process to the moment a reader on the slave has it, for roshambo's input

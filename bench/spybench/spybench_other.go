@@ -3,15 +3,21 @@
 package spybench
 
 import (
-	"fmt"
 	"io"
+
+	"github.com/roshambo-game/roshambo/internal/cli"
 )
 
-// Main reports that the spy benchmark needs Linux (eBPF, strace, bpftrace)
-// and returns 1.
+// Main says in one line that the spy benchmark needs Linux and returns 2
+// (--help works).
 func Main(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "roshambo-bench spy: needs Linux (eBPF, strace, bpftrace)")
-	return 1
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			io.WriteString(stdout, "usage: roshambo-bench spy [flags]: the spy's overhead against strace and bpftrace (Linux only)\n")
+			return cli.ExitOK
+		}
+	}
+	return cli.Unsupported(stderr, "roshambo-bench spy", "eBPF, strace, bpftrace")
 }
 
 // IsTarget reports false: there are no targets off Linux.

@@ -20,7 +20,7 @@
 //	    32    4 fd         file descriptor (parent tgid for a fork record)
 //	    36    2 data_len   bytes of data after the header (the exit reading)
 //	    38    2 entry_len  bytes of the entry reading after the data
-//	    40    2 syscall    x86_64 syscall number (426 for io_uring)
+//	    40    2 syscall    x86_64 syscall number, on every architecture (426 for io_uring)
 //	    42    1 kind       1 write, 2 fork, 3 exit, 4 follow, 5 ring
 //	    43    1 op         io_uring opcode; sendmmsg message index
 //	    44    2 flags      see the Event fields
@@ -88,8 +88,10 @@ func (k Kind) String() string {
 	return fmt.Sprintf("kind(%d)", uint8(k))
 }
 
-// Syscall is an x86_64 system call number. An ia32 call is reported with
-// the x86_64 number of the same call (and Event.IA32 set).
+// Syscall is a write-family system call, identified by its x86_64 number on
+// every architecture (write is 1 on arm64 too, whose own number is 64) and
+// in every ABI: a 32-bit compat call is reported with the x86_64 number of
+// the same call (and Event.IA32 set).
 type Syscall uint16
 
 // The system calls that the spy traces. SysIoUring stands for the io_uring
@@ -241,8 +243,8 @@ type Event struct {
 	// call is one that the spy reads once: a later sendmmsg message, an
 	// io_uring request), so a change during the call would go unseen.
 	Unverified bool
-	// IA32 is set for a 32-bit (ia32) system call, decoded with its own
-	// numbers and layouts.
+	// IA32 is set for a system call of the 32-bit compat ABI, decoded with
+	// its own numbers and layouts: ia32 on x86_64, AArch32 on arm64.
 	IA32 bool
 	// ByReference is set for vmsplice: the pipe holds references to the
 	// writer's pages, not a copy, so the reader gets whatever they hold

@@ -1,7 +1,8 @@
 // Package spy loads the roshambo spy's eBPF programs, chooses what they
 // follow, and reads the events they report: every write-family system call
 // (write, writev, pwrite64, pwritev, pwritev2, sendto, sendmsg, sendmmsg,
-// vmsplice, in both the x86_64 and the ia32 ABI) and io_uring write or send
+// vmsplice, in the native ABI and the 32-bit compat one: x86_64 and ia32,
+// or arm64 and AArch32) and io_uring write or send
 // of the target processes, or into a watched file (WatchFile), with a
 // bounded copy of the data written.
 //
@@ -21,9 +22,13 @@
 // moves with the game's parser and reassembles lines. See docs/spy.md for
 // the design and its limits.
 //
-// The C source is spy.c; spy_x86_bpfel.go and spy_x86_bpfel.o are generated
-// from it by bpf2go (go generate, or make generate) and committed, so that
-// building needs no clang.
+// The C source is spy.c; spy_x86_bpfel.go/.o (amd64) and
+// spy_arm64_bpfel.go/.o (arm64) are generated from it by bpf2go (go
+// generate, or make generate) and committed, so that building needs no
+// clang. The two differ only in spy.c's per-architecture block: registers,
+// system call numbers, how a compat call is recognised (docs/spy.md,
+// "Architectures"). Elsewhere than Linux the package builds, and Open
+// returns ErrUnsupportedPlatform.
 package spy
 
-//go:generate go tool bpf2go -cc clang -target amd64 -cflags "-O2 -g -mcpu=v3 -Wall -Werror -I/usr/include/x86_64-linux-gnu" spy spy.c
+//go:generate go tool bpf2go -cc clang -target amd64,arm64 -cflags "-O2 -g -mcpu=v3 -Wall -Werror -I/usr/include/x86_64-linux-gnu -I/usr/include/aarch64-linux-gnu" spy spy.c

@@ -20,8 +20,13 @@ var (
 	ErrNoBTF = errors.New("kernel BTF is not available (/sys/kernel/btf/vmlinux is missing: the kernel was built without CONFIG_DEBUG_INFO_BTF)")
 	// ErrUnsupportedKernel means the kernel lacks a feature the spy needs
 	// (BPF ring buffers and their dynptrs, tp_btf programs, task storage,
-	// bpf_loop, bpf_rdonly_cast: Linux 6.2 or later on x86_64).
-	ErrUnsupportedKernel = errors.New("unsupported kernel (the spy needs Linux 6.2 or later on x86_64: BPF ring buffers, tp_btf, task storage, bpf_loop, bpf_rdonly_cast)")
+	// bpf_loop, bpf_rdonly_cast: Linux 6.2 or later, on x86_64 or arm64).
+	ErrUnsupportedKernel = errors.New("unsupported kernel (the spy needs Linux 6.2 or later on x86_64 or arm64: BPF ring buffers, tp_btf, task storage, bpf_loop, bpf_rdonly_cast)")
+	// ErrUnsupportedPlatform is returned by Open, and by every other entry
+	// point, on an operating system other than Linux: the package builds
+	// there (as cilium/ebpf does, with its ErrNotSupportedOnOS), but eBPF
+	// is Linux's. On Linux, the compiled programs are for amd64 and arm64.
+	ErrUnsupportedPlatform = errors.New("the spy runs only on Linux (amd64 or arm64)")
 	// ErrNoSuchProcess means a PID given to AddTarget does not exist.
 	ErrNoSuchProcess = errors.New("no such process")
 	// ErrTargetExited means a target exited while it was being added.

@@ -29,17 +29,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 // with no bpf_probe_read_kernel, which kernel lockdown may forbid. Where a
 // pointer is only an address (an fd table slot, a string), bpf_rdonly_cast
 // gives it a type, and the loads through it are fault-safe too.
-struct pt_regs {
-	unsigned long bx;
-	unsigned long cx;
-	unsigned long dx;
-	unsigned long si;
-	unsigned long di;
-	unsigned long r10;
-	unsigned long r8;
-	unsigned long orig_ax;
-} __attribute__((preserve_access_index));
-
 typedef struct {
 	int counter;
 } atomic_t;
@@ -126,7 +115,8 @@ struct io_sr_msg {
 
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
-// User-space types, read with bpf_probe_read_user: x86_64 and ia32 layouts.
+// User-space types, read with bpf_probe_read_user: the 64-bit layouts
+// (x86_64 and arm64 alike) and the 32-bit compat ones (ia32 and AArch32 alike).
 struct user_iovec {
 	__u64 base;
 	__u64 len;
@@ -137,14 +127,51 @@ struct user_iovec32 {
 	__u32 len;
 };
 
-#define MSGHDR_IOV 16 // offset of msg_iov in struct msghdr (x86_64)
+#define MSGHDR_IOV 16 // offset of msg_iov in struct msghdr (64-bit)
 #define MSGHDR32_IOV 8 // in struct compat_msghdr
 #define MMSGHDR_SIZE 64
 #define MMSGHDR32_SIZE 32
 #define MMSGHDR_LEN 56 // offset of msg_len in struct mmsghdr
 #define MMSGHDR32_LEN 28
 
-// x86_64 system call numbers (events carry these, also for ia32 calls).
+// The events' system call numbers: the x86_64 numbers, on every
+// architecture and in every ABI (package bpf/event decodes them).
+#define SYS_WRITE 1
+#define SYS_PWRITE64 18
+#define SYS_WRITEV 20
+#define SYS_SENDTO 44
+#define SYS_SENDMSG 46
+#define SYS_VMSPLICE 278
+#define SYS_PWRITEV 296
+#define SYS_SENDMMSG 307
+#define SYS_PWRITEV2 328
+#define SYS_IO_URING_ENTER 426 // io_uring events
+
+// The per-architecture part, the one table of each: the registers that hold
+// the system call number and the first three arguments (fd, buffer, count),
+// the native ABI's numbers (NR_*), the 32-bit compat ABI's numbers (NR32_*),
+// and how a compat call is recognised. The Go table in internal/sysnum is
+// checked against these lines and against golang.org/x/sys/unix.
+#if defined(__TARGET_ARCH_x86)
+
+struct pt_regs {
+	unsigned long bx;
+	unsigned long cx;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+	unsigned long orig_ax;
+} __attribute__((preserve_access_index));
+
+#define REGS_NR(r) ((long)(r)->orig_ax)
+#define REGS_ARG1(r) ((r)->di)
+#define REGS_ARG2(r) ((r)->si)
+#define REGS_ARG3(r) ((r)->dx)
+#define REGS_COMPAT_ARG1(r) ((__u32)(r)->bx)
+#define REGS_COMPAT_ARG2(r) ((__u32)(r)->cx)
+#define REGS_COMPAT_ARG3(r) ((__u32)(r)->dx)
+
+// x86_64
 #define NR_WRITE 1
 #define NR_PWRITE64 18
 #define NR_WRITEV 20
@@ -154,9 +181,8 @@ struct user_iovec32 {
 #define NR_PWRITEV 296
 #define NR_SENDMMSG 307
 #define NR_PWRITEV2 328
-#define NR_IO_URING_ENTER 426 // io_uring events
 
-// ia32 system call numbers.
+// ia32
 #define NR32_WRITE 4
 #define NR32_WRITEV 146
 #define NR32_PWRITE64 181
@@ -168,6 +194,108 @@ struct user_iovec32 {
 #define NR32_PWRITEV2 379
 
 #define TS_COMPAT 0x0002 // thread_info.status: an ia32 system call is in progress
+
+// native_event returns the event number of native write-family call nr:
+// nr itself, the events' numbers being x86_64's.
+static __always_inline __u16 native_event(long nr)
+{
+	return nr;
+}
+
+// in_compat reports whether the current system call is an ia32 one (int
+// $0x80 or a 32-bit process).
+static __always_inline int in_compat(struct task_struct *t, struct pt_regs *regs)
+{
+	return (t->thread_info.status & TS_COMPAT) != 0;
+}
+
+#elif defined(__TARGET_ARCH_arm64)
+
+// The kernel's struct pt_regs has regs, sp, pc and pstate inside an
+// anonymous union; CO-RE finds them there. regs[0] (x0) is overwritten by
+// the return value before sys_exit: orig_x0 keeps the first argument.
+struct pt_regs {
+	unsigned long regs[31];
+	unsigned long sp;
+	unsigned long pc;
+	unsigned long pstate;
+	unsigned long orig_x0;
+	int syscallno;
+} __attribute__((preserve_access_index));
+
+#define REGS_NR(r) ((long)(r)->syscallno)
+#define REGS_ARG1(r) ((r)->orig_x0)
+#define REGS_ARG2(r) ((r)->regs[1])
+#define REGS_ARG3(r) ((r)->regs[2])
+// AArch32 r0-r2 are the low halves of x0-x2.
+#define REGS_COMPAT_ARG1(r) ((__u32)(r)->orig_x0)
+#define REGS_COMPAT_ARG2(r) ((__u32)(r)->regs[1])
+#define REGS_COMPAT_ARG3(r) ((__u32)(r)->regs[2])
+
+// arm64 (the generic table)
+#define NR_WRITE 64
+#define NR_WRITEV 66
+#define NR_PWRITE64 68
+#define NR_PWRITEV 70
+#define NR_VMSPLICE 75
+#define NR_SENDTO 206
+#define NR_SENDMSG 211
+#define NR_SENDMMSG 269
+#define NR_PWRITEV2 287
+
+// AArch32 (EABI). send(2) is a system call of its own there, with
+// sendto's first arguments: it is decoded as a sendto.
+#define NR32_WRITE 4
+#define NR32_WRITEV 146
+#define NR32_PWRITE64 181
+#define NR32_SEND 289
+#define NR32_SENDTO 290
+#define NR32_SENDMSG 296
+#define NR32_VMSPLICE 343
+#define NR32_PWRITEV 362
+#define NR32_SENDMMSG 374
+#define NR32_PWRITEV2 393
+
+#define PSR_MODE32_BIT 0x10 // pstate: the task runs in AArch32 state
+
+// native_event returns the event number (SYS_*) of native write-family call
+// nr.
+static __always_inline __u16 native_event(long nr)
+{
+	switch (nr) {
+	case NR_WRITE:
+		return SYS_WRITE;
+	case NR_PWRITE64:
+		return SYS_PWRITE64;
+	case NR_WRITEV:
+		return SYS_WRITEV;
+	case NR_SENDTO:
+		return SYS_SENDTO;
+	case NR_SENDMSG:
+		return SYS_SENDMSG;
+	case NR_VMSPLICE:
+		return SYS_VMSPLICE;
+	case NR_PWRITEV:
+		return SYS_PWRITEV;
+	case NR_SENDMMSG:
+		return SYS_SENDMMSG;
+	case NR_PWRITEV2:
+		return SYS_PWRITEV2;
+	}
+	return 0;
+}
+
+// in_compat reports whether the current system call comes from an AArch32
+// task (the saved user pstate says so; the bit is architectural).
+static __always_inline int in_compat(struct task_struct *t, struct pt_regs *regs)
+{
+	return (regs->pstate & PSR_MODE32_BIT) != 0;
+}
+
+#else
+#error "spy.c: no system call table for this architecture (bpf2go -target amd64 or arm64)"
+#endif
+
 #define FMODE_WRITE 0x2
 
 // io_uring opcodes (UAPI).
@@ -196,7 +324,7 @@ struct user_iovec32 {
 #define FLAG_IOV_PARTIAL 0x002 // more iovecs than MAX_IOV: count covers the first MAX_IOV
 #define FLAG_CHANGED 0x004     // the buffer differed at entry and at exit: both readings follow
 #define FLAG_UNVERIFIED 0x008  // the entry reading did not cover every byte copied
-#define FLAG_IA32 0x010        // an ia32 system call (decoded with its own numbers and layouts)
+#define FLAG_COMPAT 0x010      // a 32-bit compat call, ia32 or AArch32 (decoded with its own numbers and layouts)
 #define FLAG_BY_REF 0x020      // vmsplice: the pipe references the writer's pages
 #define FLAG_INODE 0x040       // matched by the watched file, not by the process
 #define FLAG_SUBMITTED 0x080   // io_uring: read at submission; ret is the length submitted
@@ -213,7 +341,7 @@ struct event {
 	__u32 fd;         // file descriptor; parent tgid for KIND_FORK
 	__u16 data_len;   // bytes of data (the reading at exit) that follow the header
 	__u16 entry_len;  // bytes of the reading at entry that follow the data (FLAG_CHANGED)
-	__u16 syscall;    // x86_64 syscall number
+	__u16 syscall;    // SYS_*: the x86_64 number, on every architecture
 	__u8 kind;        // KIND_*
 	__u8 op;          // io_uring opcode; sendmmsg message index
 	__u16 flags;      // FLAG_*
@@ -237,11 +365,11 @@ struct args {
 	__u64 buf;   // buffer, iovec array, msghdr or mmsghdr array
 	__u64 count; // length or iovec count
 	__u32 fd;
-	__u16 nr;    // x86_64 number
-	__u16 raw;   // the number as called (ia32 or x86_64)
+	__u16 nr;    // the event's number (SYS_*)
+	__u16 raw;   // the number as called (native or compat)
 	__u16 entry_len;
 	__u8 active;
-	__u8 ia32;
+	__u8 compat;
 	__u16 flags; // FLAG_INODE, FLAG_BY_REF
 	__u16 _pad[3];
 	__u8 entry[2 * MAX_COPY];
@@ -351,17 +479,20 @@ static __always_inline int candidate(long nr)
 	case NR32_SENDTO:
 	case NR32_SENDMSG:
 	case NR32_PWRITEV2:
+#ifdef NR32_SEND
+	case NR32_SEND:
+#endif
 		return 1;
 	}
 	return 0;
 }
 
-// normalize returns the x86_64 number of a write-family call, or 0 when nr
-// is not one in its ABI (ia32 calls have their own numbers: ia32's getpid
-// is x86_64's writev).
-static __always_inline __u16 normalize(long nr, int ia32)
+// normalize returns the event number (SYS_*) of a write-family call, or 0
+// when nr is not one in its ABI (compat calls have their own numbers: ia32's
+// getpid is x86_64's writev).
+static __always_inline __u16 normalize(long nr, int compat)
 {
-	if (!ia32) {
+	if (!compat) {
 		switch (nr) {
 		case NR_WRITE:
 		case NR_PWRITE64:
@@ -372,41 +503,40 @@ static __always_inline __u16 normalize(long nr, int ia32)
 		case NR_PWRITEV:
 		case NR_SENDMMSG:
 		case NR_PWRITEV2:
-			return nr;
+			return native_event(nr);
 		}
 		return 0;
 	}
 	switch (nr) {
 	case NR32_WRITE:
-		return NR_WRITE;
+		return SYS_WRITE;
 	case NR32_WRITEV:
-		return NR_WRITEV;
+		return SYS_WRITEV;
 	case NR32_PWRITE64:
-		return NR_PWRITE64;
+		return SYS_PWRITE64;
 	case NR32_VMSPLICE:
-		return NR_VMSPLICE;
+		return SYS_VMSPLICE;
 	case NR32_PWRITEV:
-		return NR_PWRITEV;
+		return SYS_PWRITEV;
 	case NR32_SENDMMSG:
-		return NR_SENDMMSG;
+		return SYS_SENDMMSG;
 	case NR32_SENDTO:
-		return NR_SENDTO;
+		return SYS_SENDTO;
+#ifdef NR32_SEND
+	case NR32_SEND:
+		return SYS_SENDTO;
+#endif
 	case NR32_SENDMSG:
-		return NR_SENDMSG;
+		return SYS_SENDMSG;
 	case NR32_PWRITEV2:
-		return NR_PWRITEV2;
+		return SYS_PWRITEV2;
 	}
 	return 0;
 }
 
 static __always_inline int is_vector(__u16 nr)
 {
-	return nr == NR_WRITEV || nr == NR_PWRITEV || nr == NR_PWRITEV2 || nr == NR_VMSPLICE;
-}
-
-static __always_inline int in_ia32(struct task_struct *t)
-{
-	return (t->thread_info.status & TS_COMPAT) != 0;
+	return nr == SYS_WRITEV || nr == SYS_PWRITEV || nr == SYS_PWRITEV2 || nr == SYS_VMSPLICE;
 }
 
 static __always_inline int comm_is(const char *comm)
@@ -667,7 +797,7 @@ static long iov_step(__u64 i, void *c)
 }
 
 // read_iov copies up to limit (<= MAX_COPY) bytes from the first MAX_IOV
-// iovecs (ia32 layout if compat) into dst and returns the bytes copied as a
+// iovecs (32-bit layout if compat) into dst and returns the bytes copied as a
 // prefix of the concatenation; it stops at the first part that cannot be
 // read. It leaves the sum of the inspected lengths in the loop variables'
 // total, and whether there were more iovecs in partial. The loop's state
@@ -731,9 +861,9 @@ static __always_inline __u64 read_call(__u8 *dst, __u16 nr, __u64 buf, __u64 cou
 				       __u32 msg, __u64 *requested, __u16 *flags)
 {
 	*requested = count;
-	if (nr == NR_SENDMSG || nr == NR_SENDMMSG) {
+	if (nr == SYS_SENDMSG || nr == SYS_SENDMMSG) {
 		__u64 hdr = buf;
-		if (nr == NR_SENDMMSG)
+		if (nr == SYS_SENDMMSG)
 			hdr = buf + (__u64)msg * (compat ? MMSGHDR32_SIZE : MMSGHDR_SIZE);
 		__u64 iov, iovcnt;
 		msg_iov(hdr, compat, &iov, &iovcnt);
@@ -837,20 +967,20 @@ int on_sys_enter(__u64 *ctx)
 		return 0;
 
 	struct task_struct *task = bpf_get_current_task_btf();
-	int ia32 = in_ia32(task);
-	__u16 nr = normalize(raw, ia32);
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	int compat = in_compat(task, regs);
+	__u16 nr = normalize(raw, compat);
 	if (!nr)
 		return 0;
-	struct pt_regs *regs = (struct pt_regs *)ctx[0];
 	__u64 fd, buf, count;
-	if (ia32) {
-		fd = (__u32)regs->bx;
-		buf = (__u32)regs->cx;
-		count = (__u32)regs->dx;
+	if (compat) {
+		fd = REGS_COMPAT_ARG1(regs);
+		buf = REGS_COMPAT_ARG2(regs);
+		count = REGS_COMPAT_ARG3(regs);
 	} else {
-		fd = regs->di;
-		buf = regs->si;
-		count = regs->dx;
+		fd = REGS_ARG1(regs);
+		buf = REGS_ARG2(regs);
+		count = REGS_ARG3(regs);
 	}
 
 	__u16 flags = 0;
@@ -859,14 +989,14 @@ int on_sys_enter(__u64 *ctx)
 		followed = 1;
 	}
 	struct file *f = 0;
-	if (nr == NR_VMSPLICE || (!followed && inode_watch))
+	if (nr == SYS_VMSPLICE || (!followed && inode_watch))
 		f = fd_file(task, fd);
 	if (!followed) {
 		if (!inode_watch || !file_watched(f))
 			return 0;
 		flags |= FLAG_INODE;
 	}
-	if (nr == NR_VMSPLICE) {
+	if (nr == SYS_VMSPLICE) {
 		// Into a pipe (a write) only; from a pipe it is a read.
 		if (!f || !(f->f_mode & FMODE_WRITE))
 			return 0;
@@ -881,7 +1011,7 @@ int on_sys_enter(__u64 *ctx)
 	a->ts_ns = bpf_ktime_get_ns();
 	a->nr = nr;
 	a->raw = raw;
-	a->ia32 = ia32;
+	a->compat = compat;
 	a->fd = fd;
 	a->buf = buf;
 	a->count = count;
@@ -891,7 +1021,7 @@ int on_sys_enter(__u64 *ctx)
 	// a page fault for the rest, which a BPF program cannot.
 	__u64 requested;
 	__u16 ignored = 0;
-	a->entry_len = read_call(a->entry, nr, buf, count, copy_bytes, ia32, 0, &requested, &ignored);
+	a->entry_len = read_call(a->entry, nr, buf, count, copy_bytes, compat, 0, &requested, &ignored);
 	return 0;
 }
 
@@ -927,7 +1057,7 @@ static __always_inline void finish(struct scratch *s, struct args *a, __u64 copi
 	s->ev.entry_len = entry_len;
 	s->ev.syscall = a->nr;
 	s->ev.op = op;
-	s->ev.flags = flags | a->flags | (a->ia32 ? FLAG_IA32 : 0);
+	s->ev.flags = flags | a->flags | (a->compat ? FLAG_COMPAT : 0);
 	emit(s, copied + entry_len);
 }
 
@@ -946,7 +1076,7 @@ int on_sys_exit(__u64 *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
 	long ret = (long)ctx[1];
-	long raw = regs->orig_ax;
+	long raw = REGS_NR(regs);
 	if (!candidate(raw))
 		return 0;
 
@@ -955,16 +1085,16 @@ int on_sys_exit(__u64 *ctx)
 	if (!a || !a->active || a->raw != raw)
 		return 0;
 	a->active = 0; // consumed
-	if (a->ia32 != in_ia32(task))
+	if (a->compat != in_compat(task, regs))
 		return 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct scratch *s = get_scratch();
 	if (!s)
 		return 0;
 	__u16 nr = a->nr;
-	int compat = a->ia32;
+	int compat = a->compat;
 
-	if (nr == NR_SENDMMSG) {
+	if (nr == SYS_SENDMMSG) {
 		// ret is the number of messages sent; each one's length is in its
 		// mmsghdr now. One event per message, the first compared with the
 		// entry reading.
@@ -1078,7 +1208,7 @@ int on_uring_submit(__u64 *ctx)
 	s->ev.ret = requested;
 	s->ev.count = requested;
 	s->ev.data_len = copied;
-	s->ev.syscall = NR_IO_URING_ENTER;
+	s->ev.syscall = SYS_IO_URING_ENTER;
 	s->ev.op = op;
 	s->ev.flags = flags | (copied > 0 ? FLAG_UNVERIFIED : 0);
 	emit(s, copied);

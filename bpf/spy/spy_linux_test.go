@@ -645,24 +645,7 @@ func TestLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var st *btf.Struct
-	if err := spec.Types.TypeByName("event", &st); err != nil {
-		t.Fatal(err)
-	}
-	if st.Size != event.HeaderSize {
-		t.Errorf("struct event is %d bytes, package event says %d", st.Size, event.HeaderSize)
-	}
-	want := map[string]uint32{"ts_ns": 0, "ret": 8, "count": 16, "tgid": 24, "tid": 28, "fd": 32,
-		"data_len": 36, "entry_len": 38, "syscall": 40, "kind": 42, "op": 43, "flags": 44, "comm": 48}
-	for _, m := range st.Members {
-		if off, ok := want[m.Name]; ok && m.Offset.Bytes() != off {
-			t.Errorf("field %s at %d, package event reads it at %d", m.Name, m.Offset.Bytes(), off)
-		}
-		delete(want, m.Name)
-	}
-	if len(want) != 0 {
-		t.Errorf("fields missing from struct event: %v", want)
-	}
+	checkEventLayout(t, spec)
 }
 
 // TestLaunchFunc follows every process started inside the function.

@@ -23,7 +23,7 @@ type spyArgs struct {
 	Raw      uint16
 	EntryLen uint16
 	Active   uint8
-	Ia32     uint8
+	Compat   uint8
 	Flags    uint16
 	Pad      [3]uint16
 	Entry    [8192]uint8

@@ -7,10 +7,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// MaxWatchedFiles is how many files WatchFile and WatchPath can watch at
-// once.
-const MaxWatchedFiles = 64
-
 // WatchFile reports every write into the file that f refers to (its inode:
 // for a pipe or a socket, either end), whoever writes it, in addition to the
 // writes of the targets: a process that is not followed but holds a

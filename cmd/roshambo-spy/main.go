@@ -2,7 +2,7 @@
 //
 // It follows processes with eBPF (package bpf/spy) and reads what they
 // write (write, writev, pwrite64, pwritev, pwritev2, sendto, sendmsg,
-// sendmmsg, vmsplice, io_uring writes and sends; ia32 calls too) line by
+// sendmmsg, vmsplice, io_uring writes and sends; 32-bit compat calls too) line by
 // line, with the game's own parser: a line that the game reads as a move
 // ("rock", in any Unicode letter case, among any blanks) or as a commitment
 // ("commit <hex>", whose move stays hidden) is reported, with every call
@@ -31,8 +31,8 @@
 // "-- CMD" the command is too. roshambo-spy exits when every target has
 // exited, or on Ctrl-C or SIGTERM, and then prints a summary to stderr:
 // events, moves, and events dropped. It needs CAP_BPF and CAP_PERFMON
-// (root has both). Exit codes: 0 done, 1 failure, 2 bad usage or missing
-// privileges.
+// (root has both), and Linux on amd64 or arm64. Exit codes: 0 done, 1
+// failure, 2 bad usage, missing privileges, or another operating system.
 package main
 
 import "os"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -137,10 +138,14 @@ func syscallName(sys event.Syscall, op event.IoUringOp, ia32 bool) string {
 		s += " " + op.String()
 	}
 	if ia32 {
-		s += " (ia32)"
+		s += " (" + compatABI + ")"
 	}
 	return s
 }
+
+// compatABI names the 32-bit compat ABI of the machine's kernel: the events
+// come from the kernel the spy runs on.
+var compatABI = map[bool]string{false: "ia32", true: "aarch32"}[runtime.GOARCH == "arm64"]
 
 func (p *printer) lineJSON(l *event.Line, r event.Reveal) {
 	j := jsonLine{Event: "write", TsNS: l.Times[0], CallTsNS: l.Times, PID: l.PID, TID: l.TID, Comm: l.Name(),

@@ -154,7 +154,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	s, err := spy.Open(spy.Options{RingSize: c.ringSize, CopyBytes: c.copy, Comm: c.comm,
 		NoFollowForks: c.noFollow, Wakeup: c.wakeup})
 	switch {
-	case errors.Is(err, spy.ErrNoPrivilege), errors.Is(err, spy.ErrInvalidOptions):
+	case errors.Is(err, spy.ErrNoPrivilege), errors.Is(err, spy.ErrInvalidOptions),
+		errors.Is(err, spy.ErrUnsupportedPlatform):
 		fmt.Fprintf(stderr, "roshambo-spy: %v\n", err)
 		return exitUsage
 	case err != nil:

@@ -129,23 +129,6 @@ func TestBotArgv(t *testing.T) {
 	}
 }
 
-// TestNotATerminal: stdin or stdout that is not a terminal is a clear error
-// with exit code 2.
-func TestNotATerminal(t *testing.T) {
-	cmd := exec.Command(gameBinary(t, true), "--bot", "cycle")
-	cmd.Stdin = strings.NewReader("")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() != ExitUsage {
-		t.Fatalf("exit %v, want code %d", err, ExitUsage)
-	}
-	if got := stderr.String(); got != "roshambo: stdin is not a terminal (the game needs an interactive terminal)\n" {
-		t.Errorf("stderr %q", got)
-	}
-}
-
 func TestParseFlagsHot(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	o, done, code := ParseFlags([]string{"--hot"}, &stdout, &stderr)
