@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/bpf/spy"
+	"github.com/roshambo-game/roshambo/internal/cli"
 )
 
 // Tracer names, as they appear in the output.
@@ -137,12 +139,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if spec := os.Getenv(targetEnv); spec != "" {
 		return runTarget(spec, stdout, stderr)
 	}
-	opt, err := parseFlags(args, stderr)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	opt, done, code := parseFlags(args, stdout, stderr)
+	if done {
+		return code
 	}
 	rep, err := run(opt, stderr)
 	if err != nil {
@@ -177,108 +176,124 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	fs := flag.NewFlagSet("roshambo-bench spy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	opt := &options{}
-	fs.IntVar(&opt.writes, "writes", 1_000_000, "writes per unpaced run (and the cap for paced runs)")
-	fs.DurationVar(&opt.duration, "duration", time.Second, "length of each paced run: rate*duration writes, at most --writes")
-	rates := fs.String("rates", "0,10000,100000,1000000", "comma-separated write rates per second; 0 = unpaced")
-	sinks := fs.String("sinks", sinkDevNull+","+sinkPipe, "comma-separated sinks: devnull, pipe")
-	tracers := fs.String("tracers", strings.Join(allTracers, ","), "comma-separated tracers: "+strings.Join(allTracers, ", "))
-	fs.IntVar(&opt.straceWrites, "strace-writes", 20_000, "cap on the writes of a strace run (strace slows each write by tens of µs)")
-	fs.IntVar(&opt.bpftraceWrites, "bpftrace-writes", 200_000, "cap on the writes of a bpftrace (printf) run (it slows each write by µs)")
-	fs.IntVar(&opt.repeat, "repeat", 1, "measure each sink and rate this many times (tracers interleaved) and report the run with the median mean<1ms ns/write")
-	fs.IntVar(&opt.gameSamples, "game-samples", 400, "writes of the game-pace spy run (0: no game-pace run)")
-	fs.DurationVar(&opt.gamePeriod, "game-period", 20*time.Millisecond, "time between writes at game pace")
+// prog names the benchmark in messages.
+const prog = "roshambo-bench spy"
+
+// maxRing bounds the ring sizes the flags accept.
+const maxRing = 1 << 30
+
+func usage(w io.Writer) {
+	fs, _, _ := newFlagSet()
+	fmt.Fprint(w, "usage: roshambo-bench spy [flags]\n\nThe spy's cost and delivery against strace and bpftrace (root needed).\n"+
+		"Exit codes: 0 every run completed (whatever the goals say), 1 a run failed, 2 bad usage.\n\nflags:\n")
+	cli.WriteFlags(w, fs)
+}
+
+// lists are the comma-separated flags, checked after parsing.
+type lists struct{ rates, sinks, tracers, gameWakeups *string }
+
+func newFlagSet() (*flag.FlagSet, *options, lists) {
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	opt := &options{writes: 1_000_000, duration: time.Second, straceWrites: 20_000, bpftraceWrites: 200_000, repeat: 1,
+		gameSamples: 400, gamePeriod: 20 * time.Millisecond, spyPoll: 200 * time.Microsecond, deliveryRing: 4 << 20}
+	var l lists
+	fs.Var(cli.IntRange{V: &opt.writes, Min: 1, Max: 100_000_000}, "writes", "writes `N` per unpaced run (and the cap for paced runs), 1 to 100000000")
+	fs.Var(cli.DurationRange{V: &opt.duration, Min: time.Millisecond, Max: time.Hour}, "duration", "length `D` of each paced run, 1ms to 1h: rate*duration writes, at most --writes")
+	l.rates = fs.String("rates", "0,10000,100000,1000000", "comma-separated write `RATES` per second, each 0 to 1e9; 0 = unpaced")
+	l.sinks = fs.String("sinks", sinkDevNull+","+sinkPipe, "comma-separated `SINKS`: devnull, pipe")
+	l.tracers = fs.String("tracers", strings.Join(allTracers, ","), "comma-separated `TRACERS`: "+strings.Join(allTracers, ", "))
+	fs.Var(cli.IntRange{V: &opt.straceWrites, Min: 1, Max: 100_000_000}, "strace-writes", "cap `N` on the writes of a strace run, 1 to 100000000 (strace slows each write by tens of µs)")
+	fs.Var(cli.IntRange{V: &opt.bpftraceWrites, Min: 1, Max: 100_000_000}, "bpftrace-writes", "cap `N` on the writes of a bpftrace (printf) run, 1 to 100000000 (it slows each write by µs)")
+	fs.Var(cli.IntRange{V: &opt.repeat, Min: 1, Max: 100}, "repeat", "measure each sink and rate `N` times, 1 to 100 (tracers interleaved), and report the run\nwith the median mean<1ms ns/write")
+	fs.Var(cli.IntRange{V: &opt.gameSamples, Min: 0, Max: 1_000_000}, "game-samples", "writes `N` of the game-pace spy run, 0 to 1000000 (0: no game-pace run)")
+	fs.Var(cli.DurationRange{V: &opt.gamePeriod, Min: time.Millisecond, Max: 10 * time.Second}, "game-period", "time `D` between writes at game pace, 1ms to 10s")
 	fs.BoolVar(&opt.pin, "pin", true, "pin the target and strace to CPU 1, and this process (spy reader, pipe drainer) and bpftrace to CPU 0 (needs 2 CPUs)")
 	fs.BoolVar(&opt.json, "json", false, "print JSON instead of a table")
-	fs.StringVar(&opt.jsonOut, "json-out", "", "also write the JSON report to this file")
-	fs.IntVar(&opt.ringSize, "ring-size", 0, "spy ring buffer size in bytes (0: the spy's default)")
-	fs.IntVar(&opt.copyBytes, "copy-bytes", 0, "bytes of data the spy copies per write (0: the spy's default)")
-	gameWakeups := fs.String("game-wakeups", "adaptive,always,parked", "the spy's wake-up policies to run at game pace, comma-separated (the first one is judged)")
-	fs.DurationVar(&opt.spyPoll, "spy-poll", 200*time.Microsecond, "the "+TracerSpyPoll+" reader's sleep after draining the ring")
-	fs.StringVar(&opt.wakeup, "wakeup", "adaptive", "the spy's ring buffer wake-up policy in the main runs: "+policyNames()+
-		" (adaptive: the kernel's default; always: BPF_RB_FORCE_WAKEUP; parked: wake only a reader that has parked)")
-	fs.StringVar(&opt.compareWakeup, "compare-wakeup", "parked", "a second wake-up policy under which the "+TracerSpy+
-		" rows of the overhead goals (unpaced) and of the 1M/s delivery goal are measured too, shown beside the judged ones (\"\": none)")
-	fs.IntVar(&opt.deliveryRing, "delivery-ring-size", 4<<20, "ring size in bytes of extra "+TracerSpy+
-		" rows at 1M/s (under --wakeup and --compare-wakeup), to show what delivers 100% (0: none; skipped unless larger than --ring-size)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo-bench spy [flags]\n\nThe spy's cost and delivery against strace and bpftrace (root needed).\n\n")
-		fs.PrintDefaults()
+	fs.StringVar(&opt.jsonOut, "json-out", "", "also write the JSON report to `FILE`")
+	fs.Var(cli.IntRange{V: &opt.ringSize, Min: 0, Max: maxRing}, "ring-size", "spy ring buffer size in `BYTES`: 0 (the spy's default) or a power of two from the page size to 1073741824")
+	fs.Var(cli.IntRange{V: &opt.copyBytes, Min: 0, Max: spy.MaxCopyBytes}, "copy-bytes", "`BYTES` of data the spy copies per write, 0 to 4096 (0: the spy's default)")
+	l.gameWakeups = fs.String("game-wakeups", "adaptive,always,parked", "the spy's wake-up `POLICIES` to run at game pace, comma-separated (the first one is judged)")
+	fs.Var(cli.DurationRange{V: &opt.spyPoll, Min: time.Microsecond, Max: time.Second}, "spy-poll", "the "+TracerSpyPoll+" reader's sleep `D` after draining the ring, 1µs to 1s")
+	fs.StringVar(&opt.wakeup, "wakeup", "adaptive", "the spy's ring buffer wake-up `POLICY` in the main runs: "+policyNames()+
+		"\n(adaptive: the kernel's default; always: BPF_RB_FORCE_WAKEUP; parked: wake only a reader that has parked)")
+	fs.StringVar(&opt.compareWakeup, "compare-wakeup", "parked", "a second wake-up `POLICY` under which the "+TracerSpy+
+		" rows of the overhead goals (unpaced)\nand of the 1M/s delivery goal are measured too, shown beside the judged ones (\"\": none;\nnone either when it is the --wakeup policy and not given)")
+	fs.Var(cli.IntRange{V: &opt.deliveryRing, Min: 0, Max: maxRing}, "delivery-ring-size", "ring size in `BYTES` of extra "+TracerSpy+
+		" rows at 1M/s (under --wakeup and --compare-wakeup), to show what delivers 100%\n(0: none; skipped unless larger than --ring-size; else a power of two up to 1073741824)")
+	return fs, opt, l
+}
+
+// parseFlags parses the benchmark's arguments. --help and --version are
+// answered on stdout and a mistake in one line on stderr; then done is true
+// and code is the exit code.
+func parseFlags(args []string, stdout, stderr io.Writer) (opt *options, done bool, code int) {
+	fs, opt, l := newFlagSet()
+	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
+		return nil, true, p.Code
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	if err := opt.check(fs, l); err != nil {
+		return nil, true, cli.Fail(stderr, prog, "%v", err)
 	}
-	bad := func(format string, a ...any) (*options, error) {
-		err := fmt.Errorf(format, a...)
-		fmt.Fprintf(stderr, "roshambo-bench spy: %v\n", err)
-		return nil, err
-	}
+	return opt, false, 0
+}
+
+// check checks the flags together and parses the lists.
+func (opt *options) check(fs *flag.FlagSet, l lists) error {
 	if fs.NArg() > 0 {
-		return bad("unexpected arguments %q", fs.Args())
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if opt.writes < 1 {
-		return bad("--writes must be at least 1, got %d", opt.writes)
-	}
-	if opt.straceWrites < 1 || opt.bpftraceWrites < 1 {
-		return bad("--strace-writes and --bpftrace-writes must be at least 1")
-	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if _, ok := wakeupPolicies[opt.wakeup]; !ok {
-		return bad("unknown --wakeup %q (want one of %s)", opt.wakeup, policyNames())
+		return fmt.Errorf("--wakeup %s: must be one of %s", opt.wakeup, policyNames())
 	}
 	if _, ok := wakeupPolicies[opt.compareWakeup]; !ok && opt.compareWakeup != "" {
-		return bad("unknown --compare-wakeup %q (want one of %s, or \"\")", opt.compareWakeup, policyNames())
+		return fmt.Errorf("--compare-wakeup %s: must be one of %s, or \"\"", opt.compareWakeup, policyNames())
 	}
 	if opt.compareWakeup == opt.wakeup {
+		if set["compare-wakeup"] {
+			return fmt.Errorf("--compare-wakeup %s: must differ from --wakeup", opt.compareWakeup)
+		}
 		opt.compareWakeup = ""
 	}
-	if opt.ringSize < 0 || opt.deliveryRing < 0 {
-		return bad("--ring-size and --delivery-ring-size must not be negative")
+	page := os.Getpagesize()
+	for _, r := range []struct {
+		name string
+		n    int
+	}{{"ring-size", opt.ringSize}, {"delivery-ring-size", opt.deliveryRing}} {
+		if r.n != 0 && (r.n < page || r.n&(r.n-1) != 0) {
+			return fmt.Errorf("--%s %d: must be 0 or a power of two from %d to %d", r.name, r.n, page, maxRing)
+		}
 	}
-	for _, w := range splitList(*gameWakeups) {
+	for _, w := range splitList(*l.gameWakeups) {
 		if _, ok := wakeupPolicies[w]; !ok {
-			return bad("unknown policy %q in --game-wakeups (want some of %s)", w, policyNames())
+			return fmt.Errorf("--game-wakeups: unknown policy %q (want some of %s)", w, policyNames())
 		}
 		opt.gameWakeups = append(opt.gameWakeups, w)
 	}
-	if opt.spyPoll <= 0 {
-		return bad("--spy-poll must be positive, got %v", opt.spyPoll)
-	}
-	if opt.repeat < 1 {
-		return bad("--repeat must be at least 1, got %d", opt.repeat)
-	}
-	if opt.duration <= 0 || opt.gamePeriod <= 0 || opt.gameSamples < 0 {
-		return bad("--duration and --game-period must be positive and --game-samples not negative")
-	}
-	for _, f := range splitList(*rates) {
+	for _, f := range splitList(*l.rates) {
 		r, err := strconv.ParseFloat(f, 64)
 		if err != nil || r < 0 || r > 1e9 {
-			return bad("bad rate %q in --rates (want writes per second, 0 = unpaced)", f)
+			return fmt.Errorf("--rates: rate %q must be writes per second from 0 (unpaced) to 1e9", f)
 		}
 		opt.rates = append(opt.rates, r)
 	}
-	for _, s := range splitList(*sinks) {
+	for _, s := range splitList(*l.sinks) {
 		if s != sinkDevNull && s != sinkPipe {
-			return bad("unknown sink %q in --sinks (want %s or %s)", s, sinkDevNull, sinkPipe)
+			return fmt.Errorf("--sinks: unknown sink %q (want %s or %s)", s, sinkDevNull, sinkPipe)
 		}
 		opt.sinks = append(opt.sinks, s)
 	}
-	for _, t := range splitList(*tracers) {
-		known := false
-		for _, a := range allTracers {
-			known = known || a == t
-		}
-		if !known {
-			return bad("unknown tracer %q in --tracers (want some of %s)", t, strings.Join(allTracers, ", "))
+	for _, t := range splitList(*l.tracers) {
+		if !slices.Contains(allTracers, t) {
+			return fmt.Errorf("--tracers: unknown tracer %q (want some of %s)", t, strings.Join(allTracers, ", "))
 		}
 		opt.tracers = append(opt.tracers, t)
 	}
 	if len(opt.rates) == 0 || len(opt.sinks) == 0 || len(opt.tracers) == 0 {
-		return bad("--rates, --sinks and --tracers must each name at least one")
+		return errors.New("--rates, --sinks and --tracers must each name at least one")
 	}
-	return opt, nil
+	return nil
 }
 
 func splitList(s string) []string {

@@ -11,6 +11,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/app"
+	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/keyview"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 // roleEnv makes the test binary run main's dispatch instead of the tests, so
@@ -252,4 +256,13 @@ func TestTmuxKeys(t *testing.T) {
 			t.Errorf("stty -a after exit shows -%s:\n%s", flag, s)
 		}
 	}
+}
+
+// TestREADME: the README's section on the game names exactly the flags
+// that roshambo --help and roshambo keys --help list.
+func TestREADME(t *testing.T) {
+	var usage bytes.Buffer
+	app.Usage(&usage)
+	keyview.Usage(&usage)
+	testutil.CheckFlagsDocumented(t, usage.String(), testutil.READMESection(t, "Playing"), "roshambo")
 }

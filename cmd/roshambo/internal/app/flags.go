@@ -97,7 +97,7 @@ func newFlagSet() (*flag.FlagSet, *flagValues) {
 	v.o.Level = game.DefaultLevel
 	fs.Var(&v.o.Level, "level", "how strong the bot is: `LEVEL` easy, medium, hard or expert")
 	fs.StringVar(&v.o.Bot, "bot", "", "play a built-in strategy by `NAME` instead of a level (see roshambo-bot --list)")
-	fs.StringVar(&v.o.Opponent, "opponent", "", "play any program that speaks the line protocol: \"`CMD` ARGS\"\n(shell-like quoting, no expansions; excludes --bot and --seed)")
+	fs.StringVar(&v.o.Opponent, "opponent", "", "play any program that speaks the line protocol: \"`CMD` ARGS\"\n(shell-like quoting, no expansions; excludes --level, --bot and --seed)")
 	fs.Var(cli.IntRange{V: &v.o.Rounds, Min: 1, Max: MaxRounds}, "rounds", "play exactly `N` rounds (1 to 1000000)")
 	fs.Var(cli.IntRange{V: &v.o.FirstTo, Min: 1, Max: MaxRounds}, "first-to", "play until a side has `N` wins (1 to 1000000)")
 	v.endless = fs.Bool("endless", false, "play until you quit (the default)")
