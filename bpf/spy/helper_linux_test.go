@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/bpf/event"
+	"github.com/roshambo-game/roshambo/game"
 )
 
 const helperEnv = "SPY_TEST_HELPER"
@@ -192,7 +193,7 @@ func runHelper(mode string) int {
 				fmt.Fprintln(os.Stderr, "no move seen:", err)
 				return 1
 			}
-			if ev.Reveal().Move == event.Paper {
+			if ev.Reveal().Move == game.Paper {
 				return 0
 			}
 		}

@@ -89,14 +89,14 @@ func spied(l *event.Line) (tui.Spied, bool) {
 	var s tui.Spied
 	switch {
 	case r.Changed:
-		if !r.Entry.Found() && !r.Exit.Found() || r.Entry.Revealed != event.MoveNone || r.Exit.Revealed != event.MoveNone {
+		if !r.Entry.Found() && !r.Exit.Found() || r.Entry.Revealed != game.NoMove || r.Exit.Revealed != game.NoMove {
 			return s, false
 		}
 		s.Changed, s.Entry, s.Exit = true, readingText(r.Entry), readingText(r.Exit)
 	case r.Commit:
 		s.Committed, s.Commitment = true, r.Commitment
-	case r.Move != event.MoveNone:
-		s.Move = spiedMove(r.Move)
+	case r.Move != game.NoMove:
+		s.Move = r.Move
 	default:
 		return s, false // a reveal line, or not an answer at all
 	}
@@ -116,22 +116,10 @@ func readingText(r event.Reading) string {
 	switch {
 	case r.Commit:
 		return "a commitment"
-	case r.Move != event.MoveNone:
-		return strings.ToUpper(spiedMove(r.Move).String())
+	case r.Move != game.NoMove:
+		return strings.ToUpper(r.Move.String())
 	}
 	return "no answer"
-}
-
-func spiedMove(m event.Move) game.Move {
-	switch m {
-	case event.Rock:
-		return game.Rock
-	case event.Paper:
-		return game.Paper
-	case event.Scissors:
-		return game.Scissors
-	}
-	return game.NoMove
 }
 
 // close detaches the spy and unblocks run.
