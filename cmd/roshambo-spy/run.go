@@ -266,7 +266,7 @@ func follow(s *spy.Spy, c *config, stderr io.Writer) (int, error) {
 			fmt.Fprintf(stderr, "%s: pid %d exited before it could be followed\n", prog, pid)
 			continue
 		case err != nil:
-			return 0, fmt.Errorf("pid %d: %w", pid, err)
+			return 0, err // it names the pid
 		}
 		following++
 		if tgid, err := spy.ProcessOf(pid); err == nil && tgid != pid {
