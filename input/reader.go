@@ -70,7 +70,7 @@ const (
 	// the reused timer for deadlines); the Go scheduler wakes it.
 	wakeChan
 	// wakeFutex blocks the consumer's thread in futex(2); the kernel wakes
-	// it directly. Kept to compare against (see the benchmarks).
+	// it directly. The default with a reserved P (see docs/input.md).
 	wakeFutex
 )
 

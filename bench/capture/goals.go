@@ -6,7 +6,7 @@ import (
 	"github.com/roshambo-game/roshambo/bench/latency"
 )
 
-// Goal is one of the issue's goals, evaluated on this run's figures.
+// Goal is one of the benchmark's goals, evaluated on this run's figures.
 type Goal struct {
 	Name   string `json:"name"`
 	Status string `json:"status"` // PASS, FAIL, or N/A (figures missing)
@@ -20,7 +20,7 @@ func status(ok bool) string {
 	return "FAIL"
 }
 
-// evaluateGoals checks the issue's goals against the results.
+// evaluateGoals checks the benchmark's goals against the results.
 func evaluateGoals(res *Result) []Goal {
 	var gs []Goal
 	add := func(name string, have bool, ok bool, detail string, args ...any) {
@@ -64,8 +64,8 @@ func evaluateGoals(res *Result) []Goal {
 	add("cpu: roshambo ring P99 <= osfile P99", okRC && okOC, ringC.P99 <= osfC.P99,
 		"ring P99 %s, osfile P99 %s", f(ringC.P99), f(osfC.P99))
 
-	// cpuall: the load holds roshambo's reserved P too. Reported, not a goal
-	// of the issue.
+	// cpuall: the load holds roshambo's reserved P too. Reported, not a
+	// goal.
 	ringA, okRA := res.Find("roshambo", "ring", LoadCPUAll)
 	osfA, okOA := res.Find("osfile", "read", LoadCPUAll)
 	gs = append(gs, Goal{Name: "cpuall: every P busy, the reserved P included (reported, not targeted)", Status: "INFO",

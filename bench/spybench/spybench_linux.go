@@ -91,7 +91,7 @@ type Run struct {
 	Note    string    `json:"note,omitempty"`
 }
 
-// Goal is one of the issue's goals, checked against this invocation's runs.
+// Goal is one of the benchmark's goals, checked against this invocation's runs.
 type Goal struct {
 	Name   string `json:"goal"`
 	Status string `json:"status"` // PASS, FAIL, or UNKNOWN (a run it needs is missing)
