@@ -317,27 +317,50 @@ type bench struct {
 
 func run(opt *options, log io.Writer) (*Report, error) {
 	b := &bench{opt: opt, log: log, targetCPU: -1}
-	if opt.exe == "" {
+	restore, err := b.prepare()
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
+	b.notes = append(b.notes, "load average at start: "+loadAvg())
+	var runs []Run
+	for _, sink := range opt.sinks {
+		for _, rate := range opt.rates {
+			runs = append(runs, b.block(sink, rate)...)
+		}
+	}
+	runs = append(runs, b.gamePace()...)
+	b.notes = append(b.notes, "load average at end: "+loadAvg())
+	rep := &Report{Benchmark: "spy", Runs: runs, Notes: b.notes}
+	rep.Goals = checkGoals(runs, opt)
+	return rep, nil
+}
+
+// prepare finds the executable to re-execute as the target, pins the CPUs
+// (--pin) and mounts tracefs for bpftrace, noting what it could not do.
+// restore undoes the pinning.
+func (b *bench) prepare() (restore func(), err error) {
+	restore = func() {}
+	if b.opt.exe == "" {
 		exe, err := os.Executable()
 		if err != nil {
 			return nil, fmt.Errorf("find own executable to re-execute as the target: %w", err)
 		}
-		opt.exe = exe
+		b.opt.exe = exe
 	}
 	if os.Geteuid() != 0 {
 		b.notes = append(b.notes, "not running as root: the spy, strace -p and bpftrace runs need root")
 	}
-	if opt.pin {
-		restore, err := b.pin()
-		if err != nil {
+	if b.opt.pin {
+		if r, err := b.pin(); err != nil {
 			b.notes = append(b.notes, "not pinned: "+err.Error())
 		} else {
-			defer restore()
+			restore = r
 		}
 	} else {
 		b.notes = append(b.notes, "not pinned (--pin=false): target and tracers share the CPUs")
 	}
-	if contains(opt.tracers, TracerBpftrace) || contains(opt.tracers, TracerBpftraceCount) {
+	if contains(b.opt.tracers, TracerBpftrace) || contains(b.opt.tracers, TracerBpftraceCount) {
 		if _, err := exec.LookPath("bpftrace"); err == nil {
 			note, err := ensureTracefs()
 			if note != "" {
@@ -346,74 +369,77 @@ func run(opt *options, log io.Writer) (*Report, error) {
 			b.tracefs = err
 		}
 	}
+	return restore, nil
+}
 
-	b.notes = append(b.notes, "load average at start: "+loadAvg())
-	var runs []Run
-	for _, sink := range opt.sinks {
-		for _, rate := range opt.rates {
-			vs := variants(opt, rate)
-			all := make([][]Run, len(vs))
-			for rep := 0; rep < opt.repeat; rep++ {
-				for i, v := range vs {
-					all[i] = append(all[i], b.runOne(v.tracer, sink, rate, 0, v.wakeup, v.ringSize))
-				}
-			}
-			var none *Run
-			block := make([]Run, len(vs))
-			for i, v := range vs {
-				block[i] = median(all[i])
-				if v.tracer == TracerNone && block[i].Status == StatusOK {
-					none = &block[i]
-				}
-			}
-			for i := range block {
-				r := &block[i]
-				if none != nil && r.NsPerWrite != nil {
-					ov := *r.NsPerWrite - *none.NsPerWrite
-					r.OverheadNs = &ov
-				}
-				if none != nil && r.NsPerWriteShort != nil && none.NsPerWriteShort != nil {
-					ov := *r.NsPerWriteShort - *none.NsPerWriteShort
-					r.OverheadShortNs = &ov
-				}
-			}
-			runs = append(runs, block...)
+// block measures every tracer variant on one sink at one rate, --repeat
+// times with the variants interleaved, and returns the median run of each
+// with its overhead over the none run.
+func (b *bench) block(sink string, rate float64) []Run {
+	vs := variants(b.opt, rate)
+	all := make([][]Run, len(vs))
+	for rep := 0; rep < b.opt.repeat; rep++ {
+		for i, v := range vs {
+			all[i] = append(all[i], b.runOne(v.tracer, sink, rate, 0, v.wakeup, v.ringSize))
 		}
 	}
-	if (contains(opt.tracers, TracerSpy) || contains(opt.tracers, TracerSpyPoll)) && opt.gameSamples > 0 {
-		period := opt.gamePeriod
-		rate := float64(time.Second) / float64(period)
-		var game []Run
-		if contains(opt.tracers, TracerNone) {
-			game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, "", 0))
+	var none *Run
+	block := make([]Run, len(vs))
+	for i, v := range vs {
+		block[i] = median(all[i])
+		if v.tracer == TracerNone && block[i].Status == StatusOK {
+			none = &block[i]
 		}
-		if contains(opt.tracers, TracerSpy) {
-			for _, w := range opt.gameWakeups {
-				game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, w, opt.ringSize))
-			}
-		}
-		if contains(opt.tracers, TracerSpyPoll) {
-			game = append(game, b.runOne(TracerSpyPoll, sinkDevNull, rate, period, opt.wakeup, opt.ringSize))
-		}
-		if none := game[0]; none.Tracer == TracerNone && none.Status == StatusOK {
-			for i := range game {
-				r := &game[i]
-				if r.NsPerWrite != nil {
-					ov := *r.NsPerWrite - *none.NsPerWrite
-					r.OverheadNs = &ov
-				}
-				if r.NsPerWriteShort != nil && none.NsPerWriteShort != nil {
-					ov := *r.NsPerWriteShort - *none.NsPerWriteShort
-					r.OverheadShortNs = &ov
-				}
-			}
-		}
-		runs = append(runs, game...)
 	}
-	b.notes = append(b.notes, "load average at end: "+loadAvg())
-	rep := &Report{Benchmark: "spy", Runs: runs, Notes: b.notes}
-	rep.Goals = checkGoals(runs, opt)
-	return rep, nil
+	setOverheads(block, none)
+	return block
+}
+
+// gamePace measures the spy at game pace (--game-period), under each of
+// --game-wakeups, beside a none run and the polling reader; none without
+// --game-samples or a spy tracer.
+func (b *bench) gamePace() []Run {
+	opt := b.opt
+	if !(contains(opt.tracers, TracerSpy) || contains(opt.tracers, TracerSpyPoll)) || opt.gameSamples == 0 {
+		return nil
+	}
+	period := opt.gamePeriod
+	rate := float64(time.Second) / float64(period)
+	var game []Run
+	if contains(opt.tracers, TracerNone) {
+		game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, "", 0))
+	}
+	if contains(opt.tracers, TracerSpy) {
+		for _, w := range opt.gameWakeups {
+			game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, w, opt.ringSize))
+		}
+	}
+	if contains(opt.tracers, TracerSpyPoll) {
+		game = append(game, b.runOne(TracerSpyPoll, sinkDevNull, rate, period, opt.wakeup, opt.ringSize))
+	}
+	if none := game[0]; none.Tracer == TracerNone && none.Status == StatusOK {
+		setOverheads(game, &none)
+	}
+	return game
+}
+
+// setOverheads sets each run's overheads over none (the run without a
+// tracer, nil when it failed or is missing: then they stay null).
+func setOverheads(runs []Run, none *Run) {
+	if none == nil {
+		return
+	}
+	for i := range runs {
+		r := &runs[i]
+		if r.NsPerWrite != nil && none.NsPerWrite != nil {
+			ov := *r.NsPerWrite - *none.NsPerWrite
+			r.OverheadNs = &ov
+		}
+		if r.NsPerWriteShort != nil && none.NsPerWriteShort != nil {
+			ov := *r.NsPerWriteShort - *none.NsPerWriteShort
+			r.OverheadShortNs = &ov
+		}
+	}
 }
 
 // variant is one row of a sink and rate: a tracer and, for the spy, its
@@ -570,28 +596,13 @@ func (b *bench) writesFor(tracer string, rate float64) int {
 	return n
 }
 
-// runOne measures one tracer on one target. gamePeriod > 0 makes it the
-// game-pace run (the target sleeps between writes).
-// wakeup and ringSize (0: the default) configure the spy's runs.
+// runOne measures one row: a fresh target writing n times into sink at rate
+// (or at game pace, every gamePeriod), under tracer. A tracer that is not
+// installed or cannot run here gives an absent row, a failure an error row;
+// the other rows go on.
 func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Duration, wakeup string, ringSize int) Run {
-	r := Run{Tracer: tracer, Rate: rate, Sink: sink, Status: StatusOK}
-	if tracer == TracerSpy || tracer == TracerSpyOther || tracer == TracerSpyPoll {
-		r.Wakeup = wakeup
-		r.RingSize = effRing(ringSize)
-	}
-	n := b.writesFor(tracer, rate)
-	cfg := targetConfig{Writes: n, CPU: b.targetCPU}
-	if rate > 0 {
-		cfg.Period = int64(float64(time.Second) / rate)
-	}
-	if gamePeriod > 0 {
-		n = b.opt.gameSamples
-		cfg.Writes, cfg.Period, cfg.Sleep = n, int64(gamePeriod), true
-	}
-	r.Expected = int64(n)
-	if tracer == TracerSpyOther {
-		r.Expected = 0
-	}
+	r, cfg := b.newRow(tracer, sink, rate, gamePeriod, wakeup, ringSize)
+	n := cfg.Writes
 	fmt.Fprintf(b.log, "spy bench: %-18s sink=%-7s %-14s %d writes\n", rowName(r), sink, rateName(rate), n)
 	fail := func(status string, err error) Run {
 		r.Status = status
@@ -599,41 +610,14 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 		fmt.Fprintf(b.log, "spy bench:   %s: %v\n", status, err)
 		return r
 	}
-	if tracer == TracerBpftrace || tracer == TracerBpftraceCount {
-		if _, err := exec.LookPath("bpftrace"); err != nil {
-			return fail(StatusAbsent, errAbsent{"bpftrace is not installed (make bench-deps installs it)"})
-		}
-		if b.tracefs != nil {
-			return fail(StatusAbsent, b.tracefs)
-		}
+	if err := b.bpftraceAbsent(tracer); err != nil {
+		return fail(StatusAbsent, err)
 	}
-
 	t, err := startTarget(b.opt.exe, cfg, sink)
 	if err != nil {
 		return fail(StatusError, err)
 	}
-	var other *target
-	var sess session
-	switch tracer {
-	case TracerNone:
-	case TracerSpy:
-		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, 0)
-	case TracerSpyPoll:
-		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, b.opt.spyPoll)
-	case TracerSpyOther:
-		// The spy follows another (idle) process; count what it reports
-		// of the measured, untargeted one (nothing, if the filter works).
-		other, err = startTarget(b.opt.exe, targetConfig{NoStart: true, CPU: -1}, sinkDevNull)
-		if err == nil {
-			sess, err = startSpy(b.opt, other.pid(), t.pid(), wakeup, ringSize, 0)
-		}
-	case TracerStrace:
-		sess, err = startStrace(t.pid(), b.targetSet())
-	case TracerBpftrace:
-		sess, err = startBpftrace(t.pid(), false)
-	case TracerBpftraceCount:
-		sess, err = startBpftrace(t.pid(), true)
-	}
+	sess, other, err := b.attach(tracer, t, wakeup, ringSize)
 	if other != nil {
 		defer other.kill()
 	}
@@ -647,18 +631,7 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 		}
 		return fail(StatusError, fmt.Errorf("attach %s: %w", tracer, err))
 	}
-	if err := t.start(); err != nil {
-		t.kill()
-		if sess != nil {
-			sess.abort()
-		}
-		return fail(StatusError, err)
-	}
-	timeout := 60*time.Second + time.Duration(n)*200*time.Microsecond
-	if cfg.Period > 0 {
-		timeout += time.Duration(n) * time.Duration(cfg.Period)
-	}
-	res, err := t.wait(timeout)
+	res, err := b.measure(t, cfg)
 	if err != nil {
 		if sess != nil {
 			sess.abort()
@@ -670,23 +643,8 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 			r.Note = fmt.Sprintf("pipe drained %d bytes of %d written; ", got, want)
 		}
 	}
-	r.Writes = res.Writes
-	r.MaxWriteNs = res.MaxNs
-	r.WriteP50Ns, r.WriteP99Ns = res.P50Ns, res.P99Ns
-	fmt.Fprintf(b.log, "spy bench:   %.0f ns/write (P50 %d, P99 %d), longest %d ns (write #%d)\n",
-		float64(res.SumNs)/float64(max(res.Writes, 1)), res.P50Ns, res.P99Ns, res.MaxNs, res.MaxAt)
-	if res.Errors > 0 {
-		return fail(StatusError, fmt.Errorf("%d of %d writes failed or were short", res.Errors, res.Writes))
-	}
-	ns := float64(res.SumNs) / float64(max(res.Writes, 1))
-	r.NsPerWrite = &ns
-	if res.Short > 0 {
-		tr := float64(res.SumShortNs) / float64(res.Short)
-		r.NsPerWriteShort = &tr
-		r.Stalls = res.Writes - res.Short
-	}
-	if res.ElapsedNs > 0 {
-		r.AchievedRate = float64(res.Writes) / (float64(res.ElapsedNs) / 1e9)
+	if err := b.recordWrites(&r, res); err != nil {
+		return fail(StatusError, err)
 	}
 	if sess != nil {
 		out, err := sess.finish(int64(n))
@@ -702,6 +660,105 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 	}
 	r.Note = strings.TrimSuffix(strings.TrimSpace(r.Note), ";")
 	return r
+}
+
+// newRow returns the row's fixed fields and the target's configuration.
+func (b *bench) newRow(tracer, sink string, rate float64, gamePeriod time.Duration, wakeup string, ringSize int) (Run, targetConfig) {
+	r := Run{Tracer: tracer, Rate: rate, Sink: sink, Status: StatusOK}
+	if tracer == TracerSpy || tracer == TracerSpyOther || tracer == TracerSpyPoll {
+		r.Wakeup = wakeup
+		r.RingSize = effRing(ringSize)
+	}
+	cfg := targetConfig{Writes: b.writesFor(tracer, rate), CPU: b.targetCPU}
+	if rate > 0 {
+		cfg.Period = int64(float64(time.Second) / rate)
+	}
+	if gamePeriod > 0 {
+		cfg.Writes, cfg.Period, cfg.Sleep = b.opt.gameSamples, int64(gamePeriod), true
+	}
+	r.Expected = int64(cfg.Writes)
+	if tracer == TracerSpyOther {
+		r.Expected = 0 // the spy follows another process: it must see none
+	}
+	return r, cfg
+}
+
+// bpftraceAbsent says why a bpftrace row cannot run here (nil when it can,
+// or when tracer is not bpftrace).
+func (b *bench) bpftraceAbsent(tracer string) error {
+	if tracer != TracerBpftrace && tracer != TracerBpftraceCount {
+		return nil
+	}
+	if _, err := exec.LookPath("bpftrace"); err != nil {
+		return errAbsent{"bpftrace is not installed (make bench-deps installs it)"}
+	}
+	return b.tracefs
+}
+
+// attach starts tracer on the target t, which has not started writing yet.
+// For roshambo-spy-other it starts another (idle) process for the spy to
+// follow, returned as other (to be killed after the run): the spy then
+// reports what it sees of the measured, untargeted one (nothing, if the
+// filter works).
+func (b *bench) attach(tracer string, t *target, wakeup string, ringSize int) (sess session, other *target, err error) {
+	switch tracer {
+	case TracerNone:
+	case TracerSpy:
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, 0)
+	case TracerSpyPoll:
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, b.opt.spyPoll)
+	case TracerSpyOther:
+		other, err = startTarget(b.opt.exe, targetConfig{NoStart: true, CPU: -1}, sinkDevNull)
+		if err == nil {
+			sess, err = startSpy(b.opt, other.pid(), t.pid(), wakeup, ringSize, 0)
+		}
+	case TracerStrace:
+		sess, err = startStrace(t.pid(), b.targetSet())
+	case TracerBpftrace:
+		sess, err = startBpftrace(t.pid(), false)
+	case TracerBpftraceCount:
+		sess, err = startBpftrace(t.pid(), true)
+	}
+	return sess, other, err
+}
+
+// measure lets the target write and waits for its figures, with a timeout
+// that grows with its writes and their pacing.
+func (b *bench) measure(t *target, cfg targetConfig) (targetResult, error) {
+	if err := t.start(); err != nil {
+		t.kill()
+		return targetResult{}, err
+	}
+	n := cfg.Writes
+	timeout := 60*time.Second + time.Duration(n)*200*time.Microsecond
+	if cfg.Period > 0 {
+		timeout += time.Duration(n) * time.Duration(cfg.Period)
+	}
+	return t.wait(timeout)
+}
+
+// recordWrites puts the target's write figures into the row; an error when
+// some writes failed.
+func (b *bench) recordWrites(r *Run, res targetResult) error {
+	r.Writes = res.Writes
+	r.MaxWriteNs = res.MaxNs
+	r.WriteP50Ns, r.WriteP99Ns = res.P50Ns, res.P99Ns
+	fmt.Fprintf(b.log, "spy bench:   %.0f ns/write (P50 %d, P99 %d), longest %d ns (write #%d)\n",
+		float64(res.SumNs)/float64(max(res.Writes, 1)), res.P50Ns, res.P99Ns, res.MaxNs, res.MaxAt)
+	if res.Errors > 0 {
+		return fmt.Errorf("%d of %d writes failed or were short", res.Errors, res.Writes)
+	}
+	ns := float64(res.SumNs) / float64(max(res.Writes, 1))
+	r.NsPerWrite = &ns
+	if res.Short > 0 {
+		tr := float64(res.SumShortNs) / float64(res.Short)
+		r.NsPerWriteShort = &tr
+		r.Stalls = res.Writes - res.Short
+	}
+	if res.ElapsedNs > 0 {
+		r.AchievedRate = float64(res.Writes) / (float64(res.ElapsedNs) / 1e9)
+	}
+	return nil
 }
 
 func rateName(rate float64) string {
