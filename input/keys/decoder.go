@@ -98,6 +98,12 @@ func (f *EscDelayFlag) String() string {
 // given, NoEscDelay for 0 ms.
 func (f *EscDelayFlag) Delay() time.Duration { return f.d }
 
+// EscDelayUsage is the help text of an --escdelay flag (an EscDelayFlag),
+// in the flag package's form: `MS` names the value.
+var EscDelayUsage = "`MS` (0 to " + strconv.Itoa(int(MaxEscDelay/time.Millisecond)) +
+	") before a lone ESC counts as the Esc key; 0: no wait\n(default: $" + EnvEscDelay + ", else " +
+	strconv.Itoa(int(DefaultEscDelay/time.Millisecond)) + ")"
+
 // EscDelayFromEnv reads ROSHAMBO_ESCDELAY with ParseEscDelay's rule. It
 // returns the delay (ready for Options.EscDelay: 0 ms is returned as
 // NoEscDelay), whether the variable was set (and not empty), and an error

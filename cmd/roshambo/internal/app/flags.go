@@ -103,8 +103,7 @@ func newFlagSet() (*flag.FlagSet, *flagValues) {
 	v.endless = fs.Bool("endless", false, "play until you quit (the default)")
 	fs.BoolVar(&v.o.Commit, "commit", false, "the opponent commits to its move (sha256) before you throw")
 	v.seed = fs.String("seed", "", "the bot's random seed, an integer `N` (default: from the clock)")
-	fs.Var(&v.esc, "escdelay", "`MS` (0 to 1000) before a lone ESC counts as the Esc key; 0: no wait\n(default: $"+keys.EnvEscDelay+", else "+
-		strconv.Itoa(int(keys.DefaultEscDelay/time.Millisecond))+")")
+	fs.Var(&v.esc, "escdelay", keys.EscDelayUsage)
 	fs.BoolVar(&v.o.Spy, "spy", false, "attach the eBPF spy to the opponent and show its move before you throw\n(needs root, or CAP_BPF and CAP_PERFMON)")
 	v.o.Timeout = game.DefaultTimeout
 	fs.Var(cli.DurationRange{V: &v.o.Timeout, Min: 10 * time.Millisecond, Max: 10 * time.Minute}, "timeout",
