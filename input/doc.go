@@ -13,7 +13,7 @@
 // The Reader runs one goroutine locked to its own OS thread, blocked in
 // epoll_wait on its own epoll instance, so it does not wait for Go's
 // netpoller, which notices readiness only at scheduling points. It reads
-// straight into the ring (no copy), stamps each read with input/mono (no
+// straight into the ring (no copy), stamps each read with the monotonic clock (input.Now, no
 // system call), and stops reading when the ring is full: the kernel keeps the
 // bytes and back-pressures the terminal, and the reader resumes as soon as the
 // consumer releases a chunk. No byte is ever dropped.
@@ -51,7 +51,6 @@
 // own P to it (with every other P busy, the woken consumer would wait for
 // sysmon otherwise). With no keys arriving, neither side uses any CPU.
 //
-// Sub-packages: input/ring (the SPSC buffer), input/mono (the clock),
-// input/keys (the decoder) and input/term (raw mode, signals, the tcell.Tty
+// Sub-packages: input/ring (the SPSC buffer), input/keys (the decoder) and input/term (raw mode, signals, the tcell.Tty
 // seam).
 package input

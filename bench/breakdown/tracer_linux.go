@@ -30,7 +30,7 @@ const (
 	KindEpollExit Kind = 6 // a thread of the reader process returns from epoll_wait
 )
 
-// Event is one traced event. Time is CLOCK_MONOTONIC ns (input/mono's clock).
+// Event is one traced event. Time is CLOCK_MONOTONIC ns (input.Now's clock).
 type Event struct {
 	Time int64
 	Kind Kind

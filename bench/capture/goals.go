@@ -3,7 +3,7 @@ package capture
 import (
 	"fmt"
 
-	"github.com/roshambo-game/roshambo/bench/latency"
+	"github.com/roshambo-game/roshambo/internal/latency"
 )
 
 // Goal is one of the benchmark's goals, evaluated on this run's figures.

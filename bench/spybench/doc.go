@@ -6,7 +6,7 @@
 // small writes (6 to 9 bytes: "rock!\n", "paper\n", "scissors\n") to
 // /dev/null or to a pipe that the benchmark drains, unpaced or paced at given
 // rates (busy-waiting between writes; at game pace, one write every 20 ms, it
-// sleeps), and times every write call with the monotonic clock (input/mono).
+// sleeps), and times every write call with the monotonic clock (internal/mono).
 // It starts blocked on a pipe, so each tracer is attached before the first
 // write. The runs of one invocation:
 //

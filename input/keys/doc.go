@@ -17,7 +17,7 @@
 //	for {
 //		c, err := reader.Next(dec.Deadline())
 //		if errors.Is(err, input.ErrDeadline) {
-//			dec.Expire(mono.Now())
+//			dec.Expire(input.Now())
 //		} else if err != nil {
 //			return err
 //		} else {

@@ -28,10 +28,10 @@ var ErrCapacity = errors.New("ring: capacity must be a power of two")
 
 // Meta is what the producer knows about a chunk besides its bytes.
 type Meta struct {
-	// Time is the capture time (input/mono ns), read right after read(2)
+	// Time is the capture time (input.Now ns), read right after read(2)
 	// returned.
 	Time int64
-	// Woke is the time (input/mono ns) at which epoll_wait returned for the
+	// Woke is the time (input.Now ns) at which epoll_wait returned for the
 	// batch of reads this chunk belongs to.
 	Woke int64
 	// Drained reports a short read: the kernel had no more bytes queued at
