@@ -22,6 +22,7 @@ import (
 
 	"github.com/roshambo-game/roshambo/bpf/event"
 	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 // cTarget compiles testdata/targets/NAME.c and returns the program's path.
@@ -531,7 +532,7 @@ func TestCommFollows(t *testing.T) {
 			}
 			noise, _ := startNoise(t)
 			cmd := exec.Command(bin, "-test.run=^$")
-			cmd.Env = append(os.Environ(), helperEnv+"="+tt.mode, "SPY_NAME="+tt.name, "SPY_OTHER_BIN="+os.Args[0])
+			cmd.Env = append(testutil.Environ("helper", tt.mode), "SPY_NAME="+tt.name, "SPY_OTHER_BIN="+os.Args[0])
 			var stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 			if err := cmd.Run(); err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/roshambo-game/roshambo/bpf/event"
 	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 func errorsIsNoPrivilege(err error) bool { return errors.Is(err, ErrNoPrivilege) }
@@ -303,7 +304,7 @@ func TestComm(t *testing.T) {
 	bin := filepath.Join(dir, "spycommtest")
 	copyFile(t, os.Args[0], bin, 0o755)
 	cmd := exec.Command(bin, "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=once")
+	cmd.Env = testutil.Environ("helper", "once")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("helper: %v: %s", err, out)
 	}
@@ -427,7 +428,7 @@ func TestUnprivileged(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := exec.Command(bin, "-test.run=^$")
-			cmd.Env = append(os.Environ(), helperEnv+"=open")
+			cmd.Env = testutil.Environ("helper", "open")
 			cmd.SysProcAttr = &syscall.SysProcAttr{
 				Credential:  &syscall.Credential{Uid: 65534, Gid: 65534},
 				AmbientCaps: tt.ambient,
@@ -450,7 +451,7 @@ func TestUnprivileged(t *testing.T) {
 	t.Run("CAP_BPF and CAP_PERFMON", func(t *testing.T) {
 		requireSpy(t)
 		cmd := exec.Command(bin, "-test.run=^$")
-		cmd.Env = append(os.Environ(), helperEnv+"=open")
+		cmd.Env = testutil.Environ("helper", "open")
 		cmd.SysProcAttr = &syscall.SysProcAttr{
 			Credential:  &syscall.Credential{Uid: 65534, Gid: 65534},
 			AmbientCaps: []uintptr{unix.CAP_BPF, unix.CAP_PERFMON},

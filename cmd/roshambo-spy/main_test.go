@@ -21,16 +21,13 @@ import (
 	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
-// The test binary doubles as roshambo-spy (ROSHAMBO_SPY_MAIN=1) and as a
-// target process (ROSHAMBO_SPY_TARGET=1).
+// The test binary doubles as roshambo-spy (the role "main") and as a target
+// process (the role "target"; see testutil.RoleEnv).
 func TestMain(m *testing.M) {
-	if os.Getenv("ROSHAMBO_SPY_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-	}
-	if os.Getenv("ROSHAMBO_SPY_TARGET") == "1" {
-		os.Exit(target())
-	}
-	os.Exit(m.Run())
+	testutil.Main(m, map[string]testutil.Role{
+		"main":   func(string) int { return run(os.Args[1:], os.Stdout, os.Stderr) },
+		"target": func(string) int { return target() },
+	})
 }
 
 // target waits for a line on stdin, writes a move, a non-move and a
@@ -49,9 +46,7 @@ func target() int {
 
 // spyCmd returns the test binary run as roshambo-spy with args.
 func spyCmd(args ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "ROSHAMBO_SPY_MAIN=1")
-	return cmd
+	return testutil.Command("main", "", args...)
 }
 
 // requireRoot skips privileged tests with the reason.
@@ -169,7 +164,7 @@ func TestUnprivileged(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd = exec.Command(bin, "--pid", "1")
-		cmd.Env = append(os.Environ(), "ROSHAMBO_SPY_MAIN=1")
+		cmd.Env = testutil.Environ("main", "")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	} else {
 		cmd = spyCmd("--pid", "1")
@@ -194,8 +189,13 @@ func TestUnprivileged(t *testing.T) {
 func TestNoSuchPID(t *testing.T) {
 	requireRoot(t)
 	var stdout, stderr bytes.Buffer
-	// PIDs above pid_max (4194304 at most) never exist.
-	if code := run([]string{"--pid", "99999999"}, &stdout, &stderr); code != exitFail {
+	// PIDs are below pid_max, which is at most 4194304: pid_max itself is
+	// a process id that --pid accepts and that never exists.
+	b, err := os.ReadFile("/proc/sys/kernel/pid_max")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"--pid", strings.TrimSpace(string(b))}, &stdout, &stderr); code != exitFail {
 		t.Fatalf("exit code %d, want %d; stderr %q", code, exitFail, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "no such process") {
@@ -239,7 +239,7 @@ func lineChan(r io.Reader) <-chan string {
 func TestPID(t *testing.T) {
 	requireRoot(t)
 	tgt := exec.Command(os.Args[0])
-	tgt.Env = append(os.Environ(), "ROSHAMBO_SPY_TARGET=1")
+	tgt.Env = testutil.Environ("target", "")
 	goAhead, err := tgt.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -492,7 +492,7 @@ func TestInode(t *testing.T) {
 	}
 	defer r.Close()
 	tgt := exec.Command(os.Args[0])
-	tgt.Env = append(os.Environ(), "ROSHAMBO_SPY_TARGET=1")
+	tgt.Env = testutil.Environ("target", "")
 	tgt.Stdout = w
 	goAhead, err := tgt.StdinPipe()
 	if err != nil {

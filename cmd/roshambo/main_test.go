@@ -17,15 +17,11 @@ import (
 	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
-// roleEnv makes the test binary run main's dispatch instead of the tests, so
-// that the tests drive exactly what the roshambo binary does.
-const roleEnv = "ROSHAMBO_MAIN_TEST_ROLE"
-
+// TestMain: in the role "main" (testutil.RoleEnv) the test binary runs
+// main's dispatch instead of the tests, so that the tests drive exactly what
+// the roshambo binary does.
 func TestMain(m *testing.M) {
-	if os.Getenv(roleEnv) == "main" {
-		os.Exit(run(os.Args[1:]))
-	}
-	os.Exit(m.Run())
+	testutil.Main(m, map[string]testutil.Role{"main": func(string) int { return run(os.Args[1:]) }})
 }
 
 // binary returns a path named roshambo that runs main (this test binary in
@@ -63,7 +59,7 @@ func TestStdinNotATerminal(t *testing.T) {
 		{[]string{"play", "--rounds", "3"}, game},
 	} {
 		cmd := exec.Command(bin, tc.args...)
-		cmd.Env = append(os.Environ(), roleEnv+"=main")
+		cmd.Env = testutil.Environ("main", "")
 		devnull, err := os.Open(os.DevNull)
 		if err != nil {
 			t.Fatal(err)
@@ -114,7 +110,7 @@ func TestCLI(t *testing.T) {
 	}
 	for _, tc := range cases {
 		cmd := exec.Command(bin, tc.args...)
-		cmd.Env = append(os.Environ(), roleEnv+"=main")
+		cmd.Env = testutil.Environ("main", "")
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		_ = cmd.Run()
@@ -199,7 +195,7 @@ func TestTmuxKeys(t *testing.T) {
 	x := &tmux{t: t, sock: fmt.Sprintf("roshambo-keys-test-%d-%d", os.Getpid(), tmuxN.Add(1))}
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", x.sock, "kill-server").Run() })
 	x.run("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "sh")
-	x.run("send-keys", "-t", "t", "env "+roleEnv+"=main "+bin+" keys; echo EXIT=$?", "Enter")
+	x.run("send-keys", "-t", "t", "env "+testutil.RoleEnviron("main", "")+" "+bin+" keys; echo EXIT=$?", "Enter")
 	// The DA1 reply to the kitty query marks the end of detection.
 	x.wait("the viewer's header", regexp.MustCompile(`(?m)^kitty keyboard protocol: (on|off)`))
 	x.waitForeground("the viewer", "roshambo")
