@@ -97,7 +97,7 @@ func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int 
 	}
 	s, err := game.NewStrategy(*name, *seed)
 	if err != nil {
-		return cli.Fail(stderr, prog, "--strategy: %v", err)
+		return cli.Fail(stderr, prog, "%v", err) // it names the strategy and the known ones
 	}
 	if *explainFormat != "text" && *explainFormat != "game" {
 		return cli.Fail(stderr, prog, "--explain-format %s: must be text or game", *explainFormat)

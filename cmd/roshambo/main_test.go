@@ -102,11 +102,13 @@ func TestCLI(t *testing.T) {
 		{[]string{"keys", "--escdelay", "x"}, 2, "", "roshambo keys: --escdelay x: must be"},
 		{[]string{"keys", "--escdelay", "2000"}, 2, "", "--escdelay 2000: must be a whole number of milliseconds from 0 to 1000"},
 		{[]string{"keys", "extra"}, 2, "", `unexpected argument "extra"`},
-		{[]string{"--bot", "nosuch"}, 2, "", `--bot "nosuch"`},
+		{[]string{"--bot", "nosuch"}, 2, "", `roshambo: --bot: strategy "nosuch": unknown strategy (known: `},
 		{[]string{"--rounds", "0"}, 2, "", "--rounds 0: must be a whole number from 1 to 1000000"},
 		{[]string{"--timeout", "0"}, 2, "", "--timeout 0: must be from 10ms to 10m0s"},
 		{[]string{"play", "--rounds", "2", "--first-to", "2"}, 2, "", "exclude each other"},
 		{[]string{"--opponent", "./bot", "--seed", "2"}, 2, "", "cannot be used with --opponent"},
+		{[]string{"__bot", "--nope"}, 2, "", "roshambo __bot: unknown flag --nope (see roshambo __bot --help)"},
+		{[]string{"__bot", "--strategy", "x"}, 2, "", `roshambo __bot: strategy "x": unknown strategy`},
 	}
 	for _, tc := range cases {
 		cmd := exec.Command(bin, tc.args...)

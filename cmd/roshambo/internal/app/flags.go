@@ -160,7 +160,7 @@ func (v *flagValues) check(fs *flag.FlagSet) (Options, error) {
 	o.EscDelay, o.EscSet = v.esc.Delay(), set["escdelay"]
 	if o.Opponent == "" {
 		if _, err := game.NewStrategy(o.Bot, o.Seed); err != nil {
-			return o, fmt.Errorf("--bot %q: %w", o.Bot, err)
+			return o, fmt.Errorf("--bot: %w", err) // it names the strategy and the known ones
 		}
 	} else if _, err := cmdline.Split(o.Opponent); err != nil {
 		return o, fmt.Errorf("--opponent %w", err)
@@ -229,20 +229,26 @@ func BotName(o Options, argv []string) string {
 // BotMain is the hidden bot mode (BotCommand): it plays a built-in strategy
 // over stdin/stdout with game.ServeBot, one write(2) per answer.
 func BotMain(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer) int {
-	fs := flag.NewFlagSet("roshambo "+BotCommand, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	const prog = "roshambo " + BotCommand
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	name := fs.String("strategy", game.DefaultStrategy, "strategy")
 	seed := fs.Int64("seed", 1, "seed")
 	commit := fs.Bool("commit", false, "commit mode")
 	explain := fs.Bool("explain", false, "tell the game how each move was chosen, on stderr")
 	format := fs.String("explain-format", "game", "game (the only format of the hidden bot)")
-	if err := fs.Parse(args); err != nil || *format != "game" {
-		return ExitUsage
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: %s [flags] (the game's own bot, started by roshambo)\n\nflags:\n", prog)
+		cli.WriteFlags(w, fs)
+	}
+	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
+		return p.Code
+	}
+	if *format != "game" {
+		return cli.Fail(stderr, prog, "--explain-format %s: must be game", *format)
 	}
 	s, err := game.NewStrategy(*name, *seed)
 	if err != nil {
-		fmt.Fprintf(stderr, "roshambo %s: %v\n", BotCommand, err)
-		return ExitUsage
+		return cli.Fail(stderr, prog, "%v", err) // it names the strategy and the known ones
 	}
 	if *explain {
 		s, _ = game.Explaining(s, func(n int, _, _ game.Move, e game.Explanation) {
@@ -252,7 +258,7 @@ func BotMain(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer)
 		})
 	}
 	if err := game.ServeBot(stdin, stdout, s, game.ServeOptions{Commit: *commit}); err != nil {
-		fmt.Fprintf(stderr, "roshambo %s: %v\n", BotCommand, err)
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
 	return ExitOK
