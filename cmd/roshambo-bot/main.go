@@ -6,14 +6,16 @@
 //	roshambo-bot --list
 //	roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--timeout 2s]
 //	                        [--opponent "CMD ARGS" ...] [STRATEGY ...]
+//	roshambo-bot help [tournament]
 //
 // Without --strategy or --level it plays the strongest strategy (expert).
 // --explain writes, after each round, one line to stderr saying what the
 // bot expected its opponent to throw and which predictor it followed (see
 // docs/bots.md); stdout carries only the protocol.
 //
-// Exit status: 0 on success (and on "quit" or end of input), 1 on a runtime
-// error, 2 on bad usage.
+// --help (or -h, or help) prints the usage on stdout; --version the version
+// and VCS revision. Exit status: 0 on success (and on "quit" or end of
+// input), 1 on a runtime error, 2 on bad usage (one line on stderr).
 package main
 
 import (
