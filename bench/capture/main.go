@@ -63,6 +63,40 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if !*quiet {
 		cfg.Progress = stderr
 	}
+	cfg.setDefaults(set)
+	if err := cfg.validate(); err != nil {
+		return cli.Fail(stderr, prog, "%v", err)
+	}
+	res, err := Execute(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
+	code := 0
+	if len(res.Errors) > 0 {
+		code = 1
+	}
+	if err := writeFiles(res, *plot, *jsonFile, cfg.Progress); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		code = 1
+	}
+	if *jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(res)
+	} else {
+		err = WriteReport(stdout, res)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
+	}
+	return code
+}
+
+// setDefaults fills in the values whose flags were not given (set): the
+// seed from the clock, and samples, warm-up and time budget from the gap.
+func (cfg *Config) setDefaults(set map[string]bool) {
 	if !set["seed"] {
 		cfg.Seed = uint64(time.Now().UnixNano())
 	}
@@ -82,51 +116,31 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		gmin, gmax, _ := gapRange(cfg.Gap)
 		cfg.Budget = max(30*time.Second, 3*time.Duration(cfg.Samples+cfg.Warmup)*(gmin+gmax)/2)
 	}
-	if err := cfg.validate(); err != nil {
-		return cli.Fail(stderr, prog, "%v", err)
-	}
-	res, err := Execute(cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return 1
-	}
-	code := 0
-	if len(res.Errors) > 0 {
-		code = 1
-	}
-	if *plot != "" {
-		files, err := WritePlots(*plot, res)
+}
+
+// writeFiles writes the plots (--plot) and the JSON file (--json-file) that
+// were asked for, saying on progress where the plots went; the error is the
+// first that failed, the others are still written.
+func writeFiles(res *Result, plot, jsonFile string, progress io.Writer) error {
+	var first error
+	if plot != "" {
+		files, err := WritePlots(plot, res)
 		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-			code = 1
-		} else if !*quiet {
-			fmt.Fprintf(stderr, "capture: plot written to %s\n", strings.Join(files, ", "))
+			first = err
+		} else if progress != nil {
+			fmt.Fprintf(progress, "capture: plot written to %s\n", strings.Join(files, ", "))
 		}
 	}
-	if *jsonFile != "" {
+	if jsonFile != "" {
 		js, err := json.MarshalIndent(res, "", "  ")
 		if err == nil {
-			err = os.WriteFile(*jsonFile, append(js, '\n'), 0o644)
+			err = os.WriteFile(jsonFile, append(js, '\n'), 0o644)
 		}
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-			code = 1
+		if err != nil && first == nil {
+			first = err
 		}
 	}
-	if *jsonOut {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-			return 1
-		}
-		return code
-	}
-	if err := WriteReport(stdout, res); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return 1
-	}
-	return code
+	return first
 }
 
 func splitList(s string) []string {
