@@ -154,7 +154,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			err = os.WriteFile(opt.jsonOut, append(b, '\n'), 0o644)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "roshambo-bench spy: write %s: %v\n", opt.jsonOut, err)
+			fmt.Fprintf(stderr, "roshambo-bench spy: %v\n", err) // it names the file
 			return 1
 		}
 	}
