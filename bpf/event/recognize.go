@@ -69,6 +69,17 @@ func (r Reveal) Found() bool {
 	return r.Move != game.NoMove || r.Commit || r.Revealed != game.NoMove || r.Changed && (r.Entry.Found() || r.Exit.Found())
 }
 
+// Answer reports whether the write answers a round, as the game reads it:
+// a move or a commitment; or, when the buffer Changed, a move or a
+// commitment in either reading and a reveal in neither. A reveal line alone
+// is no answer: it comes after both sides have thrown.
+func (r Reveal) Answer() bool {
+	if r.Changed {
+		return (r.Entry.Found() || r.Exit.Found()) && r.Entry.Revealed == game.NoMove && r.Exit.Revealed == game.NoMove
+	}
+	return r.Move != game.NoMove || r.Commit
+}
+
 // Confident reports whether the answer can be shown as the move sent: a
 // move or a commitment, from a reading that nothing could have changed
 // (not Changed, not Unverified, not ByReference) of a complete line.

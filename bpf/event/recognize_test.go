@@ -68,6 +68,9 @@ func TestRecognize(t *testing.T) {
 			if r.Confident() != ((tt.move != game.NoMove || tt.commit != "") && !tt.unterminated) {
 				t.Errorf("Confident = %v", r.Confident())
 			}
+			if r.Answer() != (tt.move != game.NoMove || tt.commit != "") {
+				t.Errorf("Answer = %v", r.Answer())
+			}
 		})
 	}
 }
@@ -130,8 +133,17 @@ func TestRecognizeAllocs(t *testing.T) {
 func TestEventReveal(t *testing.T) {
 	ev := &Event{Kind: KindWrite, Ret: 9, Data: []byte("paper   \n"), Entry: []byte("scissors\n"), Changed: true}
 	r := ev.Reveal()
-	if r.Move != game.NoMove || r.Confident() || !r.Changed || r.Entry.Move != game.Scissors || r.Exit.Move != game.Paper || !r.Found() {
+	if r.Move != game.NoMove || r.Confident() || !r.Changed || r.Entry.Move != game.Scissors || r.Exit.Move != game.Paper || !r.Found() || !r.Answer() {
 		t.Errorf("changed buffer: %+v", r)
+	}
+	// A reveal in either reading: no answer, whatever the other says.
+	ev = &Event{Kind: KindWrite, Ret: 25, Data: []byte("reveal 3 paper 8f2a\nrock\n"), Entry: []byte("rock\nreveal 3 paper 8f2a\n"), Changed: true}
+	if r := ev.Reveal(); !r.Changed || !r.Found() || r.Answer() {
+		t.Errorf("changed buffer with a reveal: %+v, Answer %v", r, r.Answer())
+	}
+	ev = &Event{Kind: KindWrite, Ret: 9, Data: []byte("hello   \n"), Entry: []byte("goodbye \n"), Changed: true}
+	if r := ev.Reveal(); !r.Changed || r.Found() || r.Answer() {
+		t.Errorf("changed buffer without answers: %+v, Answer %v", r, r.Answer())
 	}
 	// The entry reading covered only the first page: the rest is as at exit.
 	ev = &Event{Kind: KindWrite, Ret: 9, Data: []byte("rock    \n"), Entry: []byte("sciss"), Changed: true}

@@ -87,18 +87,16 @@ func spied(l *event.Line) (tui.Spied, bool) {
 	}
 	r := l.Reveal()
 	var s tui.Spied
+	if !r.Answer() {
+		return s, false // a reveal line, or not an answer at all
+	}
 	switch {
 	case r.Changed:
-		if !r.Entry.Found() && !r.Exit.Found() || r.Entry.Revealed != game.NoMove || r.Exit.Revealed != game.NoMove {
-			return s, false
-		}
 		s.Changed, s.Entry, s.Exit = true, readingText(r.Entry), readingText(r.Exit)
 	case r.Commit:
 		s.Committed, s.Commitment = true, r.Commitment
-	case r.Move != game.NoMove:
-		s.Move = r.Move
 	default:
-		return s, false // a reveal line, or not an answer at all
+		s.Move = r.Move
 	}
 	switch {
 	case r.Unverified:
