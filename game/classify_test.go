@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 // gameReads is what the game makes of a line that an opponent writes: its
@@ -19,28 +19,6 @@ func gameReads(line string) (Message, bool) {
 	}
 	m, err := ParseMessage(text)
 	return m, err == nil
-}
-
-// sharedLines returns the table of lines in testdata/lines.txt (Go-quoted,
-// without their newline). The spy's tests read the same file.
-func sharedLines(t testing.TB) []string {
-	t.Helper()
-	b, err := os.ReadFile("testdata/lines.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for i, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if strings.HasPrefix(l, "#") {
-			continue
-		}
-		s, err := strconv.Unquote(l)
-		if err != nil {
-			t.Fatalf("testdata/lines.txt:%d: %v", i+1, err)
-		}
-		lines = append(lines, s)
-	}
-	return lines
 }
 
 func TestClassifyLine(t *testing.T) {
@@ -73,7 +51,7 @@ func TestClassifyLine(t *testing.T) {
 // TestClassifyLineAgrees pins that ClassifyLine says what the game reads,
 // for every line of the shared table, with "\n", "\r\n" or no line ending.
 func TestClassifyLineAgrees(t *testing.T) {
-	for _, line := range sharedLines(t) {
+	for _, line := range testutil.ProtocolLines(t) {
 		for _, eol := range []string{"\n", "\r\n", ""} {
 			l := line + eol
 			want, wantOK := gameReads(l)

@@ -7,19 +7,16 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 // The opponent tests re-execute the test binary as a tiny opponent process
-// (the os/signal TestTerminalSignal pattern): TestMain checks helperEnv and,
-// when it is set, behaves as the named kind of opponent instead of running
-// the tests. No other language or binary is needed.
-const helperEnv = "ROSHAMBO_GAME_TEST_HELPER"
-
+// (the os/signal TestTerminalSignal pattern): in the role "helper:MODE"
+// (testutil.RoleEnv) it behaves as the named kind of opponent instead of
+// running the tests. No other language or binary is needed.
 func TestMain(m *testing.M) {
-	if mode := os.Getenv(helperEnv); mode != "" {
-		os.Exit(runHelper(mode))
-	}
-	os.Exit(m.Run())
+	testutil.Main(m, map[string]testutil.Role{"helper": runHelper})
 }
 
 // helperArgv returns the command line of a helper opponent of the given mode.
@@ -29,7 +26,7 @@ func helperArgv(t *testing.T, mode string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(helperEnv, mode)
+	t.Setenv(testutil.RoleEnv, "helper:"+mode)
 	// A race-enabled helper would otherwise sleep a second before exiting.
 	t.Setenv("GORACE", "atexit_sleep_ms=0")
 	return []string{exe, "-test.run=^$"}

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 // slowStart is the answer timeout of tests that do not test timeouts: on a
@@ -359,7 +361,7 @@ func TestOpponentPrebuiltCmd(t *testing.T) {
 	checkNoLeaks(t)
 	argv := helperArgv(t, "bot")
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), helperEnv+"=commitbot")
+	cmd.Env = append(os.Environ(), testutil.RoleEnviron("helper", "commitbot"))
 	op, err := StartOpponent(context.Background(), nil, OpponentOptions{Cmd: cmd, Timeout: slowStart})
 	if err != nil {
 		t.Fatal(err)

@@ -16,20 +16,16 @@ import (
 
 	"github.com/roshambo-game/roshambo/input/keys"
 	"github.com/roshambo-game/roshambo/input/term"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
-
-// consoleChildEnv makes the test binary act as a program using a Console
-// (see consoleChild).
-const consoleChildEnv = "ROSHAMBO_INPUT_CONSOLE_CHILD"
 
 // appLeave stands for a renderer's leave-screen bytes in the tests.
 const appLeave = "\x1b[0m\x1b[?25h\x1b[?1049l"
 
+// TestMain: in the role "console" (testutil.RoleEnv) the test binary acts
+// as a program using a Console (see consoleChild).
 func TestMain(m *testing.M) {
-	if os.Getenv(consoleChildEnv) == "1" {
-		os.Exit(consoleChild())
-	}
-	os.Exit(m.Run())
+	testutil.Main(m, map[string]testutil.Role{"console": func(string) int { return consoleChild() }})
 }
 
 // consoleChild runs on a pty: a Console with its crash monitor, the
@@ -146,7 +142,7 @@ func startConsoleChild(t *testing.T) *consoleProc {
 		}
 	}()
 	p.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	p.cmd.Env = append(os.Environ(), consoleChildEnv+"=1")
+	p.cmd.Env = testutil.Environ("console", "")
 	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = slave, slave, slave
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	if err := p.cmd.Start(); err != nil {

@@ -12,8 +12,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/input/keys"
-	"github.com/roshambo-game/roshambo/input/mono"
 	"github.com/roshambo-game/roshambo/input/term"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // ErrNotTerminal is returned (wrapped) by OpenConsole when stdin is not a

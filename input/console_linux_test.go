@@ -16,7 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/input/keys"
-	monoclock "github.com/roshambo-game/roshambo/input/mono"
+	monoclock "github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // conTerminal plays the terminal emulator on a pty master: it records what

@@ -13,7 +13,7 @@
 // The Reader runs one goroutine locked to its own OS thread, blocked in
 // epoll_wait on its own epoll instance, so it does not wait for Go's
 // netpoller, which notices readiness only at scheduling points. It reads
-// straight into the ring (no copy), stamps each read with input/mono (no
+// straight into the ring (no copy), stamps each read with the monotonic clock (input.Now, no
 // system call), and stops reading when the ring is full: the kernel keeps the
 // bytes and back-pressures the terminal, and the reader resumes as soon as the
 // consumer releases a chunk. No byte is ever dropped.
@@ -70,7 +70,7 @@
 // read(2) and Next spins, so that a key awaited now wakes no thread, at the
 // cost of up to two busy cores. Hot(0) parks both sides again.
 //
-// Sub-packages: input/ring (the SPSC buffer), input/mono (the clock),
-// input/keys (the decoder) and input/term (raw mode, signals, the tcell.Tty
+// Sub-packages: input/ring (the SPSC buffer), input/keys (the decoder) and
+// input/term (raw mode, signals, the tcell.Tty
 // seam).
 package input

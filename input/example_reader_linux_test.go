@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/roshambo-game/roshambo/input"
-	"github.com/roshambo-game/roshambo/input/mono"
 )
 
 func ExampleNewReader() {
@@ -24,7 +23,7 @@ func ExampleNewReader() {
 	pw.Write([]byte("\x1b[A"))
 
 	// The consumer loop: one goroutine calls Next and Release.
-	deadline := mono.Now() + 5e9 // e.g. the decoder's ESC fallback; 0 = none
+	deadline := input.Now() + 5e9 // e.g. the decoder's ESC fallback; 0 = none
 	for {
 		c, err := r.Next(deadline)
 		if errors.Is(err, input.ErrDeadline) {

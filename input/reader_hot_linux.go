@@ -5,8 +5,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/roshambo-game/roshambo/input/mono"
 	"github.com/roshambo-game/roshambo/input/ring"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // Hot makes the Reader hot for min(d, ReaderOptions.HotMax) from now: the

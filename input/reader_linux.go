@@ -12,8 +12,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/roshambo-game/roshambo/input/mono"
 	"github.com/roshambo-game/roshambo/input/ring"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // procyield executes cycles PAUSE instructions: a cheap pause for spin
@@ -434,7 +434,7 @@ func futex(addr *atomic.Uint32, op int, val uint32, ts *unix.Timespec) {
 //   - ErrInterrupted if Interrupt was called since the last ErrInterrupted
 //     (one-shot; it takes precedence over pending chunks, so that an
 //     application event is not held up behind a paste);
-//   - ErrDeadline if deadline (input/mono ns; 0 = none) passed before a
+//   - ErrDeadline if deadline (input.Now ns; 0 = none) passed before a
 //     chunk arrived;
 //   - ErrClosed after Close, once every chunk captured before has been
 //     returned;

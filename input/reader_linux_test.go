@@ -14,8 +14,8 @@ import (
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 
-	"github.com/roshambo-game/roshambo/input/mono"
 	"github.com/roshambo-game/roshambo/input/ring"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // openRawPty opens a pty pair and puts the slave in raw mode (cfmakeraw), as

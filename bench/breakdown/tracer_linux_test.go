@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 // TestTracerLoads loads and attaches the program for real (root) and sees a
 // write(2) of this very process.
 func TestTracerLoads(t *testing.T) {
-	if unix.Geteuid() != 0 {
-		t.Skip("needs root (CAP_BPF, CAP_PERFMON, /proc/kallsyms addresses)")
-	}
+	testutil.RequireRoot(t, "the tracer needs CAP_BPF, CAP_PERFMON and /proc/kallsyms addresses")
 	tr, err := Open()
 	if err != nil {
 		t.Fatalf("Open: %v", err)

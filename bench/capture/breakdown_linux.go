@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/roshambo-game/roshambo/bench/breakdown"
-	"github.com/roshambo-game/roshambo/bench/latency"
-	"github.com/roshambo-game/roshambo/bench/ptyharness"
+	"github.com/roshambo-game/roshambo/internal/latency"
+	"github.com/roshambo-game/roshambo/internal/ptyharness"
 )
 
 // BreakdownSamples caps the samples per reader and load of the traced pass.

@@ -7,8 +7,8 @@
 // several CPU loads; plus the time to resolve a lone ESC, the input layer's
 // CPU use while no key arrives, and the user-space part of roshambo's path.
 //
-// The terminal side is bench/ptyharness; percentiles and rendering are
-// bench/latency. Main is the command's entry point; RunChild must be called
+// The terminal side is internal/ptyharness; percentiles and rendering are
+// internal/latency. Main is the command's entry point; RunChild must be called
 // first thing by programs that embed it (it runs the re-executed children).
 package capture
 
@@ -23,8 +23,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/roshambo-game/roshambo/bench/latency"
-	"github.com/roshambo-game/roshambo/bench/ptyharness"
+	"github.com/roshambo-game/roshambo/internal/latency"
+	"github.com/roshambo-game/roshambo/internal/ptyharness"
 )
 
 // Gap regimes.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/roshambo-game/roshambo/bench/latency"
+	"github.com/roshambo-game/roshambo/internal/latency"
 )
 
 // Goal is one goal, judged on this run's figures. Ratio and quantile goals

@@ -10,9 +10,9 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/roshambo-game/roshambo/bench/ptyharness"
 	"github.com/roshambo-game/roshambo/input"
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
+	"github.com/roshambo-game/roshambo/internal/ptyharness"
 )
 
 type idleConfig struct{ Duration time.Duration }

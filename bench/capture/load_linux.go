@@ -7,7 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/roshambo-game/roshambo/bench/ptyharness"
+	"github.com/roshambo-game/roshambo/internal/ptyharness"
 )
 
 // Loads, in report order.

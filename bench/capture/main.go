@@ -4,13 +4,14 @@ package capture
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/roshambo-game/roshambo/internal/cli"
 )
 
 // Main is `roshambo-bench capture`: it parses args (without the subcommand
@@ -20,118 +21,134 @@ import (
 // usage. Goals that are not met do not change the exit code: they are
 // figures to report, not test assertions.
 func Main(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("roshambo-bench capture", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	samples := fs.Int("samples", 0, "measured samples per reader and load (default 20000 with --gap fast, 400 with --gap human)")
-	warmup := fs.Int("warmup", -1, "warm-up samples discarded at the start of each block (default 10 fast, 2 human)")
-	block := fs.Int("block", DefaultBlock, "measured samples per block: readers and loads take turns, one block each, round after round")
-	resamples := fs.Int("resamples", 1000, "bootstrap resamples per 95% interval")
-	gap := fs.String("gap", GapFast, "key spacing: fast (random 200-1000 µs: each key measures a wake-up) or human (50-250 ms)")
-	loads := fs.String("load", strings.Join(AllLoads, ","), "comma-separated loads: idle, cpu (GOMAXPROCS busy goroutines, counted before the reader opens: roshambo's reserved P stays free), cpuall (counted after: the reserved P busy too), cpu1 (one busy goroutine), ext (a busy process)")
-	readers := fs.String("readers", strings.Join(ReaderNames(), ","), "comma-separated readers")
-	jsonOut := fs.Bool("json", false, "write one JSON object to stdout instead of the report")
-	jsonFile := fs.String("json-file", "", "also write the JSON object to this file (with the report on stdout)")
-	plot := fs.String("plot", "", "write a CDF plot (.svg or .png) of the first load; other loads go to FILE-<load>.ext")
-	breakdown := fs.Bool("breakdown", true, "split every reader's latency into the kernel's part and the reader's part with eBPF tracepoints, in a second, traced pass (root; without it the report says why and the verdict falls back to the whole path)")
-	budget := fs.Duration("budget", 0, "time limit per reader and load over all its blocks; the rest is skipped and the run marked truncated (default 3x the expected duration, at least 30s)")
-	escSamples := fs.Int("esc-samples", 200, "lone ESCs per reader in the ESC test (0 skips it)")
-	idleCPU := fs.Duration("idle-cpu", 10*time.Second, "duration of the idle CPU guard (0 skips it)")
-	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed of the random gaps")
-	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
-	usage := func() {
-		fs.SetOutput(stdout)
-		fmt.Fprintf(stdout, "usage: roshambo-bench capture [flags]\n\nCapture latency: pty master write -> reader, for roshambo's input layer (parked and hot) and its peers,\ninterleaved in blocks, with 95%% intervals and a verdict on \"sub-10 µs capture\" first.\nDefault run: 20000 samples x 7 readers x 5 loads (runs under cpu/ext stop at their --budget), then a traced pass of up to 5000;\n`--load idle,cpu1 --samples 5000` takes a few minutes on a 2-CPU VM.\n\n")
-		fs.PrintDefaults()
-	}
-	// A mistake is one line on stderr (the flag package's); --help is the
-	// usage on stdout.
-	fs.Usage = func() {}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			usage()
-			return 0
+	const prog = "roshambo-bench capture"
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	samples := cli.Int(fs, "samples", 0, 1, 1_000_000, "measured samples `N` per reader and load, 1 to 1000000 (default 20000 with --gap fast, 400 with --gap human)")
+	warmup := cli.Int(fs, "warmup", 0, 0, 100_000, "warm-up samples `N` discarded at the start of each block, 0 to 100000 (default 10 fast, 2 human)")
+	block := cli.Int(fs, "block", DefaultBlock, 1, 1_000_000, "measured samples `N` per block, 1 to 1000000: readers and loads take turns, one block each, round after round")
+	resamples := cli.Int(fs, "resamples", 1000, 1, 100_000, "bootstrap resamples `N` per 95% interval, 1 to 100000")
+	gap := GapFast
+	fs.Func("gap", "key spacing, `GAP` fast (random 200-1000 µs: each key measures a wake-up) or human (50-250 ms) (default fast)", func(v string) error {
+		if _, _, err := gapRange(v); err != nil {
+			return fmt.Errorf("must be %s or %s", GapFast, GapHuman)
 		}
-		return 2
+		gap = v
+		return nil
+	})
+	loads := fs.String("load", strings.Join(AllLoads, ","), "comma-separated `LOADS`: idle, cpu (GOMAXPROCS busy goroutines, counted before the reader opens: roshambo's reserved P stays free),\ncpuall (counted after: the reserved P busy too), cpu1 (one busy goroutine), ext (a busy process)")
+	readers := fs.String("readers", strings.Join(ReaderNames(), ","), "comma-separated `READERS`")
+	jsonOut := fs.Bool("json", false, "write one JSON object to stdout instead of the report")
+	jsonFile := fs.String("json-file", "", "also write the JSON object to `FILE` (with the report on stdout)")
+	plot := fs.String("plot", "", "write a CDF plot (.svg or .png) of the first load to `FILE`; other loads go to FILE-<load>.ext")
+	breakdown := fs.Bool("breakdown", true, "split every reader's latency into the kernel's part and the reader's part with eBPF tracepoints, in a second,\ntraced pass (root; without it the report says why and the verdict falls back to the whole path)")
+	budget := cli.Duration(fs, "budget", 0, time.Second, 24*time.Hour, "time limit `D` per reader and load over all its blocks, 1s to 24h; the rest is skipped and the run\nmarked truncated (default 3x the expected duration, at least 30s)")
+	escSamples := cli.Int(fs, "esc-samples", 200, 0, 100_000, "lone ESCs `N` per reader in the ESC test, 0 to 100000 (0 skips it)")
+	idleCPU := cli.Duration(fs, "idle-cpu", 10*time.Second, 0, time.Hour, "duration `D` of the idle CPU guard, 0 to 1h (0 skips it)")
+	seed := fs.Uint64("seed", 0, "seed `N` of the random gaps (default: from the clock)")
+	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
+	usage := func(w io.Writer) {
+		fmt.Fprint(w, "usage: roshambo-bench capture [flags]\n\nCapture latency: pty master write -> reader, for roshambo's input layer (parked and hot) and its peers,\n"+
+			"interleaved in blocks, with 95% intervals and a verdict on \"sub-10 µs capture\" first.\n"+
+			"Default run: 20000 samples x 7 readers x 5 loads (runs under cpu/ext stop at their --budget), then a traced pass of up to 5000;\n"+
+			"`--load idle,cpu1 --samples 5000` takes a few minutes on a 2-CPU VM.\n"+
+			"Exit codes: 0 every run worked, 1 some run failed (the report says which), 2 bad usage.\n\nflags:\n")
+		cli.WriteFlags(w, fs)
+	}
+	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
+		return p.Code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "roshambo-bench capture: unexpected argument %q\n", fs.Arg(0))
-		return 2
+		return cli.Fail(stderr, prog, "unexpected argument %q", fs.Arg(0))
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	cfg := Config{
-		Samples: *samples, Block: *block, Warmup: *warmup, Gap: *gap, Loads: splitList(*loads), Readers: splitList(*readers),
+		Samples: *samples, Block: *block, Warmup: *warmup, Gap: gap, Loads: splitList(*loads), Readers: splitList(*readers),
 		Budget: *budget, ESCSamples: *escSamples, IdleCPU: *idleCPU, Seed: *seed, Resamples: *resamples, Breakdown: *breakdown,
 	}
 	if !*quiet {
 		cfg.Progress = stderr
 	}
-	if cfg.Samples == 0 {
-		cfg.Samples = 20000
-		if cfg.Gap == GapHuman {
-			cfg.Samples = 400
-		}
-	}
-	if cfg.Warmup < 0 {
-		cfg.Warmup = 10
-		if cfg.Gap == GapHuman {
-			cfg.Warmup = 2
-		}
-	}
-	if *block <= 0 || *resamples <= 0 {
-		fmt.Fprintln(stderr, "roshambo-bench capture: --block and --resamples must be positive")
-		return 2
-	}
-	if cfg.Budget == 0 {
-		if gmin, gmax, err := gapRange(cfg.Gap); err == nil {
-			blocks := (cfg.Samples + *block - 1) / *block
-			cfg.Budget = max(30*time.Second, 3*time.Duration(cfg.Samples+blocks*cfg.Warmup)*(gmin+gmax)/2)
-		}
-	}
-	if *escSamples < 0 || *idleCPU < 0 {
-		fmt.Fprintln(stderr, "roshambo-bench capture: --esc-samples and --idle-cpu must not be negative")
-		return 2
+	cfg.setDefaults(set)
+	if err := cfg.validate(); err != nil {
+		return cli.Fail(stderr, prog, "%v", err)
 	}
 	res, err := Execute(cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "roshambo-bench capture: %v\n", err)
-		return 2
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return 1
 	}
 	code := 0
 	if len(res.Errors) > 0 {
 		code = 1
 	}
-	if *plot != "" {
-		files, err := WritePlots(*plot, res)
-		if err != nil {
-			fmt.Fprintf(stderr, "roshambo-bench capture: %v\n", err)
-			code = 1
-		} else if !*quiet {
-			fmt.Fprintf(stderr, "capture: plot written to %s\n", strings.Join(files, ", "))
-		}
-	}
-	if *jsonFile != "" {
-		js, err := json.MarshalIndent(res, "", "  ")
-		if err == nil {
-			err = os.WriteFile(*jsonFile, append(js, '\n'), 0o644)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "roshambo-bench capture: %v\n", err)
-			code = 1
-		}
+	if err := writeFiles(res, *plot, *jsonFile, cfg.Progress); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		code = 1
 	}
 	if *jsonOut {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintf(stderr, "roshambo-bench capture: %v\n", err)
-			return 1
-		}
-		return code
+		err = enc.Encode(res)
+	} else {
+		err = WriteReport(stdout, res)
 	}
-	if err := WriteReport(stdout, res); err != nil {
-		fmt.Fprintf(stderr, "roshambo-bench capture: %v\n", err)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
 	return code
+}
+
+// setDefaults fills in the values whose flags were not given (set): the
+// seed from the clock, and samples, warm-up and time budget from the gap
+// (the budget counts every block's warm-up).
+func (cfg *Config) setDefaults(set map[string]bool) {
+	if !set["seed"] {
+		cfg.Seed = uint64(time.Now().UnixNano())
+	}
+	if !set["samples"] {
+		cfg.Samples = 20000
+		if cfg.Gap == GapHuman {
+			cfg.Samples = 400
+		}
+	}
+	if !set["warmup"] {
+		cfg.Warmup = 10
+		if cfg.Gap == GapHuman {
+			cfg.Warmup = 2
+		}
+	}
+	if !set["budget"] {
+		gmin, gmax, _ := gapRange(cfg.Gap)
+		blocks := (cfg.Samples + cfg.Block - 1) / cfg.Block
+		cfg.Budget = max(30*time.Second, 3*time.Duration(cfg.Samples+blocks*cfg.Warmup)*(gmin+gmax)/2)
+	}
+}
+
+// writeFiles writes the plots (--plot) and the JSON file (--json-file) that
+// were asked for, saying on progress where the plots went; the error is the
+// first that failed, the others are still written.
+func writeFiles(res *Result, plot, jsonFile string, progress io.Writer) error {
+	var first error
+	if plot != "" {
+		files, err := WritePlots(plot, res)
+		if err != nil {
+			first = err
+		} else if progress != nil {
+			fmt.Fprintf(progress, "capture: plot written to %s\n", strings.Join(files, ", "))
+		}
+	}
+	if jsonFile != "" {
+		js, err := json.MarshalIndent(res, "", "  ")
+		if err == nil {
+			err = os.WriteFile(jsonFile, append(js, '\n'), 0o644)
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 func splitList(s string) []string {

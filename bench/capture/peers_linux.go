@@ -11,7 +11,7 @@ import (
 	"github.com/muesli/cancelreader"
 	"golang.org/x/sys/unix"
 
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // readerSpec is one reader under test.

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/roshambo-game/roshambo/bench/latency"
+	"github.com/roshambo-game/roshambo/internal/latency"
 )
 
 // WriteReport prints the human report: the machine, a table and a CDF chart

@@ -8,7 +8,7 @@ import (
 
 	"github.com/roshambo-game/roshambo/input"
 	"github.com/roshambo-game/roshambo/input/keys"
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // roshamboESC: input.Reader + keys.Decoder with the default options, as an

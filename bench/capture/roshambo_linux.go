@@ -7,7 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/input"
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // openRaw opens the pty slave as a plain fd, outside Go's netpoller: the

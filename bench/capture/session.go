@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"runtime"
 
-	"github.com/roshambo-game/roshambo/bench/ptyharness"
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
+	"github.com/roshambo-game/roshambo/internal/ptyharness"
 )
 
 // maxStages is the number of timed stages a reader can report per byte

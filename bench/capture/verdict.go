@@ -7,7 +7,7 @@ import (
 	"math"
 	"strings"
 
-	"github.com/roshambo-game/roshambo/bench/latency"
+	"github.com/roshambo-game/roshambo/internal/latency"
 )
 
 // Sub10us is the bound of the design's promise, "sub-10 µs capture", in ns.

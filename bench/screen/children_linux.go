@@ -16,8 +16,8 @@ import (
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
-	"github.com/roshambo-game/roshambo/bench/ptyharness"
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
+	"github.com/roshambo-game/roshambo/internal/ptyharness"
 )
 
 // Child roles of the re-executed benchmark (see RunChild).

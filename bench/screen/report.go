@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/roshambo-game/roshambo/bench/latency"
+	"github.com/roshambo-game/roshambo/internal/latency"
 )
 
 // WriteReport prints the verdict, then the table of every program.

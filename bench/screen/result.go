@@ -9,7 +9,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/roshambo-game/roshambo/bench/latency"
+	"github.com/roshambo-game/roshambo/internal/latency"
 )
 
 // Result is a finished benchmark. It marshals to the JSON that --json

@@ -17,7 +17,7 @@ import (
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 
-	"github.com/roshambo-game/roshambo/bench/ptyharness"
+	"github.com/roshambo-game/roshambo/internal/ptyharness"
 )
 
 // Config is one benchmark invocation.

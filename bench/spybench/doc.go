@@ -6,7 +6,7 @@
 // small writes (6 to 9 bytes: "rock!\n", "paper\n", "scissors\n") to
 // /dev/null or to a pipe that the benchmark drains, unpaced or paced at given
 // rates (busy-waiting between writes; at game pace, one write every 20 ms, it
-// sleeps), and times every write call with the monotonic clock (input/mono).
+// sleeps), and times every write call with the monotonic clock (internal/mono).
 // It starts blocked on a pipe, so each tracer is attached before the first
 // write. The runs of one invocation:
 //
@@ -39,8 +39,9 @@
 // the CPU), the overhead over none, the events delivered against writes made,
 // the drops each tracer reports, and for the spy the reveal latency (kernel
 // timestamp at syscall entry to the Go reader holding the decoded event). It
-// then checks the goals of the spy's issue, printing PASS or FAIL with the
-// numbers.
+// then checks the spy's goals (targeted overhead against bpftrace's and
+// strace's, untargeted overhead, delivery at 1M writes/s, reveal latency at
+// game pace), printing PASS or FAIL with the numbers.
 //
 // Main is meant to be called once at a time per process: it pins the calling
 // process's threads to CPU 0 while it runs (and restores them).

@@ -12,7 +12,7 @@ import (
 
 	"github.com/roshambo-game/roshambo/bpf/event"
 	"github.com/roshambo-game/roshambo/bpf/spy"
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // wakeupPolicies are the spy's ring buffer wake-up policies, by the name the

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/bpf/spy"
+	"github.com/roshambo-game/roshambo/internal/cli"
 )
 
 // Tracer names, as they appear in the output.
@@ -89,7 +91,7 @@ type Run struct {
 	Note    string    `json:"note,omitempty"`
 }
 
-// Goal is one of the issue's goals, checked against this invocation's runs.
+// Goal is one of the benchmark's goals, checked against this invocation's runs.
 type Goal struct {
 	Name   string `json:"goal"`
 	Status string `json:"status"` // PASS, FAIL, or UNKNOWN (a run it needs is missing)
@@ -137,12 +139,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if spec := os.Getenv(targetEnv); spec != "" {
 		return runTarget(spec, stdout, stderr)
 	}
-	opt, err := parseFlags(args, stderr)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	opt, done, code := parseFlags(args, stdout, stderr)
+	if done {
+		return code
 	}
 	rep, err := run(opt, stderr)
 	if err != nil {
@@ -155,7 +154,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			err = os.WriteFile(opt.jsonOut, append(b, '\n'), 0o644)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "roshambo-bench spy: write %s: %v\n", opt.jsonOut, err)
+			fmt.Fprintf(stderr, "roshambo-bench spy: %v\n", err) // it names the file
 			return 1
 		}
 	}
@@ -177,108 +176,124 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
-	fs := flag.NewFlagSet("roshambo-bench spy", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	opt := &options{}
-	fs.IntVar(&opt.writes, "writes", 1_000_000, "writes per unpaced run (and the cap for paced runs)")
-	fs.DurationVar(&opt.duration, "duration", time.Second, "length of each paced run: rate*duration writes, at most --writes")
-	rates := fs.String("rates", "0,10000,100000,1000000", "comma-separated write rates per second; 0 = unpaced")
-	sinks := fs.String("sinks", sinkDevNull+","+sinkPipe, "comma-separated sinks: devnull, pipe")
-	tracers := fs.String("tracers", strings.Join(allTracers, ","), "comma-separated tracers: "+strings.Join(allTracers, ", "))
-	fs.IntVar(&opt.straceWrites, "strace-writes", 20_000, "cap on the writes of a strace run (strace slows each write by tens of µs)")
-	fs.IntVar(&opt.bpftraceWrites, "bpftrace-writes", 200_000, "cap on the writes of a bpftrace (printf) run (it slows each write by µs)")
-	fs.IntVar(&opt.repeat, "repeat", 1, "measure each sink and rate this many times (tracers interleaved) and report the run with the median mean<1ms ns/write")
-	fs.IntVar(&opt.gameSamples, "game-samples", 400, "writes of the game-pace spy run (0: no game-pace run)")
-	fs.DurationVar(&opt.gamePeriod, "game-period", 20*time.Millisecond, "time between writes at game pace")
+// prog names the benchmark in messages.
+const prog = "roshambo-bench spy"
+
+// maxRing bounds the ring sizes the flags accept.
+const maxRing = 1 << 30
+
+func usage(w io.Writer) {
+	fs, _, _ := newFlagSet()
+	fmt.Fprint(w, "usage: roshambo-bench spy [flags]\n\nThe spy's cost and delivery against strace and bpftrace (root needed).\n"+
+		"Exit codes: 0 every run completed (whatever the goals say), 1 a run failed, 2 bad usage.\n\nflags:\n")
+	cli.WriteFlags(w, fs)
+}
+
+// lists are the comma-separated flags, checked after parsing.
+type lists struct{ rates, sinks, tracers, gameWakeups *string }
+
+func newFlagSet() (*flag.FlagSet, *options, lists) {
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	opt := &options{writes: 1_000_000, duration: time.Second, straceWrites: 20_000, bpftraceWrites: 200_000, repeat: 1,
+		gameSamples: 400, gamePeriod: 20 * time.Millisecond, spyPoll: 200 * time.Microsecond, deliveryRing: 4 << 20}
+	var l lists
+	fs.Var(cli.IntRange{V: &opt.writes, Min: 1, Max: 100_000_000}, "writes", "writes `N` per unpaced run (and the cap for paced runs), 1 to 100000000")
+	fs.Var(cli.DurationRange{V: &opt.duration, Min: time.Millisecond, Max: time.Hour}, "duration", "length `D` of each paced run, 1ms to 1h: rate*duration writes, at most --writes")
+	l.rates = fs.String("rates", "0,10000,100000,1000000", "comma-separated write `RATES` per second, each 0 to 1e9; 0 = unpaced")
+	l.sinks = fs.String("sinks", sinkDevNull+","+sinkPipe, "comma-separated `SINKS`: devnull, pipe")
+	l.tracers = fs.String("tracers", strings.Join(allTracers, ","), "comma-separated `TRACERS`: "+strings.Join(allTracers, ", "))
+	fs.Var(cli.IntRange{V: &opt.straceWrites, Min: 1, Max: 100_000_000}, "strace-writes", "cap `N` on the writes of a strace run, 1 to 100000000 (strace slows each write by tens of µs)")
+	fs.Var(cli.IntRange{V: &opt.bpftraceWrites, Min: 1, Max: 100_000_000}, "bpftrace-writes", "cap `N` on the writes of a bpftrace (printf) run, 1 to 100000000 (it slows each write by µs)")
+	fs.Var(cli.IntRange{V: &opt.repeat, Min: 1, Max: 100}, "repeat", "measure each sink and rate `N` times, 1 to 100 (tracers interleaved), and report the run\nwith the median mean<1ms ns/write")
+	fs.Var(cli.IntRange{V: &opt.gameSamples, Min: 0, Max: 1_000_000}, "game-samples", "writes `N` of the game-pace spy run, 0 to 1000000 (0: no game-pace run)")
+	fs.Var(cli.DurationRange{V: &opt.gamePeriod, Min: time.Millisecond, Max: 10 * time.Second}, "game-period", "time `D` between writes at game pace, 1ms to 10s")
 	fs.BoolVar(&opt.pin, "pin", true, "pin the target and strace to CPU 1, and this process (spy reader, pipe drainer) and bpftrace to CPU 0 (needs 2 CPUs)")
 	fs.BoolVar(&opt.json, "json", false, "print JSON instead of a table")
-	fs.StringVar(&opt.jsonOut, "json-out", "", "also write the JSON report to this file")
-	fs.IntVar(&opt.ringSize, "ring-size", 0, "spy ring buffer size in bytes (0: the spy's default)")
-	fs.IntVar(&opt.copyBytes, "copy-bytes", 0, "bytes of data the spy copies per write (0: the spy's default)")
-	gameWakeups := fs.String("game-wakeups", "adaptive,always,parked", "the spy's wake-up policies to run at game pace, comma-separated (the first one is judged)")
-	fs.DurationVar(&opt.spyPoll, "spy-poll", 200*time.Microsecond, "the "+TracerSpyPoll+" reader's sleep after draining the ring")
-	fs.StringVar(&opt.wakeup, "wakeup", "adaptive", "the spy's ring buffer wake-up policy in the main runs: "+policyNames()+
-		" (adaptive: the kernel's default; always: BPF_RB_FORCE_WAKEUP; parked: wake only a reader that has parked)")
-	fs.StringVar(&opt.compareWakeup, "compare-wakeup", "parked", "a second wake-up policy under which the "+TracerSpy+
-		" rows of the overhead goals (unpaced) and of the 1M/s delivery goal are measured too, shown beside the judged ones (\"\": none)")
-	fs.IntVar(&opt.deliveryRing, "delivery-ring-size", 4<<20, "ring size in bytes of extra "+TracerSpy+
-		" rows at 1M/s (under --wakeup and --compare-wakeup), to show what delivers 100% (0: none; skipped unless larger than --ring-size)")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: roshambo-bench spy [flags]\n\nThe spy's cost and delivery against strace and bpftrace (root needed).\n\n")
-		fs.PrintDefaults()
+	fs.StringVar(&opt.jsonOut, "json-out", "", "also write the JSON report to `FILE`")
+	fs.Var(cli.IntRange{V: &opt.ringSize, Min: 0, Max: maxRing}, "ring-size", "spy ring buffer size in `BYTES`: 0 (the spy's default) or a power of two from the page size to 1073741824")
+	fs.Var(cli.IntRange{V: &opt.copyBytes, Min: 0, Max: spy.MaxCopyBytes}, "copy-bytes", "`BYTES` of data the spy copies per write, 0 to 4096 (0: the spy's default)")
+	l.gameWakeups = fs.String("game-wakeups", "adaptive,always,parked", "the spy's wake-up `POLICIES` to run at game pace, comma-separated (the first one is judged)")
+	fs.Var(cli.DurationRange{V: &opt.spyPoll, Min: time.Microsecond, Max: time.Second}, "spy-poll", "the "+TracerSpyPoll+" reader's sleep `D` after draining the ring, 1µs to 1s")
+	fs.StringVar(&opt.wakeup, "wakeup", "adaptive", "the spy's ring buffer wake-up `POLICY` in the main runs: "+policyNames()+
+		"\n(adaptive: the kernel's default; always: BPF_RB_FORCE_WAKEUP; parked: wake only a reader that has parked)")
+	fs.StringVar(&opt.compareWakeup, "compare-wakeup", "parked", "a second wake-up `POLICY` under which the "+TracerSpy+
+		" rows of the overhead goals (unpaced)\nand of the 1M/s delivery goal are measured too, shown beside the judged ones (\"\": none;\nnone either when it is the --wakeup policy and not given)")
+	fs.Var(cli.IntRange{V: &opt.deliveryRing, Min: 0, Max: maxRing}, "delivery-ring-size", "ring size in `BYTES` of extra "+TracerSpy+
+		" rows at 1M/s (under --wakeup and --compare-wakeup), to show what delivers 100%\n(0: none; skipped unless larger than --ring-size; else a power of two up to 1073741824)")
+	return fs, opt, l
+}
+
+// parseFlags parses the benchmark's arguments. --help and --version are
+// answered on stdout and a mistake in one line on stderr; then done is true
+// and code is the exit code.
+func parseFlags(args []string, stdout, stderr io.Writer) (opt *options, done bool, code int) {
+	fs, opt, l := newFlagSet()
+	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
+		return nil, true, p.Code
 	}
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	if err := opt.check(fs, l); err != nil {
+		return nil, true, cli.Fail(stderr, prog, "%v", err)
 	}
-	bad := func(format string, a ...any) (*options, error) {
-		err := fmt.Errorf(format, a...)
-		fmt.Fprintf(stderr, "roshambo-bench spy: %v\n", err)
-		return nil, err
-	}
+	return opt, false, 0
+}
+
+// check checks the flags together and parses the lists.
+func (opt *options) check(fs *flag.FlagSet, l lists) error {
 	if fs.NArg() > 0 {
-		return bad("unexpected arguments %q", fs.Args())
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if opt.writes < 1 {
-		return bad("--writes must be at least 1, got %d", opt.writes)
-	}
-	if opt.straceWrites < 1 || opt.bpftraceWrites < 1 {
-		return bad("--strace-writes and --bpftrace-writes must be at least 1")
-	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if _, ok := wakeupPolicies[opt.wakeup]; !ok {
-		return bad("unknown --wakeup %q (want one of %s)", opt.wakeup, policyNames())
+		return fmt.Errorf("--wakeup %s: must be one of %s", opt.wakeup, policyNames())
 	}
 	if _, ok := wakeupPolicies[opt.compareWakeup]; !ok && opt.compareWakeup != "" {
-		return bad("unknown --compare-wakeup %q (want one of %s, or \"\")", opt.compareWakeup, policyNames())
+		return fmt.Errorf("--compare-wakeup %s: must be one of %s, or \"\"", opt.compareWakeup, policyNames())
 	}
 	if opt.compareWakeup == opt.wakeup {
+		if set["compare-wakeup"] {
+			return fmt.Errorf("--compare-wakeup %s: must differ from --wakeup", opt.compareWakeup)
+		}
 		opt.compareWakeup = ""
 	}
-	if opt.ringSize < 0 || opt.deliveryRing < 0 {
-		return bad("--ring-size and --delivery-ring-size must not be negative")
+	page := os.Getpagesize()
+	for _, r := range []struct {
+		name string
+		n    int
+	}{{"ring-size", opt.ringSize}, {"delivery-ring-size", opt.deliveryRing}} {
+		if r.n != 0 && (r.n < page || r.n&(r.n-1) != 0) {
+			return fmt.Errorf("--%s %d: must be 0 or a power of two from %d to %d", r.name, r.n, page, maxRing)
+		}
 	}
-	for _, w := range splitList(*gameWakeups) {
+	for _, w := range splitList(*l.gameWakeups) {
 		if _, ok := wakeupPolicies[w]; !ok {
-			return bad("unknown policy %q in --game-wakeups (want some of %s)", w, policyNames())
+			return fmt.Errorf("--game-wakeups: unknown policy %q (want some of %s)", w, policyNames())
 		}
 		opt.gameWakeups = append(opt.gameWakeups, w)
 	}
-	if opt.spyPoll <= 0 {
-		return bad("--spy-poll must be positive, got %v", opt.spyPoll)
-	}
-	if opt.repeat < 1 {
-		return bad("--repeat must be at least 1, got %d", opt.repeat)
-	}
-	if opt.duration <= 0 || opt.gamePeriod <= 0 || opt.gameSamples < 0 {
-		return bad("--duration and --game-period must be positive and --game-samples not negative")
-	}
-	for _, f := range splitList(*rates) {
+	for _, f := range splitList(*l.rates) {
 		r, err := strconv.ParseFloat(f, 64)
 		if err != nil || r < 0 || r > 1e9 {
-			return bad("bad rate %q in --rates (want writes per second, 0 = unpaced)", f)
+			return fmt.Errorf("--rates: rate %q must be writes per second from 0 (unpaced) to 1e9", f)
 		}
 		opt.rates = append(opt.rates, r)
 	}
-	for _, s := range splitList(*sinks) {
+	for _, s := range splitList(*l.sinks) {
 		if s != sinkDevNull && s != sinkPipe {
-			return bad("unknown sink %q in --sinks (want %s or %s)", s, sinkDevNull, sinkPipe)
+			return fmt.Errorf("--sinks: unknown sink %q (want %s or %s)", s, sinkDevNull, sinkPipe)
 		}
 		opt.sinks = append(opt.sinks, s)
 	}
-	for _, t := range splitList(*tracers) {
-		known := false
-		for _, a := range allTracers {
-			known = known || a == t
-		}
-		if !known {
-			return bad("unknown tracer %q in --tracers (want some of %s)", t, strings.Join(allTracers, ", "))
+	for _, t := range splitList(*l.tracers) {
+		if !slices.Contains(allTracers, t) {
+			return fmt.Errorf("--tracers: unknown tracer %q (want some of %s)", t, strings.Join(allTracers, ", "))
 		}
 		opt.tracers = append(opt.tracers, t)
 	}
 	if len(opt.rates) == 0 || len(opt.sinks) == 0 || len(opt.tracers) == 0 {
-		return bad("--rates, --sinks and --tracers must each name at least one")
+		return errors.New("--rates, --sinks and --tracers must each name at least one")
 	}
-	return opt, nil
+	return nil
 }
 
 func splitList(s string) []string {
@@ -302,27 +317,50 @@ type bench struct {
 
 func run(opt *options, log io.Writer) (*Report, error) {
 	b := &bench{opt: opt, log: log, targetCPU: -1}
-	if opt.exe == "" {
+	restore, err := b.prepare()
+	if err != nil {
+		return nil, err
+	}
+	defer restore()
+	b.notes = append(b.notes, "load average at start: "+loadAvg())
+	var runs []Run
+	for _, sink := range opt.sinks {
+		for _, rate := range opt.rates {
+			runs = append(runs, b.block(sink, rate)...)
+		}
+	}
+	runs = append(runs, b.gamePace()...)
+	b.notes = append(b.notes, "load average at end: "+loadAvg())
+	rep := &Report{Benchmark: "spy", Runs: runs, Notes: b.notes}
+	rep.Goals = checkGoals(runs, opt)
+	return rep, nil
+}
+
+// prepare finds the executable to re-execute as the target, pins the CPUs
+// (--pin) and mounts tracefs for bpftrace, noting what it could not do.
+// restore undoes the pinning.
+func (b *bench) prepare() (restore func(), err error) {
+	restore = func() {}
+	if b.opt.exe == "" {
 		exe, err := os.Executable()
 		if err != nil {
 			return nil, fmt.Errorf("find own executable to re-execute as the target: %w", err)
 		}
-		opt.exe = exe
+		b.opt.exe = exe
 	}
 	if os.Geteuid() != 0 {
 		b.notes = append(b.notes, "not running as root: the spy, strace -p and bpftrace runs need root")
 	}
-	if opt.pin {
-		restore, err := b.pin()
-		if err != nil {
+	if b.opt.pin {
+		if r, err := b.pin(); err != nil {
 			b.notes = append(b.notes, "not pinned: "+err.Error())
 		} else {
-			defer restore()
+			restore = r
 		}
 	} else {
 		b.notes = append(b.notes, "not pinned (--pin=false): target and tracers share the CPUs")
 	}
-	if contains(opt.tracers, TracerBpftrace) || contains(opt.tracers, TracerBpftraceCount) {
+	if contains(b.opt.tracers, TracerBpftrace) || contains(b.opt.tracers, TracerBpftraceCount) {
 		if _, err := exec.LookPath("bpftrace"); err == nil {
 			note, err := ensureTracefs()
 			if note != "" {
@@ -331,74 +369,77 @@ func run(opt *options, log io.Writer) (*Report, error) {
 			b.tracefs = err
 		}
 	}
+	return restore, nil
+}
 
-	b.notes = append(b.notes, "load average at start: "+loadAvg())
-	var runs []Run
-	for _, sink := range opt.sinks {
-		for _, rate := range opt.rates {
-			vs := variants(opt, rate)
-			all := make([][]Run, len(vs))
-			for rep := 0; rep < opt.repeat; rep++ {
-				for i, v := range vs {
-					all[i] = append(all[i], b.runOne(v.tracer, sink, rate, 0, v.wakeup, v.ringSize))
-				}
-			}
-			var none *Run
-			block := make([]Run, len(vs))
-			for i, v := range vs {
-				block[i] = median(all[i])
-				if v.tracer == TracerNone && block[i].Status == StatusOK {
-					none = &block[i]
-				}
-			}
-			for i := range block {
-				r := &block[i]
-				if none != nil && r.NsPerWrite != nil {
-					ov := *r.NsPerWrite - *none.NsPerWrite
-					r.OverheadNs = &ov
-				}
-				if none != nil && r.NsPerWriteShort != nil && none.NsPerWriteShort != nil {
-					ov := *r.NsPerWriteShort - *none.NsPerWriteShort
-					r.OverheadShortNs = &ov
-				}
-			}
-			runs = append(runs, block...)
+// block measures every tracer variant on one sink at one rate, --repeat
+// times with the variants interleaved, and returns the median run of each
+// with its overhead over the none run.
+func (b *bench) block(sink string, rate float64) []Run {
+	vs := variants(b.opt, rate)
+	all := make([][]Run, len(vs))
+	for rep := 0; rep < b.opt.repeat; rep++ {
+		for i, v := range vs {
+			all[i] = append(all[i], b.runOne(v.tracer, sink, rate, 0, v.wakeup, v.ringSize))
 		}
 	}
-	if (contains(opt.tracers, TracerSpy) || contains(opt.tracers, TracerSpyPoll)) && opt.gameSamples > 0 {
-		period := opt.gamePeriod
-		rate := float64(time.Second) / float64(period)
-		var game []Run
-		if contains(opt.tracers, TracerNone) {
-			game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, "", 0))
+	var none *Run
+	block := make([]Run, len(vs))
+	for i, v := range vs {
+		block[i] = median(all[i])
+		if v.tracer == TracerNone && block[i].Status == StatusOK {
+			none = &block[i]
 		}
-		if contains(opt.tracers, TracerSpy) {
-			for _, w := range opt.gameWakeups {
-				game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, w, opt.ringSize))
-			}
-		}
-		if contains(opt.tracers, TracerSpyPoll) {
-			game = append(game, b.runOne(TracerSpyPoll, sinkDevNull, rate, period, opt.wakeup, opt.ringSize))
-		}
-		if none := game[0]; none.Tracer == TracerNone && none.Status == StatusOK {
-			for i := range game {
-				r := &game[i]
-				if r.NsPerWrite != nil {
-					ov := *r.NsPerWrite - *none.NsPerWrite
-					r.OverheadNs = &ov
-				}
-				if r.NsPerWriteShort != nil && none.NsPerWriteShort != nil {
-					ov := *r.NsPerWriteShort - *none.NsPerWriteShort
-					r.OverheadShortNs = &ov
-				}
-			}
-		}
-		runs = append(runs, game...)
 	}
-	b.notes = append(b.notes, "load average at end: "+loadAvg())
-	rep := &Report{Benchmark: "spy", Runs: runs, Notes: b.notes}
-	rep.Goals = checkGoals(runs, opt)
-	return rep, nil
+	setOverheads(block, none)
+	return block
+}
+
+// gamePace measures the spy at game pace (--game-period), under each of
+// --game-wakeups, beside a none run and the polling reader; none without
+// --game-samples or a spy tracer.
+func (b *bench) gamePace() []Run {
+	opt := b.opt
+	if !(contains(opt.tracers, TracerSpy) || contains(opt.tracers, TracerSpyPoll)) || opt.gameSamples == 0 {
+		return nil
+	}
+	period := opt.gamePeriod
+	rate := float64(time.Second) / float64(period)
+	var game []Run
+	if contains(opt.tracers, TracerNone) {
+		game = append(game, b.runOne(TracerNone, sinkDevNull, rate, period, "", 0))
+	}
+	if contains(opt.tracers, TracerSpy) {
+		for _, w := range opt.gameWakeups {
+			game = append(game, b.runOne(TracerSpy, sinkDevNull, rate, period, w, opt.ringSize))
+		}
+	}
+	if contains(opt.tracers, TracerSpyPoll) {
+		game = append(game, b.runOne(TracerSpyPoll, sinkDevNull, rate, period, opt.wakeup, opt.ringSize))
+	}
+	if none := game[0]; none.Tracer == TracerNone && none.Status == StatusOK {
+		setOverheads(game, &none)
+	}
+	return game
+}
+
+// setOverheads sets each run's overheads over none (the run without a
+// tracer, nil when it failed or is missing: then they stay null).
+func setOverheads(runs []Run, none *Run) {
+	if none == nil {
+		return
+	}
+	for i := range runs {
+		r := &runs[i]
+		if r.NsPerWrite != nil && none.NsPerWrite != nil {
+			ov := *r.NsPerWrite - *none.NsPerWrite
+			r.OverheadNs = &ov
+		}
+		if r.NsPerWriteShort != nil && none.NsPerWriteShort != nil {
+			ov := *r.NsPerWriteShort - *none.NsPerWriteShort
+			r.OverheadShortNs = &ov
+		}
+	}
 }
 
 // variant is one row of a sink and rate: a tracer and, for the spy, its
@@ -555,28 +596,13 @@ func (b *bench) writesFor(tracer string, rate float64) int {
 	return n
 }
 
-// runOne measures one tracer on one target. gamePeriod > 0 makes it the
-// game-pace run (the target sleeps between writes).
-// wakeup and ringSize (0: the default) configure the spy's runs.
+// runOne measures one row: a fresh target writing n times into sink at rate
+// (or at game pace, every gamePeriod), under tracer. A tracer that is not
+// installed or cannot run here gives an absent row, a failure an error row;
+// the other rows go on.
 func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Duration, wakeup string, ringSize int) Run {
-	r := Run{Tracer: tracer, Rate: rate, Sink: sink, Status: StatusOK}
-	if tracer == TracerSpy || tracer == TracerSpyOther || tracer == TracerSpyPoll {
-		r.Wakeup = wakeup
-		r.RingSize = effRing(ringSize)
-	}
-	n := b.writesFor(tracer, rate)
-	cfg := targetConfig{Writes: n, CPU: b.targetCPU}
-	if rate > 0 {
-		cfg.Period = int64(float64(time.Second) / rate)
-	}
-	if gamePeriod > 0 {
-		n = b.opt.gameSamples
-		cfg.Writes, cfg.Period, cfg.Sleep = n, int64(gamePeriod), true
-	}
-	r.Expected = int64(n)
-	if tracer == TracerSpyOther {
-		r.Expected = 0
-	}
+	r, cfg := b.newRow(tracer, sink, rate, gamePeriod, wakeup, ringSize)
+	n := cfg.Writes
 	fmt.Fprintf(b.log, "spy bench: %-18s sink=%-7s %-14s %d writes\n", rowName(r), sink, rateName(rate), n)
 	fail := func(status string, err error) Run {
 		r.Status = status
@@ -584,41 +610,14 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 		fmt.Fprintf(b.log, "spy bench:   %s: %v\n", status, err)
 		return r
 	}
-	if tracer == TracerBpftrace || tracer == TracerBpftraceCount {
-		if _, err := exec.LookPath("bpftrace"); err != nil {
-			return fail(StatusAbsent, errAbsent{"bpftrace is not installed (make bench-deps installs it)"})
-		}
-		if b.tracefs != nil {
-			return fail(StatusAbsent, b.tracefs)
-		}
+	if err := b.bpftraceAbsent(tracer); err != nil {
+		return fail(StatusAbsent, err)
 	}
-
 	t, err := startTarget(b.opt.exe, cfg, sink)
 	if err != nil {
 		return fail(StatusError, err)
 	}
-	var other *target
-	var sess session
-	switch tracer {
-	case TracerNone:
-	case TracerSpy:
-		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, 0)
-	case TracerSpyPoll:
-		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, b.opt.spyPoll)
-	case TracerSpyOther:
-		// The spy follows another (idle) process; count what it reports
-		// of the measured, untargeted one (nothing, if the filter works).
-		other, err = startTarget(b.opt.exe, targetConfig{NoStart: true, CPU: -1}, sinkDevNull)
-		if err == nil {
-			sess, err = startSpy(b.opt, other.pid(), t.pid(), wakeup, ringSize, 0)
-		}
-	case TracerStrace:
-		sess, err = startStrace(t.pid(), b.targetSet())
-	case TracerBpftrace:
-		sess, err = startBpftrace(t.pid(), false)
-	case TracerBpftraceCount:
-		sess, err = startBpftrace(t.pid(), true)
-	}
+	sess, other, err := b.attach(tracer, t, wakeup, ringSize)
 	if other != nil {
 		defer other.kill()
 	}
@@ -632,18 +631,7 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 		}
 		return fail(StatusError, fmt.Errorf("attach %s: %w", tracer, err))
 	}
-	if err := t.start(); err != nil {
-		t.kill()
-		if sess != nil {
-			sess.abort()
-		}
-		return fail(StatusError, err)
-	}
-	timeout := 60*time.Second + time.Duration(n)*200*time.Microsecond
-	if cfg.Period > 0 {
-		timeout += time.Duration(n) * time.Duration(cfg.Period)
-	}
-	res, err := t.wait(timeout)
+	res, err := b.measure(t, cfg)
 	if err != nil {
 		if sess != nil {
 			sess.abort()
@@ -655,23 +643,8 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 			r.Note = fmt.Sprintf("pipe drained %d bytes of %d written; ", got, want)
 		}
 	}
-	r.Writes = res.Writes
-	r.MaxWriteNs = res.MaxNs
-	r.WriteP50Ns, r.WriteP99Ns = res.P50Ns, res.P99Ns
-	fmt.Fprintf(b.log, "spy bench:   %.0f ns/write (P50 %d, P99 %d), longest %d ns (write #%d)\n",
-		float64(res.SumNs)/float64(max(res.Writes, 1)), res.P50Ns, res.P99Ns, res.MaxNs, res.MaxAt)
-	if res.Errors > 0 {
-		return fail(StatusError, fmt.Errorf("%d of %d writes failed or were short", res.Errors, res.Writes))
-	}
-	ns := float64(res.SumNs) / float64(max(res.Writes, 1))
-	r.NsPerWrite = &ns
-	if res.Short > 0 {
-		tr := float64(res.SumShortNs) / float64(res.Short)
-		r.NsPerWriteShort = &tr
-		r.Stalls = res.Writes - res.Short
-	}
-	if res.ElapsedNs > 0 {
-		r.AchievedRate = float64(res.Writes) / (float64(res.ElapsedNs) / 1e9)
+	if err := b.recordWrites(&r, res); err != nil {
+		return fail(StatusError, err)
 	}
 	if sess != nil {
 		out, err := sess.finish(int64(n))
@@ -687,6 +660,105 @@ func (b *bench) runOne(tracer, sink string, rate float64, gamePeriod time.Durati
 	}
 	r.Note = strings.TrimSuffix(strings.TrimSpace(r.Note), ";")
 	return r
+}
+
+// newRow returns the row's fixed fields and the target's configuration.
+func (b *bench) newRow(tracer, sink string, rate float64, gamePeriod time.Duration, wakeup string, ringSize int) (Run, targetConfig) {
+	r := Run{Tracer: tracer, Rate: rate, Sink: sink, Status: StatusOK}
+	if tracer == TracerSpy || tracer == TracerSpyOther || tracer == TracerSpyPoll {
+		r.Wakeup = wakeup
+		r.RingSize = effRing(ringSize)
+	}
+	cfg := targetConfig{Writes: b.writesFor(tracer, rate), CPU: b.targetCPU}
+	if rate > 0 {
+		cfg.Period = int64(float64(time.Second) / rate)
+	}
+	if gamePeriod > 0 {
+		cfg.Writes, cfg.Period, cfg.Sleep = b.opt.gameSamples, int64(gamePeriod), true
+	}
+	r.Expected = int64(cfg.Writes)
+	if tracer == TracerSpyOther {
+		r.Expected = 0 // the spy follows another process: it must see none
+	}
+	return r, cfg
+}
+
+// bpftraceAbsent says why a bpftrace row cannot run here (nil when it can,
+// or when tracer is not bpftrace).
+func (b *bench) bpftraceAbsent(tracer string) error {
+	if tracer != TracerBpftrace && tracer != TracerBpftraceCount {
+		return nil
+	}
+	if _, err := exec.LookPath("bpftrace"); err != nil {
+		return errAbsent{"bpftrace is not installed (make bench-deps installs it)"}
+	}
+	return b.tracefs
+}
+
+// attach starts tracer on the target t, which has not started writing yet.
+// For roshambo-spy-other it starts another (idle) process for the spy to
+// follow, returned as other (to be killed after the run): the spy then
+// reports what it sees of the measured, untargeted one (nothing, if the
+// filter works).
+func (b *bench) attach(tracer string, t *target, wakeup string, ringSize int) (sess session, other *target, err error) {
+	switch tracer {
+	case TracerNone:
+	case TracerSpy:
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, 0)
+	case TracerSpyPoll:
+		sess, err = startSpy(b.opt, t.pid(), t.pid(), wakeup, ringSize, b.opt.spyPoll)
+	case TracerSpyOther:
+		other, err = startTarget(b.opt.exe, targetConfig{NoStart: true, CPU: -1}, sinkDevNull)
+		if err == nil {
+			sess, err = startSpy(b.opt, other.pid(), t.pid(), wakeup, ringSize, 0)
+		}
+	case TracerStrace:
+		sess, err = startStrace(t.pid(), b.targetSet())
+	case TracerBpftrace:
+		sess, err = startBpftrace(t.pid(), false)
+	case TracerBpftraceCount:
+		sess, err = startBpftrace(t.pid(), true)
+	}
+	return sess, other, err
+}
+
+// measure lets the target write and waits for its figures, with a timeout
+// that grows with its writes and their pacing.
+func (b *bench) measure(t *target, cfg targetConfig) (targetResult, error) {
+	if err := t.start(); err != nil {
+		t.kill()
+		return targetResult{}, err
+	}
+	n := cfg.Writes
+	timeout := 60*time.Second + time.Duration(n)*200*time.Microsecond
+	if cfg.Period > 0 {
+		timeout += time.Duration(n) * time.Duration(cfg.Period)
+	}
+	return t.wait(timeout)
+}
+
+// recordWrites puts the target's write figures into the row; an error when
+// some writes failed.
+func (b *bench) recordWrites(r *Run, res targetResult) error {
+	r.Writes = res.Writes
+	r.MaxWriteNs = res.MaxNs
+	r.WriteP50Ns, r.WriteP99Ns = res.P50Ns, res.P99Ns
+	fmt.Fprintf(b.log, "spy bench:   %.0f ns/write (P50 %d, P99 %d), longest %d ns (write #%d)\n",
+		float64(res.SumNs)/float64(max(res.Writes, 1)), res.P50Ns, res.P99Ns, res.MaxNs, res.MaxAt)
+	if res.Errors > 0 {
+		return fmt.Errorf("%d of %d writes failed or were short", res.Errors, res.Writes)
+	}
+	ns := float64(res.SumNs) / float64(max(res.Writes, 1))
+	r.NsPerWrite = &ns
+	if res.Short > 0 {
+		tr := float64(res.SumShortNs) / float64(res.Short)
+		r.NsPerWriteShort = &tr
+		r.Stalls = res.Writes - res.Short
+	}
+	if res.ElapsedNs > 0 {
+		r.AchievedRate = float64(res.Writes) / (float64(res.ElapsedNs) / 1e9)
+	}
+	return nil
 }
 
 func rateName(rate float64) string {

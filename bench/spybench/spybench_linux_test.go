@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 // TestMain lets the test binary be the re-executed target.
@@ -33,9 +35,7 @@ var requiredKeys = []string{"tracer", "rate", "ns_per_write", "overhead_ns", "de
 // report is well-formed and that what each tracer delivered adds up. No
 // timing is asserted.
 func TestEndToEnd(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: the spy needs CAP_BPF and CAP_PERFMON, strace -p and bpftrace need root")
-	}
+	testutil.RequireRoot(t, "the spy needs CAP_BPF and CAP_PERFMON, strace -p and bpftrace need root")
 	code, out, errs := runMain(t, "--json", "--writes", "3000", "--rates", "1000000", "--duration", "3ms",
 		"--sinks", "devnull,pipe", "--strace-writes", "300", "--ring-size", "2097152", "--delivery-ring-size", "8388608", "--game-samples", "20", "--game-period", "2ms")
 	if code != 0 {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/roshambo-game/roshambo/game"
 )
 
 func write(pid uint32, fd int32, ts uint64, data string) *Event {
@@ -27,7 +29,7 @@ func TestAssemblerSplitWrite(t *testing.T) {
 		t.Fatalf("%d lines, want 1", len(got))
 	}
 	l := got[0]
-	if string(l.Text) != "rock\n" || len(l.Times) != 2 || l.Times[0] != 10 || l.Times[1] != 13 || l.Reveal().Move != Rock || !l.Reveal().Confident() {
+	if string(l.Text) != "rock\n" || len(l.Times) != 2 || l.Times[0] != 10 || l.Times[1] != 13 || l.Reveal().Move != game.Rock || !l.Reveal().Confident() {
 		t.Fatalf("line %q times %v reveal %+v", l.Text, l.Times, l.Reveal())
 	}
 	// The exit of process 1 gives up its unterminated "rock".
@@ -52,7 +54,7 @@ func TestAssemblerChanged(t *testing.T) {
 	}
 	l := got[0]
 	r := l.Reveal()
-	if !l.Changed || string(l.Entry) != "scissers\n" || r.Confident() || r.Exit.Move != Scissors || r.Entry.Found() {
+	if !l.Changed || string(l.Entry) != "scissers\n" || r.Confident() || r.Exit.Move != game.Scissors || r.Entry.Found() {
 		t.Fatalf("line %q entry %q reveal %+v", l.Text, l.Entry, r)
 	}
 	// The next line starts clean.
@@ -67,12 +69,12 @@ func TestAssemblerTruncated(t *testing.T) {
 	ev := write(1, 1, 1, "rock\npap")
 	ev.Ret, ev.Truncated = 2000, true
 	got := a.Add(ev)
-	if len(got) != 2 || got[0].Reveal().Move != Rock || !got[1].Truncated || got[1].Reveal().Found() {
+	if len(got) != 2 || got[0].Reveal().Move != game.Rock || !got[1].Truncated || got[1].Reveal().Found() {
 		t.Fatalf("truncated call: %+v", got)
 	}
 	// The next line may continue the cut one: not classified.
 	got = a.Add(write(1, 1, 2, "er\nscissors\n"))
-	if len(got) != 2 || !got[0].Truncated || got[0].Reveal().Found() || got[1].Truncated || got[1].Reveal().Move != Scissors {
+	if len(got) != 2 || !got[0].Truncated || got[0].Reveal().Found() || got[1].Truncated || got[1].Reveal().Move != game.Scissors {
 		t.Fatalf("after the cut: %+v", got)
 	}
 }
@@ -85,7 +87,7 @@ func TestAssemblerTooLong(t *testing.T) {
 		t.Fatalf("too long: %d lines %+v", len(got), got)
 	}
 	got = a.Add(write(1, 1, 3, strings.Repeat(" ", 1000)+"rock\n"))
-	if len(got) != 1 || got[0].TooLong || got[0].Reveal().Move != Rock {
+	if len(got) != 1 || got[0].TooLong || got[0].Reveal().Move != game.Rock {
 		t.Fatalf("1000 blanks and a move: %+v", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/roshambo-game/roshambo/bpf/event"
+	"github.com/roshambo-game/roshambo/game"
 )
 
 func ExampleRecognize() {
@@ -13,7 +14,7 @@ func ExampleRecognize() {
 		switch {
 		case r.Commit:
 			fmt.Printf("%.16q: commitment %.8s... (move hidden)\n", line, r.Commitment)
-		case r.Move != event.MoveNone:
+		case r.Move != game.NoMove:
 			fmt.Printf("%+q: %s\n", line, r.Move)
 		default:
 			fmt.Printf("%q: no move (the game rejects the line)\n", line)

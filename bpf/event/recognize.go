@@ -6,47 +6,11 @@ import (
 	"github.com/roshambo-game/roshambo/game"
 )
 
-// Move is a rock-paper-scissors move seen in written data.
-type Move uint8
-
-// The moves. MoveNone means no move was found.
-const (
-	MoveNone Move = iota
-	Rock
-	Paper
-	Scissors
-)
-
-// String returns "rock", "paper", "scissors", or "" for MoveNone.
-func (m Move) String() string {
-	switch m {
-	case Rock:
-		return "rock"
-	case Paper:
-		return "paper"
-	case Scissors:
-		return "scissors"
-	}
-	return ""
-}
-
-func fromGame(m game.Move) Move {
-	switch m {
-	case game.Rock:
-		return Rock
-	case game.Paper:
-		return Paper
-	case game.Scissors:
-		return Scissors
-	}
-	return MoveNone
-}
-
 // Reading is what one reading of written data says, line by line, by the
 // game's rules (game.ClassifyLine).
 type Reading struct {
-	// Move is the move of the first answer line ("rock"), or MoveNone.
-	Move Move
+	// Move is the move of the first answer line ("rock"), or game.NoMove.
+	Move game.Move
 	// Commit is set when the first answer line is a commitment,
 	// "commit <64 hex digits>": the move is hidden behind a hash.
 	Commit bool
@@ -54,13 +18,13 @@ type Reading struct {
 	Commitment string
 	// Revealed is the move of the first "reveal <n> <move> <nonce>" line
 	// (commit mode, after the other side has thrown), and Round its round.
-	Revealed Move
+	Revealed game.Move
 	Round    int
 }
 
 // Found reports whether the reading holds an answer (a move or a
 // commitment) or a reveal.
-func (r Reading) Found() bool { return r.Move != MoveNone || r.Commit || r.Revealed != MoveNone }
+func (r Reading) Found() bool { return r.Move != game.NoMove || r.Commit || r.Revealed != game.NoMove }
 
 // Reveal is what Recognize (or Event.Reveal, Line.Reveal) found in written
 // data.
@@ -70,11 +34,11 @@ type Reveal struct {
 	// as a commitment ("commit <64 hex digits>"). They are not set when
 	// the buffer Changed during the call: then Entry and Exit say what
 	// each reading holds.
-	Move       Move
+	Move       game.Move
 	Commit     bool
 	Commitment string
 	// Revealed and Round are the first reveal line's move and round.
-	Revealed Move
+	Revealed game.Move
 	Round    int
 	// Truncated is set when the data was cut at the copy bound: its last
 	// line may go on beyond what was copied, so it is not classified.
@@ -102,14 +66,25 @@ type Reveal struct {
 // Found reports whether the write revealed a move or a commitment (or a
 // reveal line), or would have in either reading if it Changed.
 func (r Reveal) Found() bool {
-	return r.Move != MoveNone || r.Commit || r.Revealed != MoveNone || r.Changed && (r.Entry.Found() || r.Exit.Found())
+	return r.Move != game.NoMove || r.Commit || r.Revealed != game.NoMove || r.Changed && (r.Entry.Found() || r.Exit.Found())
+}
+
+// Answer reports whether the write answers a round, as the game reads it:
+// a move or a commitment; or, when the buffer Changed, a move or a
+// commitment in either reading and a reveal in neither. A reveal line alone
+// is no answer: it comes after both sides have thrown.
+func (r Reveal) Answer() bool {
+	if r.Changed {
+		return (r.Entry.Found() || r.Exit.Found()) && r.Entry.Revealed == game.NoMove && r.Exit.Revealed == game.NoMove
+	}
+	return r.Move != game.NoMove || r.Commit
 }
 
 // Confident reports whether the answer can be shown as the move sent: a
 // move or a commitment, from a reading that nothing could have changed
 // (not Changed, not Unverified, not ByReference) of a complete line.
 func (r Reveal) Confident() bool {
-	return (r.Move != MoveNone || r.Commit) && !r.Changed && !r.Unverified && !r.ByReference && !r.Unterminated
+	return (r.Move != game.NoMove || r.Commit) && !r.Changed && !r.Unverified && !r.ByReference && !r.Unterminated
 }
 
 // Reveal recognises the moves in the event's data (see Recognize), and
@@ -173,13 +148,13 @@ func Recognize(data []byte, truncated bool) Reveal {
 			answered = true
 			r.Unterminated = last
 			if m.Kind == game.MsgMove {
-				r.Move = fromGame(m.Move)
+				r.Move = m.Move
 			} else {
 				r.Commit, r.Commitment = true, m.Hash
 			}
 		case game.MsgReveal:
-			if r.Revealed == MoveNone {
-				r.Revealed, r.Round = fromGame(m.Move), m.Round
+			if r.Revealed == game.NoMove {
+				r.Revealed, r.Round = m.Move, m.Round
 			}
 		}
 	}

@@ -1,12 +1,11 @@
 package event
 
 import (
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 const rockABC = "056c2fcf7699263e0aa19831eaf9cd04ff91ec3386a448d5e104c5577b55f4d6" // sha256("rock:abc")
@@ -15,34 +14,34 @@ func TestRecognize(t *testing.T) {
 	tests := []struct {
 		data         string
 		truncated    bool
-		move         Move
+		move         game.Move
 		commit       string // "" when no commitment
-		revealed     Move
+		revealed     game.Move
 		unterminated bool
 	}{
-		{data: "rock\n", move: Rock},
-		{data: "paper", move: Paper, unterminated: true},
-		{data: "scissors\r\n", move: Scissors},
-		{data: "ROCK\n", move: Rock},
-		{data: "ROC\u212a\n", move: Rock},         // KELVIN SIGN
-		{data: "SC\u0130SSORS\n", move: Scissors}, // dotted capital I
-		{data: strings.Repeat(" ", 1000) + "paper\n", move: Paper},
-		{data: "\u00a0rock\u3000\n", move: Rock},
+		{data: "rock\n", move: game.Rock},
+		{data: "paper", move: game.Paper, unterminated: true},
+		{data: "scissors\r\n", move: game.Scissors},
+		{data: "ROCK\n", move: game.Rock},
+		{data: "ROC\u212a\n", move: game.Rock},         // KELVIN SIGN
+		{data: "SC\u0130SSORS\n", move: game.Scissors}, // dotted capital I
+		{data: strings.Repeat(" ", 1000) + "paper\n", move: game.Paper},
+		{data: "\u00a0rock\u3000\n", move: game.Rock},
 		{data: "I play PaPeR today\n"}, // the game rejects it: no answer
 		{data: "m01 rock\n"},
 		{data: "rocks\n"},
 		{data: "(rock)\n"},
 		{data: "round 1\n"},
-		{data: "\n\nlizard\npaper\nrock\n", move: Paper}, // the first answer line
-		{data: "reveal 3 scissors 8f2a\n", revealed: Scissors},
-		{data: "reveal 3 scissors 8f2a\nrock\n", move: Rock, revealed: Scissors},
+		{data: "\n\nlizard\npaper\nrock\n", move: game.Paper}, // the first answer line
+		{data: "reveal 3 scissors 8f2a\n", revealed: game.Scissors},
+		{data: "reveal 3 scissors 8f2a\nrock\n", move: game.Rock, revealed: game.Scissors},
 		{data: "commit " + rockABC + "\n", commit: rockABC},
 		{data: "COMMIT " + strings.ToUpper(rockABC) + "\n", commit: rockABC},
 		{data: "commit " + rockABC[:57] + "\n"}, // a cut commitment is no commitment
 		{data: "commit " + rockABC[:57], truncated: true},
 		{data: "commit 12xyz\n"},
 		// The last line of truncated data may go on beyond the cut.
-		{data: "rock\npap", truncated: true, move: Rock},
+		{data: "rock\npap", truncated: true, move: game.Rock},
 		{data: "rock", truncated: true},
 		{data: "paper\x00\xff\n"},
 		{data: ""},
@@ -62,37 +61,18 @@ func TestRecognize(t *testing.T) {
 			if r.Truncated != tt.truncated || r.Unterminated != tt.unterminated {
 				t.Errorf("truncated %v unterminated %v, want %v %v", r.Truncated, r.Unterminated, tt.truncated, tt.unterminated)
 			}
-			found := tt.move != MoveNone || tt.commit != "" || tt.revealed != MoveNone
+			found := tt.move != game.NoMove || tt.commit != "" || tt.revealed != game.NoMove
 			if r.Found() != found {
 				t.Errorf("Found = %v", r.Found())
 			}
-			if r.Confident() != ((tt.move != MoveNone || tt.commit != "") && !tt.unterminated) {
+			if r.Confident() != ((tt.move != game.NoMove || tt.commit != "") && !tt.unterminated) {
 				t.Errorf("Confident = %v", r.Confident())
+			}
+			if r.Answer() != (tt.move != game.NoMove || tt.commit != "") {
+				t.Errorf("Answer = %v", r.Answer())
 			}
 		})
 	}
-}
-
-// sharedLines reads the table of lines that the game's tests also use
-// (game/testdata/lines.txt).
-func sharedLines(t testing.TB) []string {
-	t.Helper()
-	b, err := os.ReadFile("../../game/testdata/lines.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for i, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		if strings.HasPrefix(l, "#") {
-			continue
-		}
-		s, err := strconv.Unquote(l)
-		if err != nil {
-			t.Fatalf("game/testdata/lines.txt:%d: %v", i+1, err)
-		}
-		lines = append(lines, s)
-	}
-	return lines
 }
 
 // gameSays is what the game's parser makes of one line: the answer (a move
@@ -104,11 +84,11 @@ func gameSays(line string) Reading {
 	}
 	switch m.Kind {
 	case game.MsgMove:
-		return Reading{Move: fromGame(m.Move)}
+		return Reading{Move: m.Move}
 	case game.MsgCommit:
 		return Reading{Commit: true, Commitment: m.Hash}
 	case game.MsgReveal:
-		return Reading{Revealed: fromGame(m.Move), Round: m.Round}
+		return Reading{Revealed: m.Move, Round: m.Round}
 	}
 	return Reading{}
 }
@@ -117,7 +97,7 @@ func gameSays(line string) Reading {
 // the same of every line of the shared table (KELVIN SIGN, dotted capital
 // I, Unicode blanks, 1000 blanks, cut commitments...).
 func TestRecognizeAgreesWithGame(t *testing.T) {
-	for _, line := range sharedLines(t) {
+	for _, line := range testutil.ProtocolLines(t) {
 		want := gameSays(line)
 		for _, eol := range []string{"\n", "\r\n"} {
 			got := Recognize([]byte(line+eol), false).reading()
@@ -153,41 +133,42 @@ func TestRecognizeAllocs(t *testing.T) {
 func TestEventReveal(t *testing.T) {
 	ev := &Event{Kind: KindWrite, Ret: 9, Data: []byte("paper   \n"), Entry: []byte("scissors\n"), Changed: true}
 	r := ev.Reveal()
-	if r.Move != MoveNone || r.Confident() || !r.Changed || r.Entry.Move != Scissors || r.Exit.Move != Paper || !r.Found() {
+	if r.Move != game.NoMove || r.Confident() || !r.Changed || r.Entry.Move != game.Scissors || r.Exit.Move != game.Paper || !r.Found() || !r.Answer() {
 		t.Errorf("changed buffer: %+v", r)
+	}
+	// A reveal in either reading: no answer, whatever the other says.
+	ev = &Event{Kind: KindWrite, Ret: 25, Data: []byte("reveal 3 paper 8f2a\nrock\n"), Entry: []byte("rock\nreveal 3 paper 8f2a\n"), Changed: true}
+	if r := ev.Reveal(); !r.Changed || !r.Found() || r.Answer() {
+		t.Errorf("changed buffer with a reveal: %+v, Answer %v", r, r.Answer())
+	}
+	ev = &Event{Kind: KindWrite, Ret: 9, Data: []byte("hello   \n"), Entry: []byte("goodbye \n"), Changed: true}
+	if r := ev.Reveal(); !r.Changed || r.Found() || r.Answer() {
+		t.Errorf("changed buffer without answers: %+v, Answer %v", r, r.Answer())
 	}
 	// The entry reading covered only the first page: the rest is as at exit.
 	ev = &Event{Kind: KindWrite, Ret: 9, Data: []byte("rock    \n"), Entry: []byte("sciss"), Changed: true}
-	if r := ev.Reveal(); r.Entry.Move != MoveNone || r.Exit.Move != Rock || r.Confident() {
+	if r := ev.Reveal(); r.Entry.Move != game.NoMove || r.Exit.Move != game.Rock || r.Confident() {
 		t.Errorf("changed buffer, short entry reading: %+v", r)
 	}
 	ev = &Event{Kind: KindWrite, Ret: 9, Data: []byte("paper   \n"), Entry: []byte("scissors"), Changed: true}
-	if r := ev.Reveal(); r.Entry.Move != Scissors || r.Exit.Move != Paper || r.Confident() {
+	if r := ev.Reveal(); r.Entry.Move != game.Scissors || r.Exit.Move != game.Paper || r.Confident() {
 		t.Errorf("changed buffer, entry reading without the newline: %+v", r)
 	}
 	ev = &Event{Kind: KindWrite, Ret: 5, Data: []byte("rock\n"), Unverified: true}
-	if r := ev.Reveal(); r.Move != Rock || r.Confident() || !r.Unverified {
+	if r := ev.Reveal(); r.Move != game.Rock || r.Confident() || !r.Unverified {
 		t.Errorf("unverified: %+v", r)
 	}
 	ev = &Event{Kind: KindWrite, Ret: 5, Data: []byte("rock\n"), ByReference: true}
-	if r := ev.Reveal(); r.Move != Rock || r.Confident() || !r.ByReference {
+	if r := ev.Reveal(); r.Move != game.Rock || r.Confident() || !r.ByReference {
 		t.Errorf("by reference: %+v", r)
 	}
 	ev = &Event{Kind: KindWrite, Ret: 5, Data: []byte("rock\n"), Submitted: true}
-	if r := ev.Reveal(); r.Move != Rock || r.Confident() {
+	if r := ev.Reveal(); r.Move != game.Rock || r.Confident() {
 		t.Errorf("io_uring at submission: %+v", r)
 	}
 	ev = &Event{Kind: KindWrite, Ret: 5, Data: []byte("rock\n")}
-	if r := ev.Reveal(); r.Move != Rock || !r.Confident() {
+	if r := ev.Reveal(); r.Move != game.Rock || !r.Confident() {
 		t.Errorf("plain write: %+v", r)
-	}
-}
-
-func TestMoveString(t *testing.T) {
-	for m, want := range map[Move]string{MoveNone: "", Rock: "rock", Paper: "paper", Scissors: "scissors"} {
-		if m.String() != want {
-			t.Errorf("%d: %q", m, m.String())
-		}
 	}
 }
 

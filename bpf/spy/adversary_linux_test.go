@@ -21,6 +21,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/bpf/event"
+	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 // cTarget compiles testdata/targets/NAME.c and returns the program's path.
@@ -86,7 +88,7 @@ func TestRewrittenBufferUserfaultfd(t *testing.T) {
 				cmd := exec.Command(bin, mode)
 				evs, out := runTarget(t, s, cmd)
 				s.Close()
-				if sent := event.Recognize(out, false); sent.Move != event.Scissors {
+				if sent := event.Recognize(out, false); sent.Move != game.Scissors {
 					t.Fatalf("the target delivered %q (%v), not scissors: the trick did not work", out, sent.Move)
 				}
 				ws := writesOf(evs, cmd.Process.Pid, 1)
@@ -95,12 +97,12 @@ func TestRewrittenBufferUserfaultfd(t *testing.T) {
 				}
 				ev := ws[0]
 				r := ev.Reveal()
-				if r.Confident() && r.Move != event.Scissors {
+				if r.Confident() && r.Move != game.Scissors {
 					t.Fatalf("run %d: a confident %v, but scissors was delivered (data %q)", run, r.Move, ev.Data)
 				}
 				switch mode {
 				case "rewrite":
-					if !ev.Changed || r.Entry.Move != event.Scissors || r.Exit.Move != event.Paper || r.Move != event.MoveNone {
+					if !ev.Changed || r.Entry.Move != game.Scissors || r.Exit.Move != game.Paper || r.Move != game.NoMove {
 						t.Fatalf("run %d: changed %v, readings %+v / %+v, move %v; want changed, scissors at entry, paper at exit, no move",
 							run, ev.Changed, r.Entry, r.Exit, r.Move)
 					}
@@ -167,7 +169,7 @@ func TestIA32(t *testing.T) {
 		switch label(ev) {
 		case "i01":
 			i01++
-			if !ev.IA32 || ev.Syscall != event.SysWrite || ev.Reveal().Move != event.Rock {
+			if !ev.IA32 || ev.Syscall != event.SysWrite || ev.Reveal().Move != game.Rock {
 				t.Errorf("i01: ia32 %v syscall %v move %v", ev.IA32, ev.Syscall, ev.Reveal().Move)
 			}
 		case "i02":
@@ -191,17 +193,17 @@ func TestOtherWritePaths(t *testing.T) {
 	type want struct {
 		sys  event.Syscall
 		op   event.IoUringOp
-		move event.Move
+		move game.Move
 	}
 	wants := map[string]want{
-		"s01": {event.SysSendmmsg, 0, event.Rock},
-		"s02": {event.SysSendmmsg, 0, event.Paper},
-		"v01": {event.SysVmsplice, 0, event.Scissors},
-		"u01": {event.SysIoUring, event.IoUringWrite, event.Rock},
-		"u02": {event.SysIoUring, event.IoUringWritev, event.Paper},
-		"u03": {event.SysIoUring, event.IoUringSend, event.Scissors},
-		"u04": {event.SysIoUring, event.IoUringSendmsg, event.Rock},
-		"u05": {event.SysIoUring, event.IoUringWrite, event.Paper},
+		"s01": {event.SysSendmmsg, 0, game.Rock},
+		"s02": {event.SysSendmmsg, 0, game.Paper},
+		"v01": {event.SysVmsplice, 0, game.Scissors},
+		"u01": {event.SysIoUring, event.IoUringWrite, game.Rock},
+		"u02": {event.SysIoUring, event.IoUringWritev, game.Paper},
+		"u03": {event.SysIoUring, event.IoUringSend, game.Scissors},
+		"u04": {event.SysIoUring, event.IoUringSendmsg, game.Rock},
+		"u05": {event.SysIoUring, event.IoUringWrite, game.Paper},
 	}
 	seen := map[string]*event.Event{}
 	var rings []*event.Event
@@ -281,7 +283,7 @@ func TestProtocolLines(t *testing.T) {
 			got[l] = lines[i]
 		}
 	}
-	for l, want := range map[string]event.Move{"k01": event.Rock, "d01": event.Scissors, "b01": event.Paper, "w01": event.Rock} {
+	for l, want := range map[string]game.Move{"k01": game.Rock, "d01": game.Scissors, "b01": game.Paper, "w01": game.Rock} {
 		line, ok := got[l]
 		if !ok {
 			t.Errorf("no line after %s", l)
@@ -400,7 +402,7 @@ func TestPIDReuseByFollowedChild(t *testing.T) {
 		if !ok {
 			t.Fatalf("try %d: the followed child %d, which reused the PID of an earlier target, was not followed", tries, child)
 		}
-		if ev.Reveal().Move != event.Rock {
+		if ev.Reveal().Move != game.Rock {
 			t.Fatalf("try %d: move %v", tries, ev.Reveal().Move)
 		}
 	}
@@ -444,7 +446,7 @@ func TestAddTargetExistingChildren(t *testing.T) {
 	evs := collect(t, s, 20*time.Second)
 	var moves int
 	for _, ev := range writesOf(evs, child, 1) {
-		if label(ev) == "c02" && ev.Reveal().Move == event.Rock {
+		if label(ev) == "c02" && ev.Reveal().Move == game.Rock {
 			moves++
 		}
 	}
@@ -512,13 +514,13 @@ func TestCommFollows(t *testing.T) {
 		bin   string // the program run ("": the test binary)
 		mode  string
 		label string
-		move  event.Move
+		move  game.Move
 		// byChild: the move is written by a child of the process run
 		byChild bool
 	}{
-		{"spyexecparent", "spyexecparent", "execchild", "r01", event.Paper, true},
-		{"spyrenamedthr", "", "renamethread", "e01", event.Scissors, false},
-		{"spyrenamedaway", "spyrenamedaway", "renameaway", "a01", event.Paper, false},
+		{"spyexecparent", "spyexecparent", "execchild", "r01", game.Paper, true},
+		{"spyrenamedthr", "", "renamethread", "e01", game.Scissors, false},
+		{"spyrenamedaway", "spyrenamedaway", "renameaway", "a01", game.Paper, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
@@ -530,7 +532,7 @@ func TestCommFollows(t *testing.T) {
 			}
 			noise, _ := startNoise(t)
 			cmd := exec.Command(bin, "-test.run=^$")
-			cmd.Env = append(os.Environ(), helperEnv+"="+tt.mode, "SPY_NAME="+tt.name, "SPY_OTHER_BIN="+os.Args[0])
+			cmd.Env = append(testutil.Environ("helper", tt.mode), "SPY_NAME="+tt.name, "SPY_OTHER_BIN="+os.Args[0])
 			var stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 			if err := cmd.Run(); err != nil {
@@ -600,7 +602,7 @@ func TestWatchFileFDPassing(t *testing.T) {
 	for i := range evs {
 		ev := &evs[i]
 		if ev.Kind == event.KindWrite && ev.PID == uint32(helper.Process.Pid) {
-			if !ev.ByInode || label(ev) != "x01" || ev.Reveal().Move != event.Scissors {
+			if !ev.ByInode || label(ev) != "x01" || ev.Reveal().Move != game.Scissors {
 				t.Errorf("the helper's write: by inode %v, %q", ev.ByInode, ev.Data)
 			}
 			found++

@@ -9,6 +9,7 @@ import (
 
 	"github.com/roshambo-game/roshambo/bpf/event"
 	"github.com/roshambo-game/roshambo/bpf/spy"
+	"github.com/roshambo-game/roshambo/game"
 )
 
 // Launch a command and print the moves it writes, line by line as the game
@@ -45,7 +46,7 @@ func Example() {
 				fmt.Printf("%d rewrote its buffer during the write: %v at entry, %v at exit\n", l.PID, r.Entry.Move, r.Exit.Move)
 			case r.Commit:
 				fmt.Printf("%d: commitment %s (move hidden)\n", l.PID, r.Commitment)
-			case r.Move != event.MoveNone:
+			case r.Move != game.NoMove:
 				fmt.Printf("%d: %s (confident: %v)\n", l.PID, r.Move, r.Confident())
 			}
 		}

@@ -1,7 +1,7 @@
 package spy
 
-// Target processes for the tests: the test binary re-executed with
-// SPY_TEST_HELPER set (the os/signal TestTerminalSignal pattern).
+// Target processes for the tests: the test binary re-executed in the role
+// "helper:MODE" (testutil.RoleEnv; the os/signal TestTerminalSignal pattern).
 
 import (
 	"bufio"
@@ -20,21 +20,20 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/bpf/event"
+	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
-const helperEnv = "SPY_TEST_HELPER"
-
+// TestMain: in the role "helper:MODE" (testutil.RoleEnv) the test binary
+// is a target process that writes as MODE says (see runHelper).
 func TestMain(m *testing.M) {
-	if mode := os.Getenv(helperEnv); mode != "" {
-		os.Exit(runHelper(mode))
-	}
-	os.Exit(m.Run())
+	testutil.Main(m, map[string]testutil.Role{"helper": runHelper})
 }
 
 // helperCmd returns a command that runs the test binary as helper mode.
 func helperCmd(mode string, env ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), append([]string{helperEnv + "=" + mode}, env...)...)
+	cmd := testutil.Command("helper", mode, "-test.run=^$")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	return cmd
 }
@@ -193,7 +192,7 @@ func runHelper(mode string) int {
 				fmt.Fprintln(os.Stderr, "no move seen:", err)
 				return 1
 			}
-			if ev.Reveal().Move == event.Paper {
+			if ev.Reveal().Move == game.Paper {
 				return 0
 			}
 		}

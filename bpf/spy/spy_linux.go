@@ -71,7 +71,7 @@ func Open(opts Options) (*Spy, error) {
 		return nil, err
 	}
 	if _, err := btf.LoadKernelSpec(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoBTF, err)
+		return nil, fmt.Errorf("%w: %w", ErrNoBTF, err)
 	}
 	// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; later ones
 	// (memcg accounting) need nothing and this is a no-op.
@@ -163,7 +163,7 @@ func loadError(op string, err error) error {
 	case errors.Is(err, unix.EPERM) || errors.Is(err, unix.EACCES) && !errors.As(err, &ve):
 		return &PrivilegeError{Op: op}
 	case errors.Is(err, ebpf.ErrNotSupported):
-		return fmt.Errorf("spy: %s: %w: %v", op, ErrUnsupportedKernel, err)
+		return fmt.Errorf("spy: %s: %w: %w", op, ErrUnsupportedKernel, err)
 	}
 	return fmt.Errorf("spy: %s: %w", op, err)
 }

@@ -17,6 +17,8 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/bpf/event"
+	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 func errorsIsNoPrivilege(err error) bool { return errors.Is(err, ErrNoPrivilege) }
@@ -77,7 +79,7 @@ func label(ev *event.Event) string {
 
 type want struct {
 	sys  event.Syscall
-	move event.Move
+	move game.Move
 }
 
 // checkMoves checks that every labelled move of the "moves" helper is
@@ -85,15 +87,15 @@ type want struct {
 func checkMoves(t *testing.T, evs []event.Event, helper int) {
 	t.Helper()
 	wants := map[string]want{
-		"m01": {event.SysWrite, event.Rock},
-		"m02": {event.SysWritev, event.Paper},
-		"m03": {event.SysPwrite64, event.Scissors},
-		"m04": {event.SysPwritev, event.Rock},
-		"m05": {event.SysSendto, event.Paper},
-		"m06": {event.SysSendmsg, event.Scissors},
-		"m07": {event.SysWrite, event.Rock},
-		"c01": {event.SysWrite, event.Scissors},
-		"f01": {event.SysWrite, event.Paper},
+		"m01": {event.SysWrite, game.Rock},
+		"m02": {event.SysWritev, game.Paper},
+		"m03": {event.SysPwrite64, game.Scissors},
+		"m04": {event.SysPwritev, game.Rock},
+		"m05": {event.SysSendto, game.Paper},
+		"m06": {event.SysSendmsg, game.Scissors},
+		"m07": {event.SysWrite, game.Rock},
+		"c01": {event.SysWrite, game.Scissors},
+		"f01": {event.SysWrite, game.Paper},
 	}
 	seen := map[string]int{}
 	perThread := map[uint32][]string{}
@@ -128,7 +130,7 @@ func checkMoves(t *testing.T, evs []event.Event, helper int) {
 				t.Errorf("long write: truncated %v, %d bytes copied, requested %d, ret %d; want true, %d, 1111, 1111",
 					ev.Truncated, len(ev.Data), ev.Requested, ev.Ret, DefaultCopyBytes)
 			}
-			if r := ev.Reveal(); r.Move != event.MoveNone || !r.Truncated {
+			if r := ev.Reveal(); r.Move != game.NoMove || !r.Truncated {
 				t.Errorf("long write: reveal %+v, want no move (it lies beyond the copy bound) and truncated", r)
 			}
 			continue
@@ -302,7 +304,7 @@ func TestComm(t *testing.T) {
 	bin := filepath.Join(dir, "spycommtest")
 	copyFile(t, os.Args[0], bin, 0o755)
 	cmd := exec.Command(bin, "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=once")
+	cmd.Env = testutil.Environ("helper", "once")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("helper: %v: %s", err, out)
 	}
@@ -316,7 +318,7 @@ func TestComm(t *testing.T) {
 			break
 		}
 	}
-	if ev.PID != uint32(cmd.Process.Pid) || ev.Name() != "spycommtest" || ev.Reveal().Move != event.Paper {
+	if ev.PID != uint32(cmd.Process.Pid) || ev.Name() != "spycommtest" || ev.Reveal().Move != game.Paper {
 		t.Fatalf("got pid %d comm %q move %q, want %d spycommtest paper", ev.PID, ev.Name(), ev.Reveal().Move, cmd.Process.Pid)
 	}
 }
@@ -426,7 +428,7 @@ func TestUnprivileged(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := exec.Command(bin, "-test.run=^$")
-			cmd.Env = append(os.Environ(), helperEnv+"=open")
+			cmd.Env = testutil.Environ("helper", "open")
 			cmd.SysProcAttr = &syscall.SysProcAttr{
 				Credential:  &syscall.Credential{Uid: 65534, Gid: 65534},
 				AmbientCaps: tt.ambient,
@@ -449,7 +451,7 @@ func TestUnprivileged(t *testing.T) {
 	t.Run("CAP_BPF and CAP_PERFMON", func(t *testing.T) {
 		requireSpy(t)
 		cmd := exec.Command(bin, "-test.run=^$")
-		cmd.Env = append(os.Environ(), helperEnv+"=open")
+		cmd.Env = testutil.Environ("helper", "open")
 		cmd.SysProcAttr = &syscall.SysProcAttr{
 			Credential:  &syscall.Credential{Uid: 65534, Gid: 65534},
 			AmbientCaps: []uintptr{unix.CAP_BPF, unix.CAP_PERFMON},
@@ -501,7 +503,7 @@ func TestPIDReuse(t *testing.T) {
 	}
 	var moves int
 	for _, ev := range evs {
-		if ev.Kind == event.KindWrite && ev.Reveal().Move == event.Paper && ev.PID == uint32(pid) {
+		if ev.Kind == event.KindWrite && ev.Reveal().Move == game.Paper && ev.PID == uint32(pid) {
 			moves++
 		}
 	}
@@ -668,7 +670,7 @@ func TestLaunchFunc(t *testing.T) {
 	for _, pid := range []int{a.Process.Pid, b.Process.Pid} {
 		var moves int
 		for _, ev := range evs {
-			if ev.PID == uint32(pid) && ev.Kind == event.KindWrite && ev.Reveal().Move == event.Paper {
+			if ev.PID == uint32(pid) && ev.Kind == event.KindWrite && ev.Reveal().Move == game.Paper {
 				moves++
 			}
 		}
@@ -708,7 +710,7 @@ func testStop(t *testing.T, wakeup Wakeup) {
 		if err != nil {
 			t.Fatalf("Read after Stop: %v", err)
 		}
-		if ev.Kind == event.KindWrite && ev.Reveal().Move == event.Paper {
+		if ev.Kind == event.KindWrite && ev.Reveal().Move == game.Paper {
 			moves++
 		}
 	}
@@ -737,7 +739,7 @@ func TestReadBeforeLaunch(t *testing.T) {
 				done <- r
 				return
 			}
-			if ev.Kind == event.KindWrite && ev.Reveal().Move == event.Paper {
+			if ev.Kind == event.KindWrite && ev.Reveal().Move == game.Paper {
 				r.moves++
 			}
 		}

@@ -2,9 +2,12 @@
 //
 //	roshambo-bench capture [flags]   capture latency: pty master write -> reader (see bench/capture)
 //	roshambo-bench screen [flags]    key-to-screen latency of the whole game against its peers (see bench/screen)
-//	roshambo-bench spy [flags]       spy overhead against its peers
+//	roshambo-bench spy [flags]       spy overhead against its peers (see bench/spybench)
+//	roshambo-bench help [benchmark]  usage
 //
-// Run `roshambo-bench <benchmark> -h` for the flags of each.
+// Run `roshambo-bench <benchmark> -h` for the flags of each, with their
+// ranges. Exit codes: 0 every run worked, 1 some run failed, 2 bad usage
+// (one line on stderr).
 package main
 
 import (

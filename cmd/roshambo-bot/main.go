@@ -6,14 +6,16 @@
 //	roshambo-bot --list
 //	roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--timeout 2s]
 //	                        [--opponent "CMD ARGS" ...] [STRATEGY ...]
+//	roshambo-bot help [tournament]
 //
 // Without --strategy or --level it plays the strongest strategy (expert).
 // --explain writes, after each round, one line to stderr saying what the
 // bot expected its opponent to throw and which predictor it followed (see
 // docs/bots.md); stdout carries only the protocol.
 //
-// Exit status: 0 on success (and on "quit" or end of input), 1 on a runtime
-// error, 2 on bad usage.
+// --help (or -h, or help) prints the usage on stdout; --version the version
+// and VCS revision. Exit status: 0 on success (and on "quit" or end of
+// input), 1 on a runtime error, 2 on bad usage (one line on stderr).
 package main
 
 import (
@@ -26,6 +28,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -42,24 +45,31 @@ func main() {
 const prog = "roshambo-bot"
 
 func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "tournament" {
-		return runTournament(args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "tournament":
+			return runTournament(args[1:], stdout, stderr)
+		case "help":
+			return help(args[1:], stdin, stdout, stderr)
+		}
 	}
 	fs := flag.NewFlagSet("roshambo-bot", flag.ContinueOnError)
-	name := fs.String("strategy", game.DefaultStrategy, "strategy to play (see --list)")
+	name := fs.String("strategy", game.DefaultStrategy, "the strategy to play, by `NAME` (see --list)")
 	var level levelFlag
-	fs.Var(&level, "level", "play the strategy of a `level`: easy, medium, hard or expert (instead of --strategy)")
+	fs.Var(&level, "level", "play the strategy of a `LEVEL`: easy, medium, hard or expert (excludes --strategy)")
 	commit := fs.Bool("commit", false, "commit mode: answer with sha256 commitments and reveal afterwards")
-	seed := fs.Int64("seed", 0, "random seed (default: a random one)")
+	seed := fs.Int64("seed", 0, "the random seed, an integer `N` (default: a random one)")
 	explain := fs.Bool("explain", false, "after each round, explain the bot's move on stderr")
-	explainFormat := fs.String("explain-format", "text", "how --explain writes: `text` for a person, or game: one\n\"roshambo-explain N ...\" line per round, which roshambo shows in its panel")
+	explainFormat := fs.String("explain-format", "text", "how --explain writes, `FORMAT` text (for a person) or game: one\n\"roshambo-explain N ...\" line per round, which roshambo shows in its panel")
 	list := fs.Bool("list", false, "list the levels and strategies, weakest first, and exit")
 	usage := func(w io.Writer) {
 		fmt.Fprint(w, "usage: roshambo-bot [--strategy NAME | --level LEVEL] [--commit] [--seed N] [--explain]\n"+
 			"       roshambo-bot --list\n"+
-			"       roshambo-bot tournament [--rounds 1000] [--seed N] [--json] [--opponent \"CMD ARGS\" ...] [STRATEGY ...]\n\n"+
+			"       roshambo-bot tournament [flags] [STRATEGY ...]   (see roshambo-bot help tournament)\n"+
+			"       roshambo-bot help [tournament]\n\n"+
 			"Plays a strategy (by default the strongest, expert) over the line protocol on\n"+
-			"stdin and stdout (docs/protocol.md).\n\n")
+			"stdin and stdout (docs/protocol.md). Exit codes: 0 done (quit or end of input),\n"+
+			"1 a runtime error, 2 bad usage.\n\n")
 		cli.WriteFlags(w, fs)
 	}
 	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
@@ -69,8 +79,14 @@ func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int 
 		return cli.Fail(stderr, prog, "unexpected argument %q", fs.Arg(0))
 	}
 	if *list {
+		if fs.NFlag() > 1 {
+			return cli.Fail(stderr, prog, "--list excludes the other flags")
+		}
 		writeList(stdout)
 		return 0
+	}
+	if flagSet(fs, "explain-format") && !*explain {
+		return cli.Fail(stderr, prog, "--explain-format needs --explain")
 	}
 	if flagSet(fs, "level") {
 		if flagSet(fs, "strategy") {
@@ -83,7 +99,7 @@ func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int 
 	}
 	s, err := game.NewStrategy(*name, *seed)
 	if err != nil {
-		return cli.Fail(stderr, prog, "--strategy: %v", err)
+		return cli.Fail(stderr, prog, "%v", err) // it names the strategy and the known ones
 	}
 	if *explainFormat != "text" && *explainFormat != "game" {
 		return cli.Fail(stderr, prog, "--explain-format %s: must be text or game", *explainFormat)
@@ -99,6 +115,18 @@ func run(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int 
 		return 1
 	}
 	return 0
+}
+
+// help is `roshambo-bot help [tournament]`: the usage of the bot, or of the
+// tournament, on stdout.
+func help(args []string, stdin io.Reader, stdout *os.File, stderr io.Writer) int {
+	switch {
+	case len(args) == 0:
+		return run([]string{"--help"}, stdin, stdout, stderr)
+	case len(args) == 1 && args[0] == "tournament":
+		return runTournament([]string{"--help"}, stdout, stderr)
+	}
+	return cli.Fail(stderr, prog, "help %s: no such command (commands: tournament, help)", strings.Join(args, " "))
 }
 
 // writeList prints the levels and the strategies, weakest first, one line
@@ -144,7 +172,12 @@ func explainer(w io.Writer, forGame bool) func(int, game.Move, game.Move, game.E
 // commands collects repeated --opponent flags.
 type commands [][]string
 
-func (c *commands) String() string { return fmt.Sprint(*c) }
+func (c *commands) String() string {
+	if c == nil || len(*c) == 0 {
+		return ""
+	}
+	return fmt.Sprint(*c)
+}
 func (c *commands) Set(s string) error {
 	argv, err := cmdline.Split(s)
 	if err != nil {
@@ -160,17 +193,20 @@ func (c *commands) Set(s string) error {
 func runTournament(args []string, stdout, stderr io.Writer) int {
 	const prog = "roshambo-bot tournament"
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
-	rounds := cli.Int(fs, "rounds", 1000, 1, 1_000_000, "rounds per match")
-	seed := fs.Int64("seed", 1, "base seed (the same seed gives the same tournament)")
-	asJSON := fs.Bool("json", false, "print the result as JSON")
-	timeout := cli.Duration(fs, "timeout", game.DefaultTimeout, time.Millisecond, time.Hour, "per-answer timeout for external opponents")
+	rounds := cli.Int(fs, "rounds", 1000, 1, 1_000_000, "`N` rounds per match, 1 to 1000000")
+	seed := fs.Int64("seed", 1, "base seed `N` (the same seed gives the same tournament)")
+	asJSON := fs.Bool("json", false, "print the result as JSON (snake_case keys)")
+	timeout := cli.Duration(fs, "timeout", game.DefaultTimeout, time.Millisecond, time.Hour,
+		"how long an external opponent may take per answer, a duration `D` from 1ms to 1h;\n"+
+			"one that takes longer forfeits its match")
 	var opps commands
-	fs.Var(&opps, "opponent", "an external opponent's command line (repeatable)")
+	fs.Var(&opps, "opponent", "an external opponent's command line, \"`CMD` ARGS\" (repeatable;\nshell-like quoting, no expansions)")
 	usage := func(w io.Writer) {
 		fmt.Fprint(w, "usage: roshambo-bot tournament [flags] [STRATEGY ...]\n\n"+
 			"Plays a round robin between the named built-in strategies (all of them if none\n"+
-			"is named) and the --opponent commands. The standings are ranked "+tournament.RankingRule+";\n"+
-			"a match within ±50 per 1000 rounds is a tie.\n\n")
+			"is named) and the --opponent commands. The standings are ranked\n"+
+			tournament.RankingRule+"; a match within ±50 per 1000 rounds is a tie.\n"+
+			"Exit codes: 0 done (a forfeited match is part of the result), 1 a runtime error, 2 bad usage.\n\n")
 		cli.WriteFlags(w, fs)
 	}
 	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {

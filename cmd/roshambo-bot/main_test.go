@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 var (
@@ -125,40 +126,63 @@ func TestOneWritePerAnswer(t *testing.T) {
 	}
 }
 
+// TestCLI: the conventions of internal/cli, on the built binary: --help,
+// -h and help on stdout with exit 0, --version, and every mistake in one
+// line on stderr with exit 2.
 func TestCLI(t *testing.T) {
 	b := bot(t)
 	tests := []struct {
-		args []string
-		code int
-		want []string
+		args   []string
+		code   int
+		stdout []string // in stdout
+		stderr string   // in the one line on stderr
 	}{
-		{[]string{"--list"}, 0, []string{"levels, weakest first", "easy", "medium", "hard", "expert", "iocaine", "markov", "random", "rock"}},
-		{[]string{"--strategy", "spock"}, 2, []string{"unknown strategy"}},
-		{[]string{"--level", "nightmare"}, 2, []string{"unknown level"}},
-		{[]string{"--level", "easy", "--strategy", "rock"}, 2, []string{"exclude each other"}},
-		{[]string{"--strategy", "rock", "--explain"}, 2, []string{"does not explain"}},
-		{[]string{"--help"}, 0, []string{"--level", "--explain"}},
-		{[]string{"extra"}, 2, []string{"unexpected argument"}},
-		{[]string{"tournament", "--rounds", "100", "rock", "paper", "iocaine"}, 0, []string{"100 rounds per match", "±5", "rank"}},
-		{[]string{"tournament", "rock", "spock"}, 2, []string{"unknown strategy"}},
-		{[]string{"tournament", "--opponent", `"unterminated`, "rock"}, 2, []string{"unterminated"}},
-		{[]string{"tournament", "--rounds", "0"}, 2, []string{"--rounds 0", "1 to 1000000"}},
-		{[]string{"--version"}, 0, []string{"roshambo-bot"}},
+		{[]string{"--list"}, 0, []string{"levels, weakest first", "easy", "medium", "hard", "expert", "iocaine", "markov", "random", "rock"}, ""},
+		{[]string{"--help"}, 0, []string{"usage: roshambo-bot", "--level", "--explain", "--version"}, ""},
+		{[]string{"-h"}, 0, []string{"usage: roshambo-bot"}, ""},
+		{[]string{"help"}, 0, []string{"usage: roshambo-bot", "roshambo-bot help [tournament]"}, ""},
+		{[]string{"help", "tournament"}, 0, []string{"usage: roshambo-bot tournament", "ranked\nby matches won"}, ""},
+		{[]string{"tournament", "--help"}, 0, []string{"usage: roshambo-bot tournament", "--timeout D"}, ""},
+		{[]string{"--version"}, 0, []string{"roshambo-bot "}, ""},
+		{[]string{"tournament", "--version"}, 0, []string{"roshambo-bot tournament "}, ""},
+		{[]string{"help", "nope"}, 2, nil, "roshambo-bot: help nope: no such command"},
+		{[]string{"--bogus"}, 2, nil, "roshambo-bot: unknown flag --bogus (see roshambo-bot --help)"},
+		{[]string{"tournament", "--bogus"}, 2, nil, "roshambo-bot tournament: unknown flag --bogus (see roshambo-bot tournament --help)"},
+		{[]string{"--strategy", "spock"}, 2, nil, "unknown strategy"},
+		{[]string{"--level", "nightmare"}, 2, nil, "unknown level"},
+		{[]string{"--seed", "x"}, 2, nil, "--seed x:"},
+		{[]string{"--explain-format", "xml", "--explain"}, 2, nil, "--explain-format xml: must be text or game"},
+		{[]string{"--level", "easy", "--strategy", "rock"}, 2, nil, "exclude each other"},
+		{[]string{"--list", "--commit"}, 2, nil, "--list excludes the other flags"},
+		{[]string{"--explain-format", "game"}, 2, nil, "--explain-format needs --explain"},
+		{[]string{"--strategy", "rock", "--explain"}, 2, nil, "does not explain"},
+		{[]string{"extra"}, 2, nil, "unexpected argument"},
+		{[]string{"tournament", "--rounds", "100", "rock", "paper", "iocaine"}, 0, []string{"100 rounds per match", "±5", "rank"}, ""},
+		{[]string{"tournament", "rock", "spock"}, 2, nil, `strategy "spock": unknown strategy`},
+		{[]string{"tournament", "--opponent", `"unterminated`, "rock"}, 2, nil, "unterminated"},
+		{[]string{"tournament", "--rounds", "0"}, 2, nil, "--rounds 0: must be a whole number from 1 to 1000000"},
+		{[]string{"tournament", "--rounds", "1000001"}, 2, nil, "--rounds 1000001: must be a whole number from 1 to 1000000"},
+		{[]string{"tournament", "--timeout", "0"}, 2, nil, "--timeout 0: must be from 1ms to 1h0m0s"},
+		{[]string{"tournament", "--timeout", "2h"}, 2, nil, "--timeout 2h: must be from 1ms to 1h0m0s"},
 	}
 	for _, tt := range tests {
-		out, err := exec.Command(b, tt.args...).CombinedOutput()
+		cmd := exec.Command(b, tt.args...)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
 		code := 0
 		if ee, ok := err.(*exec.ExitError); ok {
 			code = ee.ExitCode()
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		if code != tt.code {
-			t.Errorf("%v: exit %d, want %d\n%s", tt.args, code, tt.code, out)
+		lines := strings.Count(stderr.String(), "\n")
+		if code != tt.code || !strings.Contains(stderr.String(), tt.stderr) || (tt.stderr == "") != (stderr.Len() == 0) || lines > 1 {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and one line with %q", tt.args, code, stderr.String(), tt.code, tt.stderr)
 		}
-		for _, w := range tt.want {
-			if !strings.Contains(string(out), w) {
-				t.Errorf("%v: output lacks %q:\n%s", tt.args, w, out)
+		for _, w := range tt.stdout {
+			if !strings.Contains(stdout.String(), w) {
+				t.Errorf("%v: stdout lacks %q:\n%s", tt.args, w, stdout.String())
 			}
 		}
 	}
@@ -286,4 +310,18 @@ func TestExplainForTheGame(t *testing.T) {
 			t.Errorf("line %q: round %d, %+v, %v; want round %d explaining %s", l, n, e, ok, i+1, moves[i])
 		}
 	}
+}
+
+// TestREADME: the README's section on the bot names exactly the flags that
+// roshambo-bot --help and roshambo-bot help tournament list.
+func TestREADME(t *testing.T) {
+	var usage []byte
+	for _, args := range [][]string{{"--help"}, {"help", "tournament"}} {
+		out, err := exec.Command(bot(t), args...).Output()
+		if err != nil {
+			t.Fatalf("roshambo-bot %v: %v", args, err)
+		}
+		usage = append(usage, out...)
+	}
+	testutil.CheckFlagsDocumented(t, string(usage), testutil.READMESection(t, "Opponents"), "roshambo-bot")
 }

@@ -16,23 +16,27 @@
 //
 // Flags:
 //
-//	--pid PID       follow a running process (a thread id stands for its process) and its children (repeatable)
-//	--comm NAME     follow every process that bears NAME (at most 15 bytes), now or later
+//	--pid PID       follow a running process and its children (repeatable; a thread id stands for its process)
+//	--comm NAME     follow every process named NAME (1 to 15 bytes), now or later, and its children
 //	--inode FILE    report every write into FILE (by inode), whoever writes it (repeatable)
 //	--json          print JSON lines instead of text
 //	--all           print every line the targets write (and forks, exits, follows), not only moves
-//	--ringbuf SIZE  ring buffer size: bytes or with K/M suffix (default 4M)
-//	--copy N        bytes copied from each write, 1 to 4096 (default 1026: a whole protocol line)
+//	--ringbuf SIZE  ring buffer size: a power of two from 4K to 1024M, bytes or with a K/M suffix (default 4M)
+//	--copy BYTES    bytes copied from each write, 1 to 4096 (default 1026: a whole protocol line);
+//	                a longer write is reported truncated, with its true length
 //	--no-follow     do not follow the children of targets
 //	--wakeup POLICY ring buffer wake-up policy: adaptive (default), parked or always
 //	-o FILE         write the report to FILE instead of stdout
+//	-h, --help      the usage, on stdout
+//	--version       the version and VCS revision
 //
-// The children of targets are followed from their first instruction; with
-// "-- CMD" the command is too. roshambo-spy exits when every target has
-// exited, or on Ctrl-C or SIGTERM, and then prints a summary to stderr:
-// events, moves, and events dropped. It needs CAP_BPF and CAP_PERFMON
-// (root has both), and Linux on amd64 or arm64. Exit codes: 0 done, 1
-// failure, 2 bad usage, missing privileges, or another operating system.
+// The targets may be combined. The children of targets are followed from
+// their first instruction; with "-- CMD" the command is too. roshambo-spy
+// exits when every target has exited, or on Ctrl-C or SIGTERM, and then
+// prints a summary to stderr: events, moves, and events dropped. It needs
+// CAP_BPF and CAP_PERFMON (root has both), and Linux on amd64 or arm64.
+// Exit codes: 0 done, 1 failure, 2 bad usage (one line on stderr), missing
+// privileges, or another operating system.
 package main
 
 import "os"

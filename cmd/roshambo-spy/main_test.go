@@ -18,18 +18,16 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/bpf/spy"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
-// The test binary doubles as roshambo-spy (ROSHAMBO_SPY_MAIN=1) and as a
-// target process (ROSHAMBO_SPY_TARGET=1).
+// The test binary doubles as roshambo-spy (the role "main") and as a target
+// process (the role "target"; see testutil.RoleEnv).
 func TestMain(m *testing.M) {
-	if os.Getenv("ROSHAMBO_SPY_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-	}
-	if os.Getenv("ROSHAMBO_SPY_TARGET") == "1" {
-		os.Exit(target())
-	}
-	os.Exit(m.Run())
+	testutil.Main(m, map[string]testutil.Role{
+		"main":   func(string) int { return run(os.Args[1:], os.Stdout, os.Stderr) },
+		"target": func(string) int { return target() },
+	})
 }
 
 // target waits for a line on stdin, writes a move, a non-move and a
@@ -48,9 +46,7 @@ func target() int {
 
 // spyCmd returns the test binary run as roshambo-spy with args.
 func spyCmd(args ...string) *exec.Cmd {
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "ROSHAMBO_SPY_MAIN=1")
-	return cmd
+	return testutil.Command("main", "", args...)
 }
 
 // requireRoot skips privileged tests with the reason.
@@ -75,38 +71,63 @@ func exitCode(err error) int {
 	return 0
 }
 
-func TestUsageErrors(t *testing.T) {
+// TestCLI: the conventions of internal/cli: --help and --version on stdout
+// with exit 0, every mistake in one line on stderr with exit 2, each value
+// checked against its range before any privilege is needed.
+func TestCLI(t *testing.T) {
 	tests := []struct {
-		args []string
-		want string
+		args   []string
+		code   int
+		stdout string // in stdout
+		stderr string // the one line on stderr, in part
 	}{
-		{nil, "nothing to follow"},
-		{[]string{"--inode", ""}, "empty file name"},
-		{[]string{"--pid", "abc"}, "not a process id"},
-		{[]string{"--pid", "-3"}, "not a process id"},
-		{[]string{"--pid", "1", "--ringbuf", "lots"}, "not a size"},
-		{[]string{"--bogus"}, "flag provided but not defined"},
-		{[]string{"--pid", "1", "extra"}, "after --"},
-		{[]string{"--pid", "1", "--copy", "5000"}, "copy bound"},
-		{[]string{"--pid", "1", "--ringbuf", "3000"}, "power of two"},
-		{[]string{"--comm", "a-name-longer-than-15"}, "15 bytes"},
-		{[]string{"--pid", "1", "--wakeup", "sometimes"}, "unknown policy"},
+		{[]string{"--help"}, exitOK, "usage: roshambo-spy [flags] --pid PID", ""},
+		{[]string{"-h"}, exitOK, "  --copy BYTES", ""},
+		{[]string{"--version"}, exitOK, "roshambo-spy ", ""},
+		{nil, exitUsage, "", "roshambo-spy: nothing to follow: give --pid, --comm, --inode or -- CMD (see roshambo-spy --help)"},
+		{[]string{"--bogus"}, exitUsage, "", "roshambo-spy: unknown flag --bogus (see roshambo-spy --help)"},
+		{[]string{"--inode", ""}, exitUsage, "", `--inode "": must name a file`},
+		{[]string{"--pid", "abc"}, exitUsage, "", "--pid abc: must be a process id from 1 to 4194304"},
+		{[]string{"--pid", "0"}, exitUsage, "", "--pid 0: must be a process id from 1 to 4194304"},
+		{[]string{"--pid", "4194305"}, exitUsage, "", "--pid 4194305: must be a process id from 1 to 4194304"},
+		{[]string{"--pid", "1", "extra"}, exitUsage, "", `unexpected argument "extra" (put the command to launch after --)`},
+		{[]string{"--pid", "1", "--copy", "0"}, exitUsage, "", "--copy 0: must be a whole number from 1 to 4096"},
+		{[]string{"--pid", "1", "--copy", "4097"}, exitUsage, "", "--copy 4097: must be a whole number from 1 to 4096"},
+		{[]string{"--pid", "1", "--ringbuf", "lots"}, exitUsage, "", "--ringbuf lots: must be a power of two from 4K to 1024M"},
+		{[]string{"--pid", "1", "--ringbuf", "3000"}, exitUsage, "", "--ringbuf 3000: must be a power of two"},
+		{[]string{"--pid", "1", "--ringbuf", "2K"}, exitUsage, "", "--ringbuf 2K: must be a power of two from 4K"},
+		{[]string{"--pid", "1", "--ringbuf", "2048M"}, exitUsage, "", "--ringbuf 2048M: must be a power of two from 4K to 1024M"},
+		{[]string{"--comm", "a-name-longer-than-15"}, exitUsage, "", "--comm a-name-longer-than-15: must be a process name of 1 to 15 bytes"},
+		{[]string{"--comm", ""}, exitUsage, "", `--comm "": must be a process name of 1 to 15 bytes`},
+		{[]string{"--pid", "1", "--wakeup", "sometimes"}, exitUsage, "", "--wakeup sometimes: must be adaptive, parked or always"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(tt.args, &stdout, &stderr)
-			if code != exitUsage {
-				if os.Geteuid() != 0 && strings.Contains(stderr.String(), "CAP_BPF") {
-					// Options are checked before privileges: never here.
-					t.Fatalf("privilege error before the usage error: %s", stderr.String())
-				}
-				t.Fatalf("exit code %d, want %d; stderr %q", code, exitUsage, stderr.String())
-			}
-			if !strings.Contains(stderr.String(), tt.want) {
-				t.Fatalf("stderr %q does not contain %q", stderr.String(), tt.want)
+			lines := strings.Count(stderr.String(), "\n")
+			if code != tt.code || !strings.Contains(stdout.String(), tt.stdout) || !strings.Contains(stderr.String(), tt.stderr) ||
+				(tt.code == exitOK) != (stderr.Len() == 0) || lines > 1 || tt.code != exitOK && stdout.Len() > 0 {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, one line on stderr with %q",
+					code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
 			}
 		})
+	}
+}
+
+// TestValues: the values given reach the spy's options.
+func TestValues(t *testing.T) {
+	c, done, code := parseArgs([]string{"--pid", "7", "--pid", "9", "--ringbuf", "256K", "--copy", "64", "--wakeup", "parked", "--comm", "bot", "--", "cat", "-n"}, io.Discard, io.Discard)
+	if done || code != 0 {
+		t.Fatalf("parseArgs: done %v, code %d", done, code)
+	}
+	if fmt.Sprint(c.pids) != "[7 9]" || c.ringSize != 256<<10 || c.copy != 64 || c.wakeup != spy.WakeupParked ||
+		c.comm != "bot" || strings.Join(c.command, " ") != "cat -n" {
+		t.Errorf("config %+v", c)
+	}
+	c, _, _ = parseArgs([]string{"--pid", "1"}, io.Discard, io.Discard)
+	if c.ringSize != spy.DefaultRingSize || c.copy != spy.DefaultCopyBytes || c.wakeup != spy.WakeupAdaptive {
+		t.Errorf("defaults %+v", c)
 	}
 }
 
@@ -143,7 +164,7 @@ func TestUnprivileged(t *testing.T) {
 			t.Fatal(err)
 		}
 		cmd = exec.Command(bin, "--pid", "1")
-		cmd.Env = append(os.Environ(), "ROSHAMBO_SPY_MAIN=1")
+		cmd.Env = testutil.Environ("main", "")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
 	} else {
 		cmd = spyCmd("--pid", "1")
@@ -168,8 +189,13 @@ func TestUnprivileged(t *testing.T) {
 func TestNoSuchPID(t *testing.T) {
 	requireRoot(t)
 	var stdout, stderr bytes.Buffer
-	// PIDs above pid_max (4194304 at most) never exist.
-	if code := run([]string{"--pid", "99999999"}, &stdout, &stderr); code != exitFail {
+	// PIDs are below pid_max, which is at most 4194304: pid_max itself is
+	// a process id that --pid accepts and that never exists.
+	b, err := os.ReadFile("/proc/sys/kernel/pid_max")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"--pid", strings.TrimSpace(string(b))}, &stdout, &stderr); code != exitFail {
 		t.Fatalf("exit code %d, want %d; stderr %q", code, exitFail, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "no such process") {
@@ -213,7 +239,7 @@ func lineChan(r io.Reader) <-chan string {
 func TestPID(t *testing.T) {
 	requireRoot(t)
 	tgt := exec.Command(os.Args[0])
-	tgt.Env = append(os.Environ(), "ROSHAMBO_SPY_TARGET=1")
+	tgt.Env = testutil.Environ("target", "")
 	goAhead, err := tgt.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -291,7 +317,7 @@ func buildBot(t *testing.T) string {
 		t.Fatal(err)
 	}
 	if m, _ := filepath.Glob(filepath.Join(src, "*.go")); len(m) == 0 {
-		t.Skipf("skipping: %s has no Go files yet (issue 3)", src)
+		t.Skipf("skipping: %s has no Go files", src)
 	}
 	bin := filepath.Join(t.TempDir(), "roshambo-bot")
 	out, err := exec.Command("go", "build", "-o", bin, src).CombinedOutput()
@@ -466,7 +492,7 @@ func TestInode(t *testing.T) {
 	}
 	defer r.Close()
 	tgt := exec.Command(os.Args[0])
-	tgt.Env = append(os.Environ(), "ROSHAMBO_SPY_TARGET=1")
+	tgt.Env = testutil.Environ("target", "")
 	tgt.Stdout = w
 	goAhead, err := tgt.StdinPipe()
 	if err != nil {
@@ -543,4 +569,12 @@ func TestPIDThread(t *testing.T) {
 	if err := spy.Wait(); err != nil {
 		t.Fatalf("roshambo-spy: %v", err)
 	}
+}
+
+// TestREADME: the README's section on the spy names exactly the flags that
+// roshambo-spy --help lists.
+func TestREADME(t *testing.T) {
+	var b bytes.Buffer
+	usage(&b)
+	testutil.CheckFlagsDocumented(t, b.String(), testutil.READMESection(t, "The spy"), "roshambo-spy")
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/bpf/event"
+	"github.com/roshambo-game/roshambo/game"
 )
 
 // jsonLine is one line of --json output: a line written by a target (event
@@ -123,7 +124,7 @@ func (p *printer) printLines(lines []event.Line) int {
 }
 
 func moveName(r event.Reading) string {
-	if r.Move != event.MoveNone {
+	if r.Move != game.NoMove {
 		return r.Move.String()
 	}
 	if r.Commit {
@@ -196,10 +197,10 @@ const (
 	ansiDim   = "\x1b[2m"
 )
 
-var moveColor = map[event.Move]string{
-	event.Rock:     "\x1b[1;31m", // bold red
-	event.Paper:    "\x1b[1;34m", // bold blue
-	event.Scissors: "\x1b[1;33m", // bold yellow
+var moveColor = map[game.Move]string{
+	game.Rock:     "\x1b[1;31m", // bold red
+	game.Paper:    "\x1b[1;34m", // bold blue
+	game.Scissors: "\x1b[1;33m", // bold yellow
 }
 
 const (
@@ -215,7 +216,7 @@ func answer(r event.Reveal) event.Reading {
 // label returns how a reading is shown: "ROCK", "COMMIT (move hidden)", or "".
 func label(r event.Reading) string {
 	switch {
-	case r.Move != event.MoveNone:
+	case r.Move != game.NoMove:
 		return strings.ToUpper(r.Move.String())
 	case r.Commit:
 		return "COMMIT (move hidden)"
@@ -233,7 +234,7 @@ func (p *printer) paint(b []byte, color, text string) []byte {
 }
 
 func readingColor(r event.Reading) string {
-	if r.Move != event.MoveNone {
+	if r.Move != game.NoMove {
 		return moveColor[r.Move]
 	}
 	return commitColor
@@ -259,10 +260,10 @@ func (p *printer) lineText(l *event.Line, r event.Reveal) {
 		b = append(b, "  "...)
 		b = p.paint(b, warningColor, "REWRITTEN during the write")
 		b = fmt.Appendf(b, ": %s at entry, %s at exit", orNothing(label(r.Entry)), orNothing(label(r.Exit)))
-	case r.Move != event.MoveNone || r.Commit:
+	case r.Move != game.NoMove || r.Commit:
 		b = append(b, "  "...)
 		b = p.paint(b, readingColor(answer(r)), label(answer(r)))
-	case r.Revealed != event.MoveNone:
+	case r.Revealed != game.NoMove:
 		b = append(b, "  "...)
 		b = p.paint(b, moveColor[r.Revealed], fmt.Sprintf("REVEAL round %d: %s", r.Round, strings.ToUpper(r.Revealed.String())))
 	}

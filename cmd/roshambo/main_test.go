@@ -11,17 +11,17 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/app"
+	"github.com/roshambo-game/roshambo/cmd/roshambo/internal/keyview"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
-// roleEnv makes the test binary run main's dispatch instead of the tests, so
-// that the tests drive exactly what the roshambo binary does.
-const roleEnv = "ROSHAMBO_MAIN_TEST_ROLE"
-
+// TestMain: in the role "main" (testutil.RoleEnv) the test binary runs
+// main's dispatch instead of the tests, so that the tests drive exactly what
+// the roshambo binary does.
 func TestMain(m *testing.M) {
-	if os.Getenv(roleEnv) == "main" {
-		os.Exit(run(os.Args[1:]))
-	}
-	os.Exit(m.Run())
+	testutil.Main(m, map[string]testutil.Role{"main": func(string) int { return run(os.Args[1:]) }})
 }
 
 // binary returns a path named roshambo that runs main (this test binary in
@@ -59,7 +59,7 @@ func TestStdinNotATerminal(t *testing.T) {
 		{[]string{"play", "--rounds", "3"}, game},
 	} {
 		cmd := exec.Command(bin, tc.args...)
-		cmd.Env = append(os.Environ(), roleEnv+"=main")
+		cmd.Env = testutil.Environ("main", "")
 		devnull, err := os.Open(os.DevNull)
 		if err != nil {
 			t.Fatal(err)
@@ -102,15 +102,17 @@ func TestCLI(t *testing.T) {
 		{[]string{"keys", "--escdelay", "x"}, 2, "", "roshambo keys: --escdelay x: must be"},
 		{[]string{"keys", "--escdelay", "2000"}, 2, "", "--escdelay 2000: must be a whole number of milliseconds from 0 to 1000"},
 		{[]string{"keys", "extra"}, 2, "", `unexpected argument "extra"`},
-		{[]string{"--bot", "nosuch"}, 2, "", `--bot "nosuch"`},
+		{[]string{"--bot", "nosuch"}, 2, "", `roshambo: --bot: strategy "nosuch": unknown strategy (known: `},
 		{[]string{"--rounds", "0"}, 2, "", "--rounds 0: must be a whole number from 1 to 1000000"},
 		{[]string{"--timeout", "0"}, 2, "", "--timeout 0: must be from 10ms to 10m0s"},
 		{[]string{"play", "--rounds", "2", "--first-to", "2"}, 2, "", "exclude each other"},
 		{[]string{"--opponent", "./bot", "--seed", "2"}, 2, "", "cannot be used with --opponent"},
+		{[]string{"__bot", "--nope"}, 2, "", "roshambo __bot: unknown flag --nope (see roshambo __bot --help)"},
+		{[]string{"__bot", "--strategy", "x"}, 2, "", `roshambo __bot: strategy "x": unknown strategy`},
 	}
 	for _, tc := range cases {
 		cmd := exec.Command(bin, tc.args...)
-		cmd.Env = append(os.Environ(), roleEnv+"=main")
+		cmd.Env = testutil.Environ("main", "")
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		_ = cmd.Run()
@@ -195,7 +197,7 @@ func TestTmuxKeys(t *testing.T) {
 	x := &tmux{t: t, sock: fmt.Sprintf("roshambo-keys-test-%d-%d", os.Getpid(), tmuxN.Add(1))}
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", x.sock, "kill-server").Run() })
 	x.run("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "sh")
-	x.run("send-keys", "-t", "t", "env "+roleEnv+"=main "+bin+" keys; echo EXIT=$?", "Enter")
+	x.run("send-keys", "-t", "t", "env "+testutil.RoleEnviron("main", "")+" "+bin+" keys; echo EXIT=$?", "Enter")
 	// The DA1 reply to the kitty query marks the end of detection.
 	x.wait("the viewer's header", regexp.MustCompile(`(?m)^kitty keyboard protocol: (on|off)`))
 	x.waitForeground("the viewer", "roshambo")
@@ -252,4 +254,13 @@ func TestTmuxKeys(t *testing.T) {
 			t.Errorf("stty -a after exit shows -%s:\n%s", flag, s)
 		}
 	}
+}
+
+// TestREADME: the README's section on the game names exactly the flags
+// that roshambo --help and roshambo keys --help list.
+func TestREADME(t *testing.T) {
+	var usage bytes.Buffer
+	app.Usage(&usage)
+	keyview.Usage(&usage)
+	testutil.CheckFlagsDocumented(t, usage.String(), testutil.READMESection(t, "Playing"), "roshambo")
 }

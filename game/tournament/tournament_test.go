@@ -14,16 +14,13 @@ import (
 	"time"
 
 	"github.com/roshambo-game/roshambo/game"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
-const helperEnv = "ROSHAMBO_TOURNAMENT_TEST_HELPER"
-
-// TestMain lets the test binary act as an external opponent (see helper).
+// TestMain lets the test binary act as an external opponent: the role
+// "helper:MODE" (see helper).
 func TestMain(m *testing.M) {
-	if mode := os.Getenv(helperEnv); mode != "" {
-		os.Exit(helper(mode))
-	}
-	os.Exit(m.Run())
+	testutil.Main(m, map[string]testutil.Role{"helper": helper})
 }
 
 // helper plays "rock" forever ("rock"), or dies in round 5 ("die").
@@ -63,7 +60,7 @@ func helperCommand(t *testing.T, mode string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(helperEnv, mode)
+	t.Setenv(testutil.RoleEnv, "helper:"+mode)
 	t.Setenv("GORACE", "atexit_sleep_ms=0")
 	return []string{exe, "-test.run=^$"}
 }

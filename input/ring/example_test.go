@@ -3,7 +3,7 @@ package ring_test
 import (
 	"fmt"
 
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/input"
 	"github.com/roshambo-game/roshambo/input/ring"
 )
 
@@ -15,7 +15,7 @@ func ExampleBuffer() {
 	// Producer: read(2) straight into the reserved space, then publish.
 	buf := b.Reserve()
 	n := copy(buf, "\x1b[A") // stands for unix.Read(fd, buf)
-	b.Commit(n, ring.Meta{Time: mono.Now(), Drained: n < len(buf)})
+	b.Commit(n, ring.Meta{Time: input.Now(), Drained: n < len(buf)})
 
 	// Consumer: look at the oldest chunk, use it, free it.
 	if c, ok := b.Peek(); ok {

@@ -1,22 +1,3 @@
-// Package ring is the single-producer/single-consumer buffer between the
-// input reader thread and the key decoder.
-//
-// A Buffer holds captured chunks: the bytes of one read(2) plus the
-// monotonic time at which the reader had them. It is a byte ring (where the
-// reader reads into directly, no copy) paired with a descriptor ring (one
-// descriptor per chunk: where its bytes are, how many, and its timestamps).
-// Both have fixed power-of-two sizes and are allocated once in New; nothing
-// allocates afterwards.
-//
-// The producer publishes a chunk with one atomic store of the descriptor head
-// (release); the consumer observes it with an atomic load (acquire) and frees
-// it with atomic stores of the descriptor tail and the byte release position.
-// The producer's and the consumer's indices live on separate cache lines, so
-// neither side's writes invalidate the line the other side writes.
-//
-// When the buffer is full, Reserve returns nil and the producer must stop
-// reading (the kernel keeps the bytes and back-pressures the writer) until the
-// consumer releases a chunk. Nothing is ever overwritten or dropped.
 package ring
 
 import (
@@ -47,10 +28,10 @@ var ErrCapacity = errors.New("ring: capacity must be a power of two")
 
 // Meta is what the producer knows about a chunk besides its bytes.
 type Meta struct {
-	// Time is the capture time (input/mono ns), read right after read(2)
+	// Time is the capture time (input.Now ns), read right after read(2)
 	// returned.
 	Time int64
-	// Woke is the time (input/mono ns) at which epoll_wait returned for the
+	// Woke is the time (input.Now ns) at which epoll_wait returned for the
 	// batch of reads this chunk belongs to.
 	Woke int64
 	// Drained reports a short read: the kernel had no more bytes queued at

@@ -10,14 +10,14 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
-// shellEnv makes the test binary play a job-control shell (shellMain): the
-// session leader on the pty, running `sh -c '<child>; echo JOB-DONE'` as a
-// foreground job in a process group of its own, as bash runs a command line.
-const shellEnv = "ROSHAMBO_TERM_TEST_SHELL"
-
-// shellMain starts the job, reports "JOB STOPPED" when the whole job (sh,
+// shellMain is the role "shell": the test binary plays a job-control shell,
+// the session leader on the pty, running `sh -c '<child>; echo JOB-DONE'`
+// as a foreground job in a process group of its own, as bash runs a command
+// line. It starts the job, reports "JOB STOPPED" when the whole job (sh,
 // which waits for the child) stops, continues it as `fg` does, and exits when
 // the job ends.
 func shellMain() int {
@@ -27,7 +27,7 @@ func shellMain() int {
 		return 3
 	}
 	exe, _ := os.Executable()
-	env := append(os.Environ(), childEnv+"=1", shellEnv+"=0")
+	env := testutil.Environ("child", "")
 	attr := &syscall.ProcAttr{
 		Env:   env,
 		Files: []uintptr{0, 1, 2},

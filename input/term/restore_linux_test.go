@@ -16,21 +16,17 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/input/term"
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
-// childEnv makes the test binary run childMain instead of the tests (the
-// re-exec pattern of os/signal's TestTerminalSignal).
-const childEnv = "ROSHAMBO_TERM_TEST_CHILD"
-
+// TestMain: the test binary runs childMain in the role "child", and
+// shellMain in the role "shell" (testutil.RoleEnv), instead of the tests
+// (the re-exec pattern of os/signal's TestTerminalSignal).
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
-		childMain()
-		os.Exit(0)
-	}
-	if os.Getenv(shellEnv) == "1" {
-		os.Exit(shellMain())
-	}
-	os.Exit(m.Run())
+	testutil.Main(m, map[string]testutil.Role{
+		"child": func(string) int { childMain(); return 0 },
+		"shell": func(string) int { return shellMain() },
+	})
 }
 
 // childMain runs on a pty as the test's child: raw mode, signal watch, then
@@ -168,19 +164,19 @@ type child struct {
 
 func startChild(t *testing.T) *child {
 	t.Helper()
-	return startOnPty(t, childEnv)
+	return startOnPty(t, "child")
 }
 
 // startJob starts a shell (shellMain) on a pty, which runs the child as a
 // foreground job.
 func startJob(t *testing.T) *child {
 	t.Helper()
-	return startOnPty(t, shellEnv)
+	return startOnPty(t, "shell")
 }
 
-// startOnPty starts the test binary in the role that env selects, as the
-// session leader of a fresh pty, and waits until the child is ready.
-func startOnPty(t *testing.T, env string) *child {
+// startOnPty starts the test binary in role, as the session leader of a
+// fresh pty, and waits until the child is ready.
+func startOnPty(t *testing.T, role string) *child {
 	t.Helper()
 	master, slave, err := pty.Open()
 	if err != nil {
@@ -201,7 +197,7 @@ func startOnPty(t *testing.T, env string) *child {
 	}
 	c.raw = term.MakeRawTermios(c.before)
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
-	c.cmd.Env = append(os.Environ(), env+"=1")
+	c.cmd.Env = testutil.Environ(role, "")
 	c.cmd.Stdin, c.cmd.Stdout, c.cmd.Stderr = slave, slave, slave
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	go func() { _, _ = c.out.ReadFrom(master) }()

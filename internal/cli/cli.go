@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"runtime/debug"
 	"strconv"
@@ -49,7 +50,7 @@ func Parse(fs *flag.FlagSet, prog string, args []string, stdout, stderr io.Write
 		usage(stdout)
 		return Parsed{Exit: true, Code: ExitOK}
 	case err != nil:
-		return Parsed{Exit: true, Code: Fail(stderr, prog, "%s", flagError(err))}
+		return Parsed{Exit: true, Code: Fail(stderr, prog, "%s", flagError(fs, err))}
 	case *version:
 		fmt.Fprintln(stdout, Version(prog))
 		return Parsed{Exit: true, Code: ExitOK}
@@ -65,14 +66,18 @@ var (
 
 // flagError rewords the flag package's errors as the programs say them:
 // "--rounds 0: must be 1 to 1000000".
-func flagError(err error) string {
+func flagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
 	if m := invalidValue.FindStringSubmatch(msg); m != nil {
 		v := m[1]
 		if v == "" || strings.ContainsAny(v, " \t\"'") {
 			v = strconv.Quote(v)
 		}
-		return fmt.Sprintf("--%s %s: %s", m[2], v, m[3])
+		why := m[3]
+		if why == "parse error" || why == "value out of range" {
+			why = mustBe(fs.Lookup(m[2]), why)
+		}
+		return fmt.Sprintf("--%s %s: %s", m[2], v, why)
 	}
 	if m := invalidBool.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("--%s=%s: must be true or false", m[2], strconv.Quote(m[1]))
@@ -84,6 +89,28 @@ func flagError(err error) string {
 		return "--" + strings.TrimPrefix(rest, "-") + " needs a value"
 	}
 	return msg
+}
+
+// mustBe says what the value of a flag of the flag package's own types
+// must be, for its "parse error" and "value out of range".
+func mustBe(f *flag.Flag, why string) string {
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return why
+	}
+	switch g.Get().(type) {
+	case int:
+		return fmt.Sprintf("must be a whole number from %d to %d", math.MinInt, math.MaxInt)
+	case int64:
+		return fmt.Sprintf("must be a whole number from %d to %d", int64(math.MinInt64), int64(math.MaxInt64))
+	case uint, uint64:
+		return fmt.Sprintf("must be a whole number from 0 to %d", uint64(math.MaxUint64))
+	case float64:
+		return "must be a number"
+	case time.Duration:
+		return "must be a duration such as 500ms or 2s"
+	}
+	return why
 }
 
 // Fail reports a usage error in one line, "prog: msg (see prog --help)",
@@ -135,11 +162,19 @@ func Version(prog string) string {
 }
 
 // WriteFlags writes fs's flags as the usage's flag list: "  --name VALUE"
-// and the help text, with the default when it is not the zero value.
+// ("-o" for a one-letter name) and the help text, with the default when it
+// is not the zero value, then --help and --version, which every program
+// has.
 func WriteFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name == "version" {
+			return
+		}
 		name, help := flag.UnquoteUsage(f)
 		line := "  --" + f.Name
+		if len(f.Name) == 1 {
+			line = "  -" + f.Name
+		}
 		if name != "" {
 			line += " " + name
 		}
@@ -154,6 +189,8 @@ func WriteFlags(w io.Writer, fs *flag.FlagSet) {
 		}
 		fmt.Fprintln(w, line)
 	})
+	fmt.Fprintln(w, "  -h, --help             print this help and exit")
+	fmt.Fprintln(w, "  --version              print the version and exit")
 }
 
 // IntRange is an int flag.Value that accepts only Min to Max.

@@ -15,6 +15,8 @@ func newFS() (*flag.FlagSet, *int, *time.Duration) {
 	n := Int(fs, "rounds", 5, 1, 100, "play `N` rounds")
 	d := Duration(fs, "timeout", 2*time.Second, 10*time.Millisecond, time.Minute, "per answer, a duration `D`")
 	fs.Bool("fast", false, "go fast")
+	fs.String("o", "", "write to `FILE`")
+	fs.Int64("seed", 0, "seed `N`")
 	return fs, n, d
 }
 
@@ -37,6 +39,8 @@ func TestParse(t *testing.T) {
 		{[]string{"--timeout", "1h"}, true, 2, "", "prog: --timeout 1h: must be from 10ms to 1m0s (see prog --help)\n"},
 		{[]string{"--timeout", "two seconds"}, true, 2, "", `prog: --timeout "two seconds": must be a duration`},
 		{[]string{"--timeout"}, true, 2, "", "prog: --timeout needs a value (see prog --help)\n"},
+		{[]string{"--seed", "x"}, true, 2, "", "prog: --seed x: must be a whole number from -9223372036854775808 to 9223372036854775807 (see prog --help)\n"},
+		{[]string{"--seed", "99999999999999999999"}, true, 2, "", "prog: --seed 99999999999999999999: must be a whole number from -9223372036854775808"},
 		{[]string{"--nope"}, true, 2, "", "prog: unknown flag --nope (see prog --help)\n"},
 		{[]string{"--fast=maybe"}, true, 2, "", `prog: --fast="maybe": must be true or false (see prog --help)`},
 	} {
@@ -61,10 +65,21 @@ func TestWriteFlags(t *testing.T) {
 	var b bytes.Buffer
 	WriteFlags(&b, fs)
 	want := "  --fast                 go fast\n" +
+		"  -o FILE                write to FILE\n" +
 		"  --rounds N             play N rounds (default 5)\n" +
-		"  --timeout D            per answer, a duration D (default 2s)\n"
+		"  --seed N               seed N\n" +
+		"  --timeout D            per answer, a duration D (default 2s)\n" +
+		"  -h, --help             print this help and exit\n" +
+		"  --version              print the version and exit\n"
 	if b.String() != want {
 		t.Errorf("WriteFlags:\n%s\nwant:\n%s", b.String(), want)
+	}
+	// After Parse has added --version, it is still listed once, last.
+	Parse(fs, "prog", nil, io.Discard, io.Discard, usage)
+	b.Reset()
+	WriteFlags(&b, fs)
+	if b.String() != want {
+		t.Errorf("WriteFlags after Parse:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
 

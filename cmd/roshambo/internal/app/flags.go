@@ -98,14 +98,13 @@ func newFlagSet() (*flag.FlagSet, *flagValues) {
 	v.o.Level = game.DefaultLevel
 	fs.Var(&v.o.Level, "level", "how strong the bot is: `LEVEL` easy, medium, hard or expert")
 	fs.StringVar(&v.o.Bot, "bot", "", "play a built-in strategy by `NAME` instead of a level (see roshambo-bot --list)")
-	fs.StringVar(&v.o.Opponent, "opponent", "", "play any program that speaks the line protocol: \"`CMD` ARGS\"\n(shell-like quoting, no expansions; excludes --bot and --seed)")
+	fs.StringVar(&v.o.Opponent, "opponent", "", "play any program that speaks the line protocol: \"`CMD` ARGS\"\n(shell-like quoting, no expansions; excludes --level, --bot and --seed)")
 	fs.Var(cli.IntRange{V: &v.o.Rounds, Min: 1, Max: MaxRounds}, "rounds", "play exactly `N` rounds (1 to 1000000)")
 	fs.Var(cli.IntRange{V: &v.o.FirstTo, Min: 1, Max: MaxRounds}, "first-to", "play until a side has `N` wins (1 to 1000000)")
 	v.endless = fs.Bool("endless", false, "play until you quit (the default)")
 	fs.BoolVar(&v.o.Commit, "commit", false, "the opponent commits to its move (sha256) before you throw")
 	v.seed = fs.String("seed", "", "the bot's random seed, an integer `N` (default: from the clock)")
-	fs.Var(&v.esc, "escdelay", "`MS` (0 to 1000) before a lone ESC counts as the Esc key; 0: no wait\n(default: $"+keys.EnvEscDelay+", else "+
-		strconv.Itoa(int(keys.DefaultEscDelay/time.Millisecond))+")")
+	fs.Var(&v.esc, "escdelay", keys.EscDelayUsage)
 	fs.BoolVar(&v.o.Spy, "spy", false, "attach the eBPF spy to the opponent and show its move before you throw\n(needs root, or CAP_BPF and CAP_PERFMON)")
 	fs.BoolVar(&v.o.Hot, "hot", false, "while the game waits for your throw, poll the keyboard instead of sleeping:\nthe lowest key latency, for up to two busy cores (never while idle, paused or after the match)")
 	v.o.Timeout = game.DefaultTimeout
@@ -163,7 +162,7 @@ func (v *flagValues) check(fs *flag.FlagSet) (Options, error) {
 	o.EscDelay, o.EscSet = v.esc.Delay(), set["escdelay"]
 	if o.Opponent == "" {
 		if _, err := game.NewStrategy(o.Bot, o.Seed); err != nil {
-			return o, fmt.Errorf("--bot %q: %w", o.Bot, err)
+			return o, fmt.Errorf("--bot: %w", err) // it names the strategy and the known ones
 		}
 	} else if _, err := cmdline.Split(o.Opponent); err != nil {
 		return o, fmt.Errorf("--opponent %w", err)
@@ -232,20 +231,26 @@ func BotName(o Options, argv []string) string {
 // BotMain is the hidden bot mode (BotCommand): it plays a built-in strategy
 // over stdin/stdout with game.ServeBot, one write(2) per answer.
 func BotMain(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer) int {
-	fs := flag.NewFlagSet("roshambo "+BotCommand, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	const prog = "roshambo " + BotCommand
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	name := fs.String("strategy", game.DefaultStrategy, "strategy")
 	seed := fs.Int64("seed", 1, "seed")
 	commit := fs.Bool("commit", false, "commit mode")
 	explain := fs.Bool("explain", false, "tell the game how each move was chosen, on stderr")
 	format := fs.String("explain-format", "game", "game (the only format of the hidden bot)")
-	if err := fs.Parse(args); err != nil || *format != "game" {
-		return ExitUsage
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: %s [flags] (the game's own bot, started by roshambo)\n\nflags:\n", prog)
+		cli.WriteFlags(w, fs)
+	}
+	if p := cli.Parse(fs, prog, args, stdout, stderr, usage); p.Exit {
+		return p.Code
+	}
+	if *format != "game" {
+		return cli.Fail(stderr, prog, "--explain-format %s: must be game", *format)
 	}
 	s, err := game.NewStrategy(*name, *seed)
 	if err != nil {
-		fmt.Fprintf(stderr, "roshambo %s: %v\n", BotCommand, err)
-		return ExitUsage
+		return cli.Fail(stderr, prog, "%v", err) // it names the strategy and the known ones
 	}
 	if *explain {
 		s, _ = game.Explaining(s, func(n int, _, _ game.Move, e game.Explanation) {
@@ -255,7 +260,7 @@ func BotMain(args []string, stdin io.Reader, stdout io.Writer, stderr io.Writer)
 		})
 	}
 	if err := game.ServeBot(stdin, stdout, s, game.ServeOptions{Commit: *commit}); err != nil {
-		fmt.Fprintf(stderr, "roshambo %s: %v\n", BotCommand, err)
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return 1
 	}
 	return ExitOK

@@ -27,7 +27,7 @@ func TestParseFlags(t *testing.T) {
 		{[]string{"--first-to", "1000001"}, game.Format{}, "--first-to 1000001: must be"},
 		{[]string{"--rounds", "5", "--first-to", "3"}, game.Format{}, "exclude each other"},
 		{[]string{"--rounds", "5", "--endless"}, game.Format{}, "exclude each other"},
-		{[]string{"--bot", "nosuch"}, game.Format{}, `--bot "nosuch": strategy "nosuch": unknown strategy`},
+		{[]string{"--bot", "nosuch"}, game.Format{}, `roshambo: --bot: strategy "nosuch": unknown strategy (known: `},
 		{[]string{"--seed", "x"}, game.Format{}, `--seed "x": must be an integer`},
 		{[]string{"--timeout", "0"}, game.Format{}, "--timeout 0: must be from 10ms to 10m0s"},
 		{[]string{"--timeout", "-1s"}, game.Format{}, "--timeout -1s: must be from 10ms"},

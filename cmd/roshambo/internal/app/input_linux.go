@@ -74,7 +74,7 @@ func (ci *consoleInput) Next() (tui.Event, error) {
 }
 
 // gameKey adapts a decoded key press to the game's Key; Time is the key's
-// capture timestamp (input/mono), from which the reaction time is measured.
+// capture timestamp (input.Now), from which the reaction time is measured.
 func gameKey(ev *keys.Event) (tui.Key, bool) {
 	if ev.Kind != keys.KindKey || ev.Action == keys.ActionRelease {
 		return tui.Key{}, false

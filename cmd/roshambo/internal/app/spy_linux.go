@@ -87,18 +87,16 @@ func spied(l *event.Line) (tui.Spied, bool) {
 	}
 	r := l.Reveal()
 	var s tui.Spied
+	if !r.Answer() {
+		return s, false // a reveal line, or not an answer at all
+	}
 	switch {
 	case r.Changed:
-		if !r.Entry.Found() && !r.Exit.Found() || r.Entry.Revealed != event.MoveNone || r.Exit.Revealed != event.MoveNone {
-			return s, false
-		}
 		s.Changed, s.Entry, s.Exit = true, readingText(r.Entry), readingText(r.Exit)
 	case r.Commit:
 		s.Committed, s.Commitment = true, r.Commitment
-	case r.Move != event.MoveNone:
-		s.Move = spiedMove(r.Move)
 	default:
-		return s, false // a reveal line, or not an answer at all
+		s.Move = r.Move
 	}
 	switch {
 	case r.Unverified:
@@ -116,22 +114,10 @@ func readingText(r event.Reading) string {
 	switch {
 	case r.Commit:
 		return "a commitment"
-	case r.Move != event.MoveNone:
-		return strings.ToUpper(spiedMove(r.Move).String())
+	case r.Move != game.NoMove:
+		return strings.ToUpper(r.Move.String())
 	}
 	return "no answer"
-}
-
-func spiedMove(m event.Move) game.Move {
-	switch m {
-	case event.Rock:
-		return game.Rock
-	case event.Paper:
-		return game.Paper
-	case event.Scissors:
-		return game.Scissors
-	}
-	return game.NoMove
 }
 
 // close detaches the spy and unblocks run.

@@ -18,6 +18,8 @@ import (
 
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/internal/testutil"
 )
 
 // The tmux end-to-end tests run the game in a real terminal (a tmux pane on
@@ -574,9 +576,7 @@ func TestTmuxOpponentDies(t *testing.T) {
 // spyPrivileged skips the test unless the process can load the spy.
 func spyPrivileged(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("the --spy end-to-end test needs root (CAP_BPF and CAP_PERFMON to load the eBPF spy); run it as root")
-	}
+	testutil.RequireRoot(t, "the --spy end-to-end test needs CAP_BPF and CAP_PERFMON to load the eBPF spy")
 	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
 		t.Skipf("the spy needs kernel BTF (/sys/kernel/btf/vmlinux): %v", err)
 	}
@@ -630,9 +630,7 @@ func TestTmuxSpyCommit(t *testing.T) {
 // TestTmuxSpyUnprivileged runs --spy without privileges (the game as an
 // unprivileged user): the missing privileges are named and the game plays on.
 func TestTmuxSpyUnprivileged(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to start the game as the unprivileged user nobody (setpriv)")
-	}
+	testutil.RequireRoot(t, "starting the game as the unprivileged user nobody (setpriv) needs root")
 	setpriv, err := exec.LookPath("setpriv")
 	if err != nil {
 		t.Skip("setpriv (util-linux) is not installed")

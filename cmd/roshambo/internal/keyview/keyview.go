@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"github.com/roshambo-game/roshambo/input/keys"
@@ -39,8 +38,7 @@ func Usage(w io.Writer) {
 func newFlagSet() (*flag.FlagSet, *keys.EscDelayFlag) {
 	fs := flag.NewFlagSet("roshambo keys", flag.ContinueOnError)
 	var esc keys.EscDelayFlag
-	fs.Var(&esc, "escdelay", "`MS` (0 to 1000) before a lone ESC counts as the Esc key; 0: no wait\n(default: $"+
-		keys.EnvEscDelay+", else "+strconv.Itoa(int(keys.DefaultEscDelay/time.Millisecond))+")")
+	fs.Var(&esc, "escdelay", keys.EscDelayUsage)
 	return fs, &esc
 }
 

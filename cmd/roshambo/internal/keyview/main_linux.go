@@ -7,8 +7,8 @@ import (
 
 	"github.com/roshambo-game/roshambo/input"
 	"github.com/roshambo-game/roshambo/input/keys"
-	"github.com/roshambo-game/roshambo/input/mono"
 	"github.com/roshambo-game/roshambo/input/term"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // Main runs the key viewer with args (its flags) on the process's terminal

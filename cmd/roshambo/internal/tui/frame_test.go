@@ -9,7 +9,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/roshambo-game/roshambo/game"
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // vt is a terminal as far as a FrameWriter's output needs one: cursor

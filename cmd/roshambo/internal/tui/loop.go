@@ -12,7 +12,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/roshambo-game/roshambo/game"
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // EventKind says what an input Event is.
@@ -58,7 +58,7 @@ type Key struct {
 	Esc bool
 	// Enter is the Enter (Return) key.
 	Enter bool
-	// Time is the key's capture timestamp (input/mono nanoseconds).
+	// Time is the key's capture timestamp (input.Now nanoseconds).
 	Time int64
 }
 

@@ -1,7 +1,7 @@
 // Package ptyharness is the terminal side of the input benchmarks: a pty
 // pair whose slave is in raw mode, and a separate writer process (this
 // program re-executed) that plays the terminal emulator. The writer holds the
-// pty master, stamps CLOCK_MONOTONIC (input/mono) just before each 1-byte
+// pty master, stamps CLOCK_MONOTONIC (internal/mono) just before each 1-byte
 // write and publishes the stamp in memory shared with the reader side (a
 // memfd mapped by both), so that the reader side can compute the latency of
 // every byte it receives.
@@ -34,7 +34,7 @@ import (
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // EnvChild names the child role of a re-executed benchmark process.

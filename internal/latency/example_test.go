@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/roshambo-game/roshambo/bench/latency"
+	"github.com/roshambo-game/roshambo/internal/latency"
 )
 
 func ExampleRecorder() {

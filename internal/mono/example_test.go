@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/roshambo-game/roshambo/input/mono"
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 // Stamp an event when it is captured and measure, later, how long it took to
