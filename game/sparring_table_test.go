@@ -61,13 +61,14 @@ type sparringRow struct {
 }
 
 // The table's shape: the default plays seed s, the opponent seed 1000+s,
-// for s = 1..seeds, 1000 rounds a match. -sparring.seeds and
-// -sparring.only (a comma-separated list of opponents) change it for a
-// closer look, e.g.
+// for s = first..first+seeds-1 (1..20 unless told), 1000 rounds a match.
+// -sparring.seeds, -sparring.first and -sparring.only (a comma-separated
+// list of opponents) change it for a closer look, e.g.
 //
 //	go test -run 'TestSparring$' -v ./game/ -args -sparring.seeds=100 -sparring.only=bandit
 var (
 	sparringSeeds = flag.Int("sparring.seeds", 20, "TestSparring: seeds per opponent (at least 2)")
+	sparringFirst = flag.Int("sparring.first", 1, "TestSparring: the first seed (held-out seeds: e.g. 101)")
 	sparringOnly  = flag.String("sparring.only", "", "TestSparring: comma-separated opponents to play (default all)")
 	// -sparring.strategy plays another strategy in the default's place,
 	// for comparison; only the default's table is checked.
@@ -86,9 +87,9 @@ func tQuantile975(df int) float64 {
 		(3*math.Pow(z, 7)+19*math.Pow(z, 5)+17*z*z*z-15*z)/(384*n*n*n)
 }
 
-// sparringTable plays strategy name against every opponent, over the
-// seeds, on every core.
-func sparringTable(name string, opps []sparringPartner, seeds int) []sparringRow {
+// sparringTable plays strategy name against every opponent, over seeds
+// first to first+seeds-1, on every core.
+func sparringTable(name string, opps []sparringPartner, first, seeds int) []sparringRow {
 	rows := make([]sparringRow, len(opps))
 	type job struct{ row, seed int }
 	jobs := make(chan job)
@@ -98,17 +99,18 @@ func sparringTable(name string, opps []sparringPartner, seeds int) []sparringRow
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				me, err := NewStrategy(name, int64(j.seed))
+				seed := int64(first + j.seed)
+				me, err := NewStrategy(name, seed)
 				if err != nil {
 					panic(err)
 				}
-				rows[j.row].scores[j.seed-1] = duel(me, opps[j.row].mk(1000+int64(j.seed)), sparringRounds)
+				rows[j.row].scores[j.seed] = duel(me, opps[j.row].mk(1000+seed), sparringRounds)
 			}
 		}()
 	}
 	for i, o := range opps {
 		rows[i] = sparringRow{sparringPartner: o, scores: make([]int, seeds)}
-		for s := 1; s <= seeds; s++ {
+		for s := 0; s < seeds; s++ {
 			jobs <- job{i, s}
 		}
 	}
@@ -175,7 +177,10 @@ func TestSparring(t *testing.T) {
 	if _, err := NewStrategy(name, 1); err != nil {
 		t.Fatalf("-sparring.strategy: %v", err)
 	}
-	rows := sparringTable(name, opps, *sparringSeeds)
+	if *sparringFirst < 1 {
+		t.Fatalf("-sparring.first=%d: seeds start at 1", *sparringFirst)
+	}
+	rows := sparringTable(name, opps, *sparringFirst, *sparringSeeds)
 	var b strings.Builder
 	fmt.Fprintf(&b, "| opponent | what it is | mean | 95%% interval | min | max |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
@@ -208,7 +213,7 @@ func TestSparring(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%s, %d seeds x %d rounds:\n%s", name, *sparringSeeds, sparringRounds, b.String())
+	t.Logf("%s, seeds %d to %d x %d rounds:\n%s", name, *sparringFirst, *sparringFirst+*sparringSeeds-1, sparringRounds, b.String())
 }
 
 func TestTQuantile(t *testing.T) {
