@@ -357,6 +357,12 @@ func (res *Result) mainPass(cfg Config, gmin, gmax time.Duration) {
 			if s.mallocEnd >= s.mallocStart {
 				a.Mallocs = s.mallocEnd - s.mallocStart
 			}
+			// The profile can name an allocation made just after the
+			// window (an mcache keeps the sampling point it drew while
+			// the rate was 1), and publishes records at GC cycles; the
+			// Mallocs delta is exact, and the window's own count cannot
+			// exceed it.
+			a.Input = min(a.Input, a.Mallocs)
 			o.allocs = &a
 		}
 		id := runID{b.Reader, b.Load}
