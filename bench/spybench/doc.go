@@ -2,7 +2,7 @@
 // costs that process (and everyone else), and what reaches the watcher, for
 // the roshambo spy against strace and bpftrace, in one invocation.
 //
-// A target process (the benchmark binary re-executed, see IsTarget) makes N
+// A target process (the benchmark binary re-executed in its child role, see RunChild) makes N
 // small writes (6 to 9 bytes: "rock!\n", "paper\n", "scissors\n") to
 // /dev/null or to a pipe that the benchmark drains, unpaced or paced at given
 // rates (busy-waiting between writes; at game pace, one write every 20 ms, it

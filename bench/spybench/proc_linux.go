@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/internal/ptyharness"
 )
 
 // Sinks the target writes to.
@@ -77,7 +79,7 @@ func startTarget(exe string, cfg targetConfig, sink string) (*target, error) {
 	defer sinkW.Close()
 
 	cmd := exec.Command(exe, "spy")
-	cmd.Env = append(os.Environ(), targetEnv+"="+string(spec))
+	cmd.Env = append(os.Environ(), ptyharness.EnvChild+"="+roleTarget, ptyharness.EnvConfig+"="+string(spec))
 	cmd.Stdout = &t.stdout
 	cmd.Stderr = &t.stderr
 	cmd.ExtraFiles = []*os.File{goR, sinkW} // fds 3 and 4

@@ -133,12 +133,9 @@ type options struct {
 
 // Main runs `roshambo-bench spy` with args (without the "spy" word) and
 // returns the exit code: 0 when every run completed (whatever the goals
-// say), 1 when a run failed, 2 for bad flags. In a re-executed target
-// process (IsTarget) it is the target instead, whatever args say.
+// say), 1 when a run failed, 2 for bad flags. The re-executed target
+// process is run by RunChild, before Main.
 func Main(args []string, stdout, stderr io.Writer) int {
-	if spec := os.Getenv(targetEnv); spec != "" {
-		return runTarget(spec, stdout, stderr)
-	}
 	opt, done, code := parseFlags(args, stdout, stderr)
 	if done {
 		return code

@@ -14,8 +14,8 @@ import (
 
 // TestMain lets the test binary be the re-executed target.
 func TestMain(m *testing.M) {
-	if IsTarget() {
-		os.Exit(Main(nil, os.Stdout, os.Stderr))
+	if code, ok := RunChild(); ok {
+		os.Exit(code)
 	}
 	os.Exit(m.Run())
 }

@@ -22,3 +22,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // IsTarget reports false: there are no targets off Linux.
 func IsTarget() bool { return false }
+
+// RunChild reports false: there are no targets off Linux.
+func RunChild() (int, bool) { return 0, false }

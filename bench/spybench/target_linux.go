@@ -12,11 +12,13 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/roshambo-game/roshambo/internal/mono"
+	"github.com/roshambo-game/roshambo/internal/ptyharness"
 )
 
-// targetEnv names the environment variable that turns a re-executed benchmark
-// binary into the target process. Its value is the JSON targetConfig.
-const targetEnv = "ROSHAMBO_SPYBENCH_TARGET"
+// roleTarget is the child role of a benchmark binary re-executed as the
+// target process, in the benchmarks' one re-exec convention (the role in
+// ptyharness.EnvChild, the JSON targetConfig in ptyharness.EnvConfig).
+const roleTarget = "spybench-target"
 
 // The file descriptors the target inherits (exec.Cmd.ExtraFiles start at 3).
 const (
@@ -33,7 +35,7 @@ var words = [][]byte{[]byte("rock!\n"), []byte("paper\n"), []byte("scissors\n")}
 // machine is milliseconds; the slowest tracer here, strace, adds tens of µs).
 const stallNs = int64(time.Millisecond)
 
-// targetConfig is what the parent tells a target (JSON in targetEnv).
+// targetConfig is what the parent tells a target (JSON in ptyharness.EnvConfig).
 type targetConfig struct {
 	Writes  int   `json:"writes"`   // number of writes to make
 	Period  int64 `json:"period"`   // ns between write starts; 0 = unpaced
@@ -63,22 +65,31 @@ func init() {
 	// The target writes from the main thread, so that its thread id is its
 	// pid (strace -p follows it even without -f) and the pinning below holds.
 	// LockOSThread in init locks the main goroutine to the main thread.
-	if os.Getenv(targetEnv) != "" {
+	if IsTarget() {
 		runtime.LockOSThread()
 	}
 }
 
 // IsTarget reports whether this process was started as a benchmark target.
-// A test binary that runs Main end to end must call Main from TestMain when
-// IsTarget is true, before flags are parsed.
-func IsTarget() bool { return os.Getenv(targetEnv) != "" }
+func IsTarget() bool { return os.Getenv(ptyharness.EnvChild) == roleTarget }
+
+// RunChild runs the target process if this process is one, and returns its
+// exit code and true; it returns false otherwise. Programs that run the
+// benchmark (and test binaries that run Main end to end) call it first
+// thing in main (TestMain), before flags are parsed.
+func RunChild() (int, bool) {
+	if !IsTarget() {
+		return 0, false
+	}
+	return runTarget(os.Getenv(ptyharness.EnvConfig), os.Stdout, os.Stderr), true
+}
 
 // runTarget is the target process: wait for the start byte, make the writes,
 // report on stdout.
 func runTarget(spec string, stdout, stderr io.Writer) int {
 	var cfg targetConfig
 	if err := json.Unmarshal([]byte(spec), &cfg); err != nil {
-		fmt.Fprintf(stderr, "spybench target: bad %s: %v\n", targetEnv, err)
+		fmt.Fprintf(stderr, "spybench target: bad %s: %v\n", ptyharness.EnvConfig, err)
 		return 2
 	}
 	res := targetResult{}

@@ -22,14 +22,17 @@ import (
 )
 
 func main() {
-	// The capture benchmark re-executes this program for its child
-	// processes (the terminal writer, load spinners, the idle CPU guard).
-	// The spy benchmark's targets are re-executed as `roshambo-bench spy`
-	// and recognized by spybench.Main itself.
+	// The benchmarks re-execute this program for their child processes
+	// (the terminal writer, load spinners, the idle CPU guard, the peer
+	// apps, the spy's traced target), each in a named role
+	// (internal/ptyharness.EnvChild).
 	if code, ok := capture.RunChild(); ok {
 		os.Exit(code)
 	}
 	if code, ok := screen.RunChild(); ok {
+		os.Exit(code)
+	}
+	if code, ok := spybench.RunChild(); ok {
 		os.Exit(code)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
