@@ -50,8 +50,10 @@ func TestReaderHotOffByDefault(t *testing.T) {
 		errc <- err
 	}()
 	waitParked(t, r)
-	// The reader thread's first read (bytes may be queued at start).
+	// The reader thread's first read (bytes may be queued at start), and
+	// the consumer's own before it waits on the fd.
 	waitGrows(t, "reads", 0, func() uint64 { return r.Stats().Reads })
+	waitStable(t, "reads", func() uint64 { return r.Stats().Reads })
 	before := r.Stats()
 	r.Hot(time.Hour)
 	time.Sleep(50 * time.Millisecond)
