@@ -149,20 +149,8 @@ func NewReader(fd int, opts ReaderOptions) (*Reader, error) {
 }
 
 func (r *Reader) setup() error {
-	var err error
-	if r.epfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC); err != nil {
-		return fmt.Errorf("epoll_create1: %w", err)
-	}
-	if r.evfd, err = unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC); err != nil {
-		return fmt.Errorf("eventfd: %w", err)
-	}
-	ev := unix.EpollEvent{Events: ttyEvents, Fd: int32(r.fd)}
-	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
-		return fmt.Errorf("watch fd with epoll (is it a tty, pipe or socket?): %w", err)
-	}
-	ev = unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(r.evfd)}
-	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_ADD, r.evfd, &ev); err != nil {
-		return fmt.Errorf("watch eventfd with epoll: %w", err)
+	if err := r.watch(&r.epfd, &r.evfd); err != nil {
+		return err
 	}
 	if r.origFlags&unix.O_NONBLOCK == 0 {
 		if _, err := unix.FcntlInt(uintptr(r.fd), unix.F_SETFL, r.origFlags|unix.O_NONBLOCK); err != nil {
@@ -178,21 +166,26 @@ const ttyEvents = unix.EPOLLIN | unix.EPOLLRDHUP | unix.EPOLLET
 
 // setupDirect creates the consumer's epoll instance, watching fd
 // (edge-triggered, like the reader's) and the consumer's doorbell eventfd.
-func (r *Reader) setupDirect() error {
+func (r *Reader) setupDirect() error { return r.watch(&r.cepfd, &r.cevfd) }
+
+// watch creates an epoll instance (*epfd) and an eventfd (*evfd), and
+// watches fd (ttyEvents) and the eventfd (level-triggered) with it. What it
+// created is stored even when a later step fails, for release to close.
+func (r *Reader) watch(epfd, evfd *int) error {
 	var err error
-	if r.cepfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC); err != nil {
+	if *epfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC); err != nil {
 		return fmt.Errorf("epoll_create1: %w", err)
 	}
-	if r.cevfd, err = unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC); err != nil {
+	if *evfd, err = unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC); err != nil {
 		return fmt.Errorf("eventfd: %w", err)
 	}
 	ev := unix.EpollEvent{Events: ttyEvents, Fd: int32(r.fd)}
-	if err := unix.EpollCtl(r.cepfd, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
-		return fmt.Errorf("watch fd with the consumer's epoll: %w", err)
+	if err := unix.EpollCtl(*epfd, unix.EPOLL_CTL_ADD, r.fd, &ev); err != nil {
+		return fmt.Errorf("watch fd with epoll (is it a tty, pipe or socket?): %w", err)
 	}
-	ev = unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(r.cevfd)}
-	if err := unix.EpollCtl(r.cepfd, unix.EPOLL_CTL_ADD, r.cevfd, &ev); err != nil {
-		return fmt.Errorf("watch the consumer's eventfd with epoll: %w", err)
+	ev = unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(*evfd)}
+	if err := unix.EpollCtl(*epfd, unix.EPOLL_CTL_ADD, *evfd, &ev); err != nil {
+		return fmt.Errorf("watch eventfd with epoll: %w", err)
 	}
 	return nil
 }
