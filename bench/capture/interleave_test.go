@@ -64,14 +64,15 @@ func TestPlanBlocks(t *testing.T) {
 func TestInterleaveBudget(t *testing.T) {
 	plan := planBlocks([]string{"fast", "slow", "short", "broken"}, []string{"idle"}, 100, 10)
 	var failed []string
-	var ticks int
+	var ticks, slowRuns int
 	states := interleave(plan, 50*time.Millisecond, func(b blockSpec, remaining time.Duration) (int, error) {
 		if remaining <= 0 || remaining > 50*time.Millisecond {
 			t.Errorf("%s round %d: remaining budget %v", b.Reader, b.Round, remaining)
 		}
 		switch b.Reader {
 		case "slow":
-			time.Sleep(20 * time.Millisecond) // 3 blocks fit in 50 ms
+			slowRuns++
+			time.Sleep(20 * time.Millisecond) // about 3 blocks fit in 50 ms
 		case "short":
 			if b.Round == 4 {
 				return b.Samples - 3, nil
@@ -97,8 +98,10 @@ func TestInterleaveBudget(t *testing.T) {
 	if st := states[runID{"fast", "idle"}]; st.measured != 100 || st.truncated || st.skipped != 0 {
 		t.Errorf("fast: %+v, want all 100 samples", st)
 	}
-	if st := states[runID{"slow", "idle"}]; !st.truncated || st.skipped == 0 || st.measured+10*st.skipped != 100 || st.measured < 30 {
-		t.Errorf("slow: %+v, want truncated after about 3 blocks", st)
+	// How many slow blocks fit depends on how long the sleeps really took
+	// on this machine; every block that ran is measured, the rest skipped.
+	if st := states[runID{"slow", "idle"}]; !st.truncated || slowRuns == 0 || slowRuns == 10 || st.measured != 10*slowRuns || st.skipped != 10-slowRuns {
+		t.Errorf("slow: %+v after %d blocks ran, want truncated, each block that ran measured", st, slowRuns)
 	}
 	if st := states[runID{"short", "idle"}]; !st.truncated || st.measured != 97 || st.skipped != 0 {
 		t.Errorf("short: %+v, want truncated with 97 samples", st)
