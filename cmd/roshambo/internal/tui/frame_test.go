@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,10 +181,12 @@ type recordWriter struct{ b []byte }
 func (w *recordWriter) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
 
 // TestGuessesAreTheFrame drives a Game's state machine by hand (no loop
-// goroutine): the frame composed ahead for each throw, with its reaction
-// time drawn in, is exactly the frame composed from the state the throw
-// leads to, in plain and commit mode and on the match's last round; a spy
-// report after the guesses makes them unusable.
+// goroutine): the frame composed ahead for each throw goes out before the
+// throw reaches the referee (answerEarly), with its reaction time drawn in,
+// and is exactly the frame composed from the state the throw leads to, in
+// plain and commit mode and on the match's last round; the flush after the
+// throw then writes nothing. A spy report after the guesses makes them
+// unusable, and a guess that turns out wrong is mended by the flush.
 func TestGuessesAreTheFrame(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -191,15 +194,8 @@ func TestGuessesAreTheFrame(t *testing.T) {
 		format game.Format
 	}{{"plain", false, game.Endless()}, {"commit", true, game.Endless()}, {"last round", false, game.Rounds(2)}} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newSim(t, 90, 28)
-			bot := &fakeBot{commit: tc.commit, wake: func() {}}
-			g := New(Config{Screen: s, Input: newFakeInput(), Opponent: bot, Name: "cycle", Format: tc.format, Commit: tc.commit,
-				Theme: NewTheme(256, false), Frames: NewFrameWriter("xterm-256color", "UTF-8"), Out: &recordWriter{}})
-			if g.cfg.Frames == nil {
-				t.Fatal("no FrameWriter for xterm-256color")
-			}
-			g.newMatch(bot)
-			w, h := s.Size()
+			g, bot, out := guessGame(t, tc.commit, tc.format)
+			w, h := g.scr.Size()
 			for n := 1; n <= 2; n++ {
 				ans := game.Message{Kind: game.MsgMove, Move: bot.move(n)}
 				if tc.commit {
@@ -213,33 +209,29 @@ func TestGuessesAreTheFrame(t *testing.T) {
 				if !g.guesses.ok {
 					t.Fatalf("round %d: no guesses", n)
 				}
+				term := termShowing(g)
+				out.b = out.b[:0]
 				throw := game.Moves[n%3]
-				g.onThrow(throw, mono.Now())
-				guess, ok := g.guessFor(throw, w, h)
-				if !ok || !guess.ok {
-					t.Fatalf("round %d: the guess for %v does not fit the state after the throw (prepared: %v)", n, throw, ok && guess.ok)
+				now := mono.Now()
+				g.answerEarly(throw, now)
+				if len(out.b) == 0 || g.early != throw {
+					t.Fatalf("round %d: the guessed frame did not go out before the throw", n)
 				}
-				want := g.r.Guess(nil, &g.st, w, h)
-				// The terminal shows the frame last sent; the prepared
-				// bytes (and the reaction line's) turn it into the
-				// frame of the real state.
-				term := newVT(w, h)
-				for i, c := range g.r.sent {
-					term.r[i] = c.r
-					term.sgr[i], _ = g.cfg.Frames.style(g.r.styles, c.st)
+				g.onThrow(throw, now)
+				if !g.guessShown(throw, w, h) {
+					t.Fatalf("round %d: the guess for %v does not fit the state after the throw", n, throw)
 				}
-				out := &recordWriter{}
-				if ok, err := g.r.WritePrepared(out, g.cfg.Frames, guess, &g.st, w, h); !ok || err != nil {
-					t.Fatalf("round %d: WritePrepared = %v, %v", n, ok, err)
+				if g.st.Reactions[len(g.st.Reactions)-1] < 0 {
+					t.Fatalf("round %d: the throw was not timed", n)
+				}
+				early := len(out.b)
+				g.flush(false)
+				if len(out.b) != early {
+					t.Fatalf("round %d: the flush after an early frame wrote %q", n, out.b[early:])
 				}
 				term.apply(t, out.b)
-				for i := range want {
-					wantSGR, _ := g.cfg.Frames.style(g.r.styles, want[i].st)
-					if term.r[i] != want[i].r || term.sgr[i] != wantSGR || g.r.sent[i] != want[i] {
-						t.Fatalf("round %d: cell %d,%d shows %q, the composed frame has %q", n, i%w, i/w, term.r[i], want[i].r)
-					}
-				}
-				if ok, _ := g.r.WritePrepared(out, g.cfg.Frames, guess, &g.st, w, h); ok {
+				term.requireFrame(t, g, fmt.Sprintf("round %d", n))
+				if ok, _ := g.r.WritePrepared(out, g.cfg.Frames, &g.guesses.frame[int(throw)-int(game.Rock)], &g.st, w, h); ok {
 					t.Fatalf("round %d: a prepared frame was written twice", n)
 				}
 				if tc.commit {
@@ -254,18 +246,83 @@ func TestGuessesAreTheFrame(t *testing.T) {
 			}
 		})
 	}
-	// A change after the guesses were composed: they no longer fit.
+	t.Run("spy report after the guesses", func(t *testing.T) {
+		g, _, out := guessGame(t, false, game.Endless())
+		g.onBot(game.Message{Kind: game.MsgMove, Move: game.Rock})
+		g.flush(false)
+		out.b = out.b[:0]
+		g.onSpied(Spied{Move: game.Rock})
+		g.answerEarly(game.Paper, mono.Now())
+		if len(out.b) != 0 || g.early != game.NoMove {
+			t.Errorf("a guess composed before a spy report went out after it: %q", out.b)
+		}
+	})
+	t.Run("a wrong guess is mended", func(t *testing.T) {
+		g, _, out := guessGame(t, false, game.Endless())
+		g.onBot(game.Message{Kind: game.MsgMove, Move: game.Rock})
+		g.flush(false)
+		// Make the paper guess show another opponent's name: a guess
+		// that does not match the state the throw leads to.
+		gs := &g.guesses
+		i := int(game.Paper) - int(game.Rock)
+		gs.state[i].Opponent = "someone else"
+		w, h := g.scr.Size()
+		g.r.Prepare(&gs.frame[i], g.cfg.Frames, &gs.state[i], w, h)
+		term := termShowing(g)
+		out.b = out.b[:0]
+		now := mono.Now()
+		g.answerEarly(game.Paper, now)
+		if !strings.Contains(string(out.b), "someone") {
+			t.Fatalf("the tampered guess did not go out: %q", out.b)
+		}
+		g.onThrow(game.Paper, now)
+		if g.guessShown(game.Paper, w, h) {
+			t.Fatal("a guess that shows another opponent fits the state")
+		}
+		g.flush(false)
+		term.apply(t, out.b)
+		term.requireFrame(t, g, "after the mend")
+	})
+}
+
+// guessGame returns a Game with a match against a fake bot, writing its
+// direct frames to out.
+func guessGame(t *testing.T, commit bool, format game.Format) (*Game, *fakeBot, *recordWriter) {
+	t.Helper()
 	s := newSim(t, 90, 28)
-	bot := &fakeBot{wake: func() {}}
-	g := New(Config{Screen: s, Input: newFakeInput(), Opponent: bot, Name: "cycle", Format: game.Endless(),
-		Theme: NewTheme(256, false), Frames: NewFrameWriter("xterm-256color", "UTF-8"), Out: &recordWriter{}})
+	bot := &fakeBot{commit: commit, wake: func() {}}
+	out := &recordWriter{}
+	g := New(Config{Screen: s, Input: newFakeInput(), Opponent: bot, Name: "cycle", Format: format, Commit: commit,
+		Theme: NewTheme(256, false), Frames: NewFrameWriter("xterm-256color", "UTF-8"), Out: out})
+	if g.cfg.Frames == nil {
+		t.Fatal("no FrameWriter for xterm-256color")
+	}
 	g.newMatch(bot)
-	g.onBot(game.Message{Kind: game.MsgMove, Move: game.Rock})
-	g.flush(false) // the prompt's frame, then the guesses
-	g.onSpied(Spied{Move: game.Rock})
-	g.onThrow(game.Paper, mono.Now())
-	if _, ok := g.guessFor(game.Paper, 90, 28); ok {
-		t.Error("a guess composed before a spy report was used after it")
+	return g, bot, out
+}
+
+// termShowing returns a terminal model showing the frame g last sent.
+func termShowing(g *Game) *vt {
+	term := newVT(g.r.w, g.r.h)
+	for i, c := range g.r.sent {
+		term.r[i] = c.r
+		term.sgr[i], _ = g.cfg.Frames.style(g.r.styles, c.st)
+	}
+	return term
+}
+
+// requireFrame fails the test unless the terminal shows, cell for cell and
+// style for style, the frame composed from g's state, and g's record of the
+// screen is that frame too.
+func (term *vt) requireFrame(t *testing.T, g *Game, what string) {
+	t.Helper()
+	w, h := g.r.w, g.r.h
+	want := g.r.Guess(nil, &g.st, w, h)
+	for i := range want {
+		wantSGR, _ := g.cfg.Frames.style(g.r.styles, want[i].st)
+		if term.r[i] != want[i].r || term.sgr[i] != wantSGR || g.r.sent[i] != want[i] {
+			t.Fatalf("%s: cell %d,%d shows %q, the composed frame has %q", what, i%w, i/w, term.r[i], want[i].r)
+		}
 	}
 }
 

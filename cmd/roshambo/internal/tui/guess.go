@@ -13,14 +13,18 @@ import (
 // When the key comes, the frame is ready, and so are the bytes that show it
 // (computed against the frame on the screen), but for its reaction time,
 // which only the key's capture stamp gives: that one line is drawn and its
-// bytes appended, and the whole goes out in one write. The key's path then
-// touches one row of cells, not the whole frame. Composing a frame costs about 25 µs with warm caches
-// and 140 µs and more after the process has slept between two keys; the
-// guesses move that cost to the time the player spends thinking.
+// bytes appended, and the whole goes out in one write, before the throw
+// reaches the referee (answerEarly). The key's path then touches one row of
+// cells, not the whole frame, and little code but the frame's. Composing a
+// frame costs about 25 µs with warm caches and 140 µs and more after the
+// process has slept between two keys; the guesses move that cost to the
+// time the player spends thinking.
 //
-// A guess is used only if the state after the throw is exactly the state it
-// was composed for (sameFrame): any other change in between (a spy report,
-// help, a resize) makes the loop compose the frame afresh.
+// A guess is used only if the state before the throw is exactly the state it
+// was composed from (sameFrame): any other change in between (a spy report,
+// help, a resize) makes the loop compose the frame afresh. After the throw,
+// the loop checks that the state is the one the guess showed; if it is not,
+// the next diff mends the screen.
 
 // guesses are the frames the three throws would lead to, by move index.
 type guesses struct {
@@ -75,18 +79,14 @@ func (g *Game) afterThrow(m game.Move) State {
 	return st
 }
 
-// guessFor returns the frame prepared ahead for the throw m, if the state is
-// now exactly what it was composed for.
-func (g *Game) guessFor(m game.Move, w, h int) (*Prepared, bool) {
+// guessShown reports whether the frame of the throw m went out early
+// (m is not NoMove) and the state is now exactly what it was composed for.
+func (g *Game) guessShown(m game.Move, w, h int) bool {
 	gs := &g.guesses
 	if !gs.ok || !m.Valid() || gs.w != w || gs.h != h {
-		return nil, false
+		return false
 	}
-	i := int(m) - int(game.Rock)
-	if !sameFrame(&gs.state[i], &g.st) {
-		return nil, false
-	}
-	return &gs.frame[i], true
+	return sameFrame(&gs.state[int(m)-int(game.Rock)], &g.st)
 }
 
 // sameFrame reports whether a and b compose the same frame, reaction times

@@ -231,7 +231,7 @@ type Game struct {
 	direct           bool      // frames were written past tcell: its buffer is stale
 	needFull         bool      // the next frame repaints the whole screen (after a resume)
 	retireAfterFlush bool      // the match is over: close the opponent once its last lines are sent
-	threw            game.Move // the throw whose frame is to be drawn, if any
+	early            game.Move // the throw whose guessed frame went out before the state changed, if any
 	guesses          guesses   // the frames of the three throws, composed ahead
 	ref              *game.Referee
 	op               Opponent
@@ -404,14 +404,14 @@ func (g *Game) flush(full bool) {
 // cells only), else through tcell (in full after a resize or a resume, or
 // after frames written past it).
 func (g *Game) show(full bool) {
-	threw := g.threw
-	g.threw = game.NoMove
+	early := g.early
+	g.early = game.NoMove
 	if !full && g.cfg.Frames != nil && g.cfg.Out != nil {
 		w, h := g.scr.Size()
-		ok := false
-		if guess, found := g.guessFor(threw, w, h); found {
-			ok, _ = g.r.WritePrepared(g.cfg.Out, g.cfg.Frames, guess, &g.st, w, h)
-		}
+		// After a throw whose frame went out early (answerEarly) there is
+		// nothing to draw if the state is the one it was composed for;
+		// else the diff against it mends the screen.
+		ok := g.guessShown(early, w, h)
 		if !ok {
 			ok, _ = g.r.Write(g.cfg.Out, g.cfg.Frames, &g.st, w, h)
 		}
@@ -524,13 +524,7 @@ func (g *Game) onBot(msg game.Message) {
 
 // onThrow hands the player's throw to the referee.
 func (g *Game) onThrow(m game.Move, captured int64) {
-	react := Typeahead
-	if g.st.Phase == PhaseThrow && g.shown != 0 && captured >= g.shown {
-		react = captured - g.shown
-		if g.pausedAt != 0 { // help is open: the clock stopped then
-			react = max(0, g.pausedAt-g.shown)
-		}
-	}
+	react := g.reaction(captured)
 	step, err := g.ref.Receive(game.Human, game.Message{Kind: game.MsgMove, Move: m})
 	if err != nil {
 		g.fail(err)
@@ -538,7 +532,6 @@ func (g *Game) onThrow(m game.Move, captured int64) {
 	}
 	g.st.Reactions = append(g.st.Reactions, react)
 	g.cur.Reactions = g.st.Reactions
-	g.threw = m
 	g.st.Help = false
 	g.pausedAt = 0
 	g.deliver(step)
@@ -548,6 +541,41 @@ func (g *Game) onThrow(m game.Move, captured int64) {
 	}
 	// Typed ahead of the bot's answer, or waiting for its reveal.
 	g.st.Phase, g.st.Thrown = PhaseWait, m
+}
+
+// reaction returns the reaction time of a throw captured at captured: from
+// the prompt's frame to the key, less the time help was open, or Typeahead.
+func (g *Game) reaction(captured int64) int64 {
+	if g.st.Phase != PhaseThrow || g.shown == 0 || captured < g.shown {
+		return Typeahead
+	}
+	if g.pausedAt != 0 { // help is open: the clock stopped then
+		return max(0, g.pausedAt-g.shown)
+	}
+	return captured - g.shown
+}
+
+// answerEarly writes the frame composed ahead for the throw m, if the state
+// is still the one it was composed from, before the throw changes the state:
+// the key's frame waits for nothing but its reaction line (the referee, the
+// record and the bot's next request come after it). onThrow then makes the
+// state the frame shows, and show checks that it did: a frame that does not
+// match is mended by the diff show then writes.
+func (g *Game) answerEarly(m game.Move, captured int64) {
+	gs := &g.guesses
+	if !gs.ok || !m.Valid() || g.cfg.Frames == nil || g.cfg.Out == nil {
+		return
+	}
+	w, h := g.scr.Size()
+	if gs.w != w || gs.h != h || !sameFrame(&gs.from, &g.st) {
+		return
+	}
+	i := int(m) - int(game.Rock)
+	st := &gs.state[i]
+	st.Reactions[len(st.Reactions)-1] = g.reaction(captured)
+	if ok, _ := g.r.WritePrepared(g.cfg.Out, g.cfg.Frames, &gs.frame[i], st, w, h); ok {
+		g.early, g.direct = m, true
+	}
 }
 
 // roundDone records the end of a round and asks for the next one, unless
@@ -652,6 +680,7 @@ func (g *Game) onKey(k Key) {
 	switch g.st.Phase {
 	case PhaseThrow, PhaseWait:
 		if m := throwOf(k); m != game.NoMove && g.ref.Awaits(game.Human) {
+			g.answerEarly(m, k.Time)
 			g.onThrow(m, k.Time)
 		}
 	case PhaseOver, PhaseError:

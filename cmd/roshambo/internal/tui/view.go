@@ -15,8 +15,11 @@ package tui
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -250,6 +253,7 @@ type Renderer struct {
 	valid   bool   // sent is what the screen holds
 	changed int    // cells set by the last Draw
 	gen     uint64 // counts the frames sent (Prepared frames check it)
+	line    lineScratch
 }
 
 // NewRenderer returns a Renderer that draws with th.
@@ -300,6 +304,8 @@ type Prepared struct {
 	pre   []byte
 	gen   uint64 // the sent frame pre was computed against
 	ok    bool
+	y     int     // the reaction line's row
+	timed []int64 // the timed reactions before the throw's, sorted
 }
 
 // Prepare composes st's frame for a w x h screen into p (reusing its
@@ -308,17 +314,19 @@ type Prepared struct {
 func (r *Renderer) Prepare(p *Prepared, fw *FrameWriter, st *State, w, h int) {
 	p.cells = r.Guess(p.cells, st, w, h)
 	p.ok = false
+	p.timed = timedSorted(p.timed, st.Reactions[:max(len(st.Reactions)-1, 0)])
 	if !r.valid || w != r.w || h != r.h {
 		return
 	}
-	from, to, ok := reactionRows(w, h)
-	if !ok {
+	y, ok := reactionRow(h)
+	if !ok || w < MinWidth {
 		return
 	}
+	from, to := y*w, (y+1)*w
 	var okA, okB bool
 	p.pre, okA = fw.AppendDiff(p.pre[:0], p.cells, r.sent, w, h, r.styles, 0, from)
 	p.pre, okB = fw.AppendDiff(p.pre, p.cells, r.sent, w, h, r.styles, to, w*h)
-	p.gen, p.ok = r.gen, okA && okB
+	p.gen, p.ok, p.y = r.gen, okA && okB, y
 }
 
 // WritePrepared writes the prepared frame p for the state st has now, which
@@ -331,9 +339,9 @@ func (r *Renderer) WritePrepared(out io.Writer, fw *FrameWriter, p *Prepared, st
 	if !p.ok || p.gen != r.gen || !r.valid || w != r.w || h != r.h || len(p.cells) != w*h {
 		return false, nil
 	}
-	from, to, _ := reactionRows(w, h)
-	redraw(canvas{p.cells, w, h, &r.styles}, st, r.Theme, "reaction")
-	b, ok := fw.AppendDiff(p.pre, p.cells, r.sent, w, h, r.styles, from, to)
+	cw := min(w, maxContentWidth)
+	drawReaction(canvas{p.cells, w, h, &r.styles}, st.Reactions, p.timed, r.Theme, (w-cw)/2, cw, p.y, &r.line)
+	b, ok := fw.AppendDiff(p.pre, p.cells, r.sent, w, h, r.styles, p.y*w, (p.y+1)*w)
 	if !ok {
 		return false, nil
 	}
@@ -351,18 +359,17 @@ func (r *Renderer) WritePrepared(out io.Writer, fw *FrameWriter, p *Prepared, st
 	return true, err
 }
 
-// reactionRows returns the cell indexes [from, to) of the reaction line's
-// rows in a w x h frame.
-func reactionRows(w, h int) (from, to int, ok bool) {
-	if w < MinWidth || h < MinHeight {
-		return 0, 0, false
+// reactionRow returns the row of the reaction line in a frame h rows high.
+func reactionRow(h int) (y int, ok bool) {
+	if h < MinHeight {
+		return 0, false
 	}
 	for _, sec := range place(h) {
 		if sec.kind == "reaction" {
-			return sec.y * w, (sec.y + sec.h) * w, true
+			return sec.y, true
 		}
 	}
-	return 0, 0, false
+	return 0, false
 }
 
 // Guess composes the frame of st for a w x h screen into buf (reused when it
@@ -468,28 +475,15 @@ func drawSection(c canvas, st *State, th Theme, sec placed, x0, cw int) {
 	case "outcome":
 		drawOutcome(c, st, th, x0, cw, y)
 	case "reaction":
-		c.center(x0, cw, y, reactionLine(st.Reactions, cw), th.Base)
+		var sc lineScratch
+		rs := st.Reactions
+		drawReaction(c, rs, timedSorted(nil, rs[:max(len(rs)-1, 0)]), th, x0, cw, y, &sc)
 	case "strip":
 		drawStrip(c, st, th, x0, cw, y)
 	case "panels":
 		drawPanels(c, st, th, x0, cw, y, sec.h)
 	case "prompt":
 		drawPrompt(c, st, th, x0, cw, y)
-	}
-}
-
-// redraw composes one section of a frame again, over whatever its rows
-// held: the frame must have no overlay (help, error box) on them.
-func redraw(c canvas, st *State, th Theme, kind string) {
-	if c.w < MinWidth || c.h < MinHeight {
-		return
-	}
-	cw := min(c.w, maxContentWidth)
-	for _, sec := range place(c.h) {
-		if sec.kind == kind {
-			c.fill(0, sec.y, c.w, sec.h, th.Base)
-			drawSection(c, st, th, sec, (c.w-cw)/2, cw)
-		}
 	}
 }
 
@@ -610,72 +604,196 @@ func drawOutcome(c canvas, st *State, th Theme, x0, cw, y int) {
 }
 
 // FormatDuration formats a duration in nanoseconds with the precision a
-// reaction time deserves: "4.2 ms", "412 ms", "1.03 s", "12.4 s", "312 s".
-func FormatDuration(ns int64) string {
-	neg := ""
+// reaction time deserves: "4.2 ms", "412 ms", "1.03 s", "12.4 s", "312 s"
+// (rounded half up).
+func FormatDuration(ns int64) string { return string(appendDuration(nil, ns)) }
+
+// appendDuration appends FormatDuration(ns) to b. It formats integers, not
+// floats: it runs on the key's path, where less code means fewer cache
+// misses.
+func appendDuration(b []byte, ns int64) []byte {
 	if ns < 0 {
-		neg, ns = "-", -ns
+		b, ns = append(b, '-'), -ns
+		if ns < 0 { // math.MinInt64
+			ns = math.MaxInt64
+		}
 	}
-	ms := float64(ns) / 1e6
+	ns = min(ns, math.MaxInt64-1_000_000_000) // room to round
 	switch {
 	case ns < 9_950_000: // below 9.95 ms: one decimal
-		return fmt.Sprintf("%s%.1f ms", neg, ms)
+		return append(appendFixed(b, (ns+50_000)/100_000, 1), " ms"...)
 	case ns < 999_500_000:
-		return fmt.Sprintf("%s%.0f ms", neg, ms)
+		return append(appendFixed(b, (ns+500_000)/1_000_000, 0), " ms"...)
 	case ns < 9_995_000_000:
-		return fmt.Sprintf("%s%.2f s", neg, ms/1000)
+		return append(appendFixed(b, (ns+5_000_000)/10_000_000, 2), " s"...)
 	case ns < 99_950_000_000:
-		return fmt.Sprintf("%s%.1f s", neg, ms/1000)
+		return append(appendFixed(b, (ns+50_000_000)/100_000_000, 1), " s"...)
 	}
-	return fmt.Sprintf("%s%.0f s", neg, ms/1000)
+	return append(appendFixed(b, (ns+500_000_000)/1_000_000_000, 0), " s"...)
+}
+
+// appendFixed appends v / 10^decimals (v >= 0) with that many decimals.
+func appendFixed(b []byte, v int64, decimals int) []byte {
+	unit := int64(1)
+	for range decimals {
+		unit *= 10
+	}
+	b = strconv.AppendInt(b, v/unit, 10)
+	if decimals == 0 {
+		return b
+	}
+	b = append(b, '.')
+	frac := v % unit
+	for unit /= 10; unit > 0; unit /= 10 {
+		b = append(b, byte('0'+frac/unit%10))
+	}
+	return b
 }
 
 // ReactionStats summarises the measured reaction times (typed-ahead keys,
 // marked Typeahead, are left out): their count, median, mean and best.
 func ReactionStats(rs []int64) (n int, median, mean, best int64) {
-	timed := make([]int64, 0, len(rs))
-	var sum int64
-	for _, r := range rs {
-		if r >= 0 {
-			timed = append(timed, r)
-			sum += r
-		}
-	}
+	timed := timedSorted(nil, rs)
 	if len(timed) == 0 {
 		return 0, 0, 0, 0
 	}
-	slices.Sort(timed)
-	n = len(timed)
-	median = timed[n/2]
-	if n%2 == 0 {
-		median = (timed[n/2-1] + timed[n/2]) / 2
+	var sum int64
+	for _, r := range timed {
+		sum += r
 	}
-	return n, median, sum / int64(n), timed[0]
+	return len(timed), medianOf(timed, Typeahead), sum / int64(len(timed)), timed[0]
+}
+
+// timedSorted appends the timed reactions of rs (Typeahead left out) to
+// buf[:0], sorted, and returns it.
+func timedSorted(buf, rs []int64) []int64 {
+	buf = buf[:0]
+	for _, r := range rs {
+		if r >= 0 {
+			buf = append(buf, r)
+		}
+	}
+	slices.Sort(buf)
+	return buf
+}
+
+// medianOf returns the median of the sorted values and x (left out when
+// it is Typeahead), without building their union. There must be at least
+// one value.
+func medianOf(sorted []int64, x int64) int64 {
+	n, pos := len(sorted), -1
+	if x >= 0 {
+		n++
+		pos, _ = slices.BinarySearch(sorted, x)
+	}
+	if n%2 == 0 {
+		return (kth(sorted, x, pos, n/2-1) + kth(sorted, x, pos, n/2)) / 2
+	}
+	return kth(sorted, x, pos, n/2)
+}
+
+// kth returns the k-th smallest of the sorted values with x inserted at
+// index pos (pos < 0: no x).
+func kth(sorted []int64, x int64, pos, k int) int64 {
+	switch {
+	case pos < 0 || k < pos:
+		return sorted[k]
+	case k == pos:
+		return x
+	}
+	return sorted[k-1]
 }
 
 // reactionLine describes the last reaction time and the running median and
 // best, in at most width cells (the best, then the median, give way).
 // Typeahead entries (keys captured before their frame) are not timed.
 func reactionLine(rs []int64, width int) string {
+	var sc lineScratch
+	return string(sc.reactionLine(rs, timedSorted(nil, rs[:max(len(rs)-1, 0)]), width))
+}
+
+// lineScratch is the buffer the reaction line is built in, reused from one
+// key to the next: the line is drawn on the key's path, after the key and
+// before its frame, where an allocation or a call into fmt costs
+// microseconds with caches cold from the wait for the key.
+type lineScratch struct {
+	text []byte
+}
+
+// reactionLine returns reactionLine(rs, width) in sc.text, valid until the
+// next call; before holds the timed reactions of rs but its last, sorted
+// (computed before the key, so that its path sorts nothing).
+func (sc *lineScratch) reactionLine(rs, before []int64, width int) []byte {
+	b := sc.text[:0]
+	defer func() { sc.text = b[:0] }()
 	if len(rs) == 0 {
-		return clip("reaction: timed from this frame to your key's capture", width)
+		b = append(b, "reaction: timed from this frame to your key's capture"...)
+		b = clipBytes(b, width)
+		return b
 	}
-	n, median, _, best := ReactionStats(rs)
-	last := "reaction typed ahead"
-	if rs[len(rs)-1] >= 0 {
-		last = "reaction " + FormatDuration(rs[len(rs)-1])
+	last := rs[len(rs)-1]
+	if last >= 0 {
+		b = appendDuration(append(b, "reaction "...), last)
+	} else {
+		b = append(b, "reaction typed ahead"...)
 	}
-	if n == 0 {
-		return last
+	if len(before) == 0 && last < 0 {
+		return b
 	}
-	full := fmt.Sprintf("%s · median %s · best %s", last, FormatDuration(median), FormatDuration(best))
-	if len([]rune(full)) <= width {
-		return full
+	best := last
+	if len(before) > 0 && (last < 0 || before[0] < last) {
+		best = before[0]
 	}
-	if short := fmt.Sprintf("%s · median %s", last, FormatDuration(median)); len([]rune(short)) <= width {
-		return short
+	lastLen := len(b)
+	b = appendDuration(append(b, " · median "...), medianOf(before, last))
+	short := len(b)
+	b = appendDuration(append(b, " · best "...), best)
+	switch {
+	case utf8.RuneCount(b) <= width:
+	case utf8.RuneCount(b[:short]) <= width:
+		b = b[:short]
+	default:
+		b = clipBytes(b[:lastLen], width)
 	}
-	return clip(last, width)
+	return b
+}
+
+// clipBytes is clip for text held in b (cut in place, "…" appended).
+func clipBytes(b []byte, n int) []byte {
+	if utf8.RuneCount(b) <= n {
+		return b
+	}
+	keep := n - 1 // runes kept before the ellipsis
+	if n <= 1 {
+		keep = max(n, 0) // no room for one
+	}
+	i := 0
+	for k := 0; k < keep && i < len(b); k++ {
+		_, size := utf8.DecodeRune(b[i:])
+		i += size
+	}
+	if n <= 1 {
+		return b[:i]
+	}
+	return append(b[:i], "…"...)
+}
+
+// drawReaction draws the reaction line of rs (before: see
+// lineScratch.reactionLine) centred in [x0, x0+cw) on row y, over a row
+// filled with th.Base, building it in sc.
+func drawReaction(c canvas, rs, before []int64, th Theme, x0, cw, y int, sc *lineScratch) {
+	si := c.styles.index(th.Base)
+	row := c.cells[y*c.w : (y+1)*c.w]
+	for i := range row {
+		row[i] = cell{' ', si}
+	}
+	text := sc.reactionLine(rs, before, cw)
+	x := x0 + (cw-utf8.RuneCount(text))/2
+	for len(text) > 0 {
+		r, size := utf8.DecodeRune(text)
+		c.set(x, y, r, si)
+		x, text = x+1, text[size:]
+	}
 }
 
 // letter abbreviates a move for the strip of last rounds.

@@ -3,11 +3,16 @@ package tui
 import (
 	"bytes"
 	"flag"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gdamore/tcell/v2"
 
@@ -232,6 +237,10 @@ func TestFormatDuration(t *testing.T) {
 		{12_400_000_000, "12.4 s"},
 		{312_000_000_000, "312 s"},
 		{-1_500_000, "-1.5 ms"},
+		{1_250_000, "1.3 ms"}, // half up
+		{412_500_000, "413 ms"},
+		{math.MaxInt64, "9223372036 s"},
+		{math.MinInt64, "-9223372036 s"},
 	} {
 		if got := FormatDuration(tc.ns); got != tc.want {
 			t.Errorf("FormatDuration(%d) = %q, want %q", tc.ns, got, tc.want)
@@ -435,6 +444,92 @@ func TestSpyUnavailableWraps(t *testing.T) {
 	for _, want := range []string{"missing", "CAP_BPF", "CAP_PERFMON (run as", "root)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the spy panel lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestReactionLine: the reaction line built on the key's path (the
+// reactions before the throw sorted ahead, the new one merged in) says what
+// the same line built from scratch says, for lists with typed-ahead keys,
+// and at every width down to the clipped forms.
+func TestReactionLine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 500 {
+		rs := make([]int64, rng.IntN(12))
+		for i := range rs {
+			if rng.IntN(5) == 0 {
+				rs[i] = Typeahead
+			} else {
+				rs[i] = rng.Int64N(3_000_000_000)
+			}
+		}
+		width := 10 + rng.IntN(60)
+		want := referenceReactionLine(rs, width)
+		var sc lineScratch
+		before := timedSorted(nil, rs[:max(len(rs)-1, 0)])
+		if got := string(sc.reactionLine(rs, before, width)); got != want {
+			t.Fatalf("trial %d: reactions %v, width %d: %q, want %q", trial, rs, width, got, want)
+		}
+	}
+}
+
+// referenceReactionLine is the reaction line as its description says,
+// built the slow way: sort every timed reaction, format with fmt.
+func referenceReactionLine(rs []int64, width int) string {
+	if len(rs) == 0 {
+		return clip("reaction: timed from this frame to your key's capture", width)
+	}
+	var timed []int64
+	for _, r := range rs {
+		if r >= 0 {
+			timed = append(timed, r)
+		}
+	}
+	last := "reaction typed ahead"
+	if rs[len(rs)-1] >= 0 {
+		last = "reaction " + FormatDuration(rs[len(rs)-1])
+	}
+	if len(timed) == 0 {
+		return last
+	}
+	slices.Sort(timed)
+	n := len(timed)
+	median := timed[n/2]
+	if n%2 == 0 {
+		median = (timed[n/2-1] + timed[n/2]) / 2
+	}
+	full := fmt.Sprintf("%s · median %s · best %s", last, FormatDuration(median), FormatDuration(timed[0]))
+	if utf8.RuneCountInString(full) <= width {
+		return full
+	}
+	if short := fmt.Sprintf("%s · median %s", last, FormatDuration(median)); utf8.RuneCountInString(short) <= width {
+		return short
+	}
+	return clip(last, width)
+}
+
+// TestReactionLineAllocates: drawing the reaction line on the key's path
+// allocates nothing once its buffer has grown.
+func TestReactionLineAllocates(t *testing.T) {
+	rs := []int64{412_000_000, Typeahead, 380_000_000, 1_030_000_000, 250_000_000}
+	before := timedSorted(nil, rs[:len(rs)-1])
+	var sc lineScratch
+	th := NewTheme(256, false)
+	var st styles
+	c := canvas{make([]cell, 100*30), 100, 30, &st}
+	drawReaction(c, rs, before, th, 0, 100, 13, &sc)
+	if n := testing.AllocsPerRun(100, func() { drawReaction(c, rs, before, th, 0, 100, 13, &sc) }); n != 0 {
+		t.Errorf("drawReaction allocates %v times per key", n)
+	}
+}
+
+// TestClipBytes: clipBytes cuts as clip does.
+func TestClipBytes(t *testing.T) {
+	for _, s := range []string{"", "a", "reaction 412 ms", "ü·ß…x", "reaction typed ahead"} {
+		for n := -1; n <= utf8.RuneCountInString(s)+1; n++ {
+			if got, want := string(clipBytes([]byte(s), n)), clip(s, n); got != want {
+				t.Errorf("clipBytes(%q, %d) = %q, clip = %q", s, n, got, want)
+			}
 		}
 	}
 }
