@@ -529,8 +529,7 @@ func (r *Reader) sleepDirect(deadline int64) bool {
 		r.producer.Store(false)
 		return false
 	}
-	off := unix.EpollEvent{Fd: int32(r.fd)}
-	if err := unix.EpollCtl(r.epfd, unix.EPOLL_CTL_MOD, r.fd, &off); err != nil {
+	if err := epollMod(r.epfd, r.fd, 0); err != nil {
 		r.producer.Store(false)
 		return false
 	}
@@ -561,10 +560,24 @@ func (r *Reader) sleepDirect(deadline int64) bool {
 	}
 	r.parked.Store(0)
 	r.direct.Store(false)
-	on := unix.EpollEvent{Events: ttyEvents, Fd: int32(r.fd)}
-	_ = unix.EpollCtl(r.epfd, unix.EPOLL_CTL_MOD, r.fd, &on)
+	_ = epollMod(r.epfd, r.fd, ttyEvents)
 	r.producer.Store(false)
 	return true
+}
+
+// epollMod sets the events epfd watches fd for (EPOLL_CTL_MOD). It is a raw
+// system call: epoll_ctl never blocks for long, and the hand-back in
+// sleepDirect runs between a key's capture and the application's frame,
+// where the runtime's bookkeeping around a system call costs a microsecond
+// or two with caches cold from the wait.
+func epollMod(epfd, fd int, events uint32) error {
+	ev := unix.EpollEvent{Events: events, Fd: int32(fd)}
+	_, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_CTL, uintptr(epfd), unix.EPOLL_CTL_MOD, uintptr(fd),
+		uintptr(unsafe.Pointer(&ev)), 0, 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }
 
 // drainDirect reads fd into the ring for the consumer parked in

@@ -566,10 +566,10 @@ func (g *Game) answerEarly(m game.Move, captured int64) {
 	if !gs.ok || !m.Valid() || g.cfg.Frames == nil || g.cfg.Out == nil {
 		return
 	}
-	w, h := g.scr.Size()
-	if gs.w != w || gs.h != h || !sameFrame(&gs.from, &g.st) {
+	if !sameFrame(&gs.from, &g.st) {
 		return
 	}
+	w, h := gs.w, gs.h // WritePrepared checks them against the frame on the screen
 	i := int(m) - int(game.Rock)
 	st := &gs.state[i]
 	st.Reactions[len(st.Reactions)-1] = g.reaction(captured)

@@ -326,6 +326,10 @@ func (r *Renderer) Prepare(p *Prepared, fw *FrameWriter, st *State, w, h int) {
 	var okA, okB bool
 	p.pre, okA = fw.AppendDiff(p.pre[:0], p.cells, r.sent, w, h, r.styles, 0, from)
 	p.pre, okB = fw.AppendDiff(p.pre, p.cells, r.sent, w, h, r.styles, to, w*h)
+	// Room for the reaction line's bytes, so that appending them on the
+	// key's path never copies the frame's: a move and a style per cell at
+	// worst, and each cell's rune.
+	p.pre = slices.Grow(p.pre, w*(utf8.UTFMax+16))
 	p.gen, p.ok, p.y = r.gen, okA && okB, y
 }
 
