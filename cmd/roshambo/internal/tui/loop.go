@@ -233,6 +233,7 @@ type Game struct {
 	retireAfterFlush bool      // the match is over: close the opponent once its last lines are sent
 	early            game.Move // the throw whose guessed frame went out before the state changed, if any
 	guesses          guesses   // the frames of the three throws, composed ahead
+	gc               *collector
 	ref              *game.Referee
 	op               Opponent
 	outbox           []game.Message // lines for the opponent, sent after the frame
@@ -257,7 +258,7 @@ type Game struct {
 
 // New returns a Game ready to Run.
 func New(cfg Config) *Game {
-	g := &Game{cfg: cfg, scr: cfg.Screen, in: cfg.Input, r: NewRenderer(cfg.Theme)}
+	g := &Game{cfg: cfg, scr: cfg.Screen, in: cfg.Input, r: NewRenderer(cfg.Theme), gc: newCollector(collectAfter)}
 	g.st = State{Opponent: cfg.Name, Commit: cfg.Commit, Spy: cfg.Spy, CanRestart: cfg.Start != nil}
 	return g
 }
@@ -374,8 +375,10 @@ func (g *Game) over() bool { return g.cur.Match.Over() }
 func (g *Game) flush(full bool) {
 	g.show(full || g.needFull)
 	g.needFull = false
+	prompted := false
 	if g.st.Phase == PhaseThrow && g.shown == 0 && !g.tooSmall() {
 		g.shown = mono.Now() // the round's prompt is on its way to the terminal
+		prompted = true
 		if g.st.Help {
 			g.pausedAt = g.shown // the clock starts stopped: help covers the prompt
 		}
@@ -398,6 +401,9 @@ func (g *Game) flush(full bool) {
 		g.retire()
 	}
 	g.guessAhead()
+	if prompted {
+		g.gc.atPrompt()
+	}
 }
 
 // show draws the state: straight to the terminal when it can (the changed
