@@ -314,7 +314,7 @@ type Prepared struct {
 func (r *Renderer) Prepare(p *Prepared, fw *FrameWriter, st *State, w, h int) {
 	p.cells = r.Guess(p.cells, st, w, h)
 	p.ok = false
-	p.timed = timedSorted(p.timed, st.Reactions[:max(len(st.Reactions)-1, 0)])
+	p.timed = timedBefore(p.timed, st.Reactions)
 	if !r.valid || w != r.w || h != r.h {
 		return
 	}
@@ -343,8 +343,8 @@ func (r *Renderer) WritePrepared(out io.Writer, fw *FrameWriter, p *Prepared, st
 	if !p.ok || p.gen != r.gen || !r.valid || w != r.w || h != r.h || len(p.cells) != w*h {
 		return false, nil
 	}
-	cw := min(w, maxContentWidth)
-	drawReaction(canvas{p.cells, w, h, &r.styles}, st.Reactions, p.timed, r.Theme, (w-cw)/2, cw, p.y, &r.line)
+	x0, cw := contentSpan(w)
+	drawReaction(canvas{p.cells, w, h, &r.styles}, st.Reactions, p.timed, r.Theme, x0, cw, p.y, &r.line)
 	b, ok := fw.AppendDiff(p.pre, p.cells, r.sent, w, h, r.styles, p.y*w, (p.y+1)*w)
 	if !ok {
 		return false, nil
@@ -425,6 +425,13 @@ func (r *Renderer) frame(st *State, w, h int) (all bool) {
 	return all
 }
 
+// contentSpan returns the columns [x0, x0+cw) the layout uses in a frame w
+// cells wide: all of them, up to maxContentWidth, centred.
+func contentSpan(w int) (x0, cw int) {
+	cw = min(w, maxContentWidth)
+	return (w - cw) / 2, cw
+}
+
 // compose draws st into the off-screen frame c.
 func compose(c canvas, st *State, th Theme) {
 	w, h := c.w, c.h
@@ -432,8 +439,7 @@ func compose(c canvas, st *State, th Theme) {
 		drawTooSmall(c, th)
 		return
 	}
-	cw := min(w, maxContentWidth)
-	x0 := (w - cw) / 2
+	x0, cw := contentSpan(w)
 	for _, sec := range place(h) {
 		drawSection(c, st, th, sec, x0, cw)
 	}
@@ -480,8 +486,7 @@ func drawSection(c canvas, st *State, th Theme, sec placed, x0, cw int) {
 		drawOutcome(c, st, th, x0, cw, y)
 	case "reaction":
 		var sc lineScratch
-		rs := st.Reactions
-		drawReaction(c, rs, timedSorted(nil, rs[:max(len(rs)-1, 0)]), th, x0, cw, y, &sc)
+		drawReaction(c, st.Reactions, timedBefore(nil, st.Reactions), th, x0, cw, y, &sc)
 	case "strip":
 		drawStrip(c, st, th, x0, cw, y)
 	case "panels":
@@ -681,6 +686,13 @@ func timedSorted(buf, rs []int64) []int64 {
 	return buf
 }
 
+// timedBefore appends the timed reactions of rs but its last (the throw's
+// own) to buf[:0], sorted, and returns it: what reactionLine merges the last
+// one into.
+func timedBefore(buf, rs []int64) []int64 {
+	return timedSorted(buf, rs[:max(len(rs)-1, 0)])
+}
+
 // medianOf returns the median of the sorted values and x (left out when
 // it is Typeahead), without building their union. There must be at least
 // one value.
@@ -708,14 +720,6 @@ func kth(sorted []int64, x int64, pos, k int) int64 {
 	return sorted[k-1]
 }
 
-// reactionLine describes the last reaction time and the running median and
-// best, in at most width cells (the best, then the median, give way).
-// Typeahead entries (keys captured before their frame) are not timed.
-func reactionLine(rs []int64, width int) string {
-	var sc lineScratch
-	return string(sc.reactionLine(rs, timedSorted(nil, rs[:max(len(rs)-1, 0)]), width))
-}
-
 // lineScratch is the buffer the reaction line is built in, reused from one
 // key to the next: the line is drawn on the key's path, after the key and
 // before its frame, where an allocation or a call into fmt costs
@@ -724,9 +728,11 @@ type lineScratch struct {
 	text []byte
 }
 
-// reactionLine returns reactionLine(rs, width) in sc.text, valid until the
-// next call; before holds the timed reactions of rs but its last, sorted
-// (computed before the key, so that its path sorts nothing).
+// reactionLine describes the last reaction time of rs and the running
+// median and best, in at most width cells (the best, then the median, give
+// way); Typeahead entries (keys captured before their frame) are not timed.
+// before is timedBefore(rs), computed before the key so that its path sorts
+// nothing. The line is returned in sc.text, valid until the next call.
 func (sc *lineScratch) reactionLine(rs, before []int64, width int) []byte {
 	b := sc.text[:0]
 	defer func() { sc.text = b[:0] }()
@@ -782,8 +788,8 @@ func clipBytes(b []byte, n int) []byte {
 	return append(b[:i], "…"...)
 }
 
-// drawReaction draws the reaction line of rs (before: see
-// lineScratch.reactionLine) centred in [x0, x0+cw) on row y, over a row
+// drawReaction draws the reaction line of rs (before: timedBefore(rs))
+// centred in [x0, x0+cw) on row y, over a row
 // filled with th.Base, building it in sc.
 func drawReaction(c canvas, rs, before []int64, th Theme, x0, cw, y int, sc *lineScratch) {
 	si := c.styles.index(th.Base)

@@ -466,7 +466,7 @@ func TestReactionLine(t *testing.T) {
 		width := 10 + rng.IntN(60)
 		want := referenceReactionLine(rs, width)
 		var sc lineScratch
-		before := timedSorted(nil, rs[:max(len(rs)-1, 0)])
+		before := timedBefore(nil, rs)
 		if got := string(sc.reactionLine(rs, before, width)); got != want {
 			t.Fatalf("trial %d: reactions %v, width %d: %q, want %q", trial, rs, width, got, want)
 		}
@@ -512,7 +512,7 @@ func referenceReactionLine(rs []int64, width int) string {
 // allocates nothing once its buffer has grown.
 func TestReactionLineAllocates(t *testing.T) {
 	rs := []int64{412_000_000, Typeahead, 380_000_000, 1_030_000_000, 250_000_000}
-	before := timedSorted(nil, rs[:len(rs)-1])
+	before := timedBefore(nil, rs)
 	var sc lineScratch
 	th := NewTheme(256, false)
 	var st styles
