@@ -62,17 +62,24 @@ func RunChild() (int, bool) {
 }
 
 // writerConfig configures the writer process: the terminal emulator's side of
-// one block.
+// one session, for one program or for several at once.
 type writerConfig struct {
-	Keys    string        // the bytes to send, one per sample, in turn
-	Quit    string        // sent at the end to end the program
-	Samples int           // keys to time
+	// Targets are the programs, one pty each: target i's master is file
+	// descriptor masterFD+i (ExtraFiles[i]).
+	Targets []writerTarget
+	Samples int           // keys to time per target
 	GapMin  time.Duration // each key follows the end of the previous update
 	GapMax  time.Duration // after a random gap in [GapMin, GapMax]
 	Quiet   time.Duration // an update ends after this long without output
-	Settle  time.Duration // the program is ready once its output has been quiet this long
+	Settle  time.Duration // the programs are ready once their output has been quiet this long
 	Timeout time.Duration // no first byte within this long: the program is stuck
 	Seed    uint64
+}
+
+// writerTarget is one program as the writer sees it.
+type writerTarget struct {
+	Keys string // the bytes to send, one per sample, in turn
+	Quit string // sent at the end to end the program
 }
 
 // sample is one timed key: when it was written, when the first and the last
@@ -84,122 +91,165 @@ type sample struct {
 	Bytes int   `json:"b"`
 }
 
-// writerReport is what the writer prints on its stdout when the block is done.
+// writerReport is what the writer prints on its stdout when the session is
+// done: one entry per target.
 type writerReport struct {
+	Targets []targetReport `json:"targets"`
+}
+
+// targetReport is one target's part of a session.
+type targetReport struct {
 	Samples []sample `json:"samples"`
 	// Stray counts bytes that arrived between updates (outside any key's
 	// update), e.g. a late second frame.
 	Stray int `json:"stray"`
+	// Err says why the target was given up (it stopped answering, or its
+	// terminal closed); its other figures are those taken before.
+	Err string `json:"err,omitempty"`
 }
 
-// masterFD is the pty master in the writer process (ExtraFiles[0]).
+// masterFD is the first pty master in the writer process (ExtraFiles[0]).
 const masterFD = 3
 
-// runWriter plays the terminal emulator: it holds the pty master, waits for
-// the program's first screen, then writes one key at a time and times the
-// screen update that follows.
+// runWriter plays the terminal emulator: it holds the pty masters, waits for
+// the programs' first screens, then writes one key at a time and times the
+// screen update that follows. With several targets the keys go round, one
+// target after the other (the order rotated every turn), so that whatever
+// disturbs the machine for a while falls on every program alike.
 func runWriter(cfg writerConfig) error {
 	runtime.LockOSThread()
 	// Timer slack 1 ns: the quiet period and the gaps mean what they say.
 	_ = unix.Prctl(unix.PR_SET_TIMERSLACK, 1, 0, 0, 0)
-	if err := unix.SetNonblock(masterFD, false); err != nil {
-		return fmt.Errorf("master blocking mode: %w", err)
+	if len(cfg.Targets) == 0 {
+		return errors.New("no targets")
 	}
 	w := &writer{cfg: cfg, buf: make([]byte, 64<<10)}
-	if err := w.settle(); err != nil {
+	rep := writerReport{Targets: make([]targetReport, len(cfg.Targets))}
+	for i := range cfg.Targets {
+		fd := masterFD + i
+		if err := unix.SetNonblock(fd, false); err != nil {
+			return fmt.Errorf("master %d blocking mode: %w", i, err)
+		}
+		w.pfd = append(w.pfd, unix.PollFd{Fd: int32(fd), Events: unix.POLLIN})
+		rep.Targets[i].Samples = make([]sample, 0, cfg.Samples)
+	}
+	if err := w.settle(rep.Targets); err != nil {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x73637265656e))
-	rep := writerReport{Samples: make([]sample, 0, cfg.Samples)}
 	key := []byte{0}
 	for i := 0; i < cfg.Samples; i++ {
-		gap := cfg.GapMin + time.Duration(rng.Int64N(int64(cfg.GapMax-cfg.GapMin)+1))
-		n, err := w.drainFor(gap)
-		if err != nil {
-			return err
+		for k := range cfg.Targets {
+			t := (k + i) % len(cfg.Targets)
+			tr := &rep.Targets[t]
+			if tr.Err != "" {
+				continue
+			}
+			gap := cfg.GapMin + time.Duration(rng.Int64N(int64(cfg.GapMax-cfg.GapMin)+1))
+			if err := w.drainFor(gap, rep.Targets); err != nil {
+				return err
+			}
+			key[0] = cfg.Targets[t].Keys[i%len(cfg.Targets[t].Keys)]
+			s, err := w.timeKey(t, key)
+			if err != nil {
+				tr.Err = fmt.Sprintf("key %d (%q): %v", i, key, err)
+				continue
+			}
+			tr.Samples = append(tr.Samples, s)
 		}
-		rep.Stray += n
-		key[0] = cfg.Keys[i%len(cfg.Keys)]
-		s, err := w.timeKey(key)
-		if err != nil {
-			return fmt.Errorf("key %d (%q): %w", i, key, err)
-		}
-		rep.Samples = append(rep.Samples, s)
 	}
-	if _, err := unix.Write(masterFD, []byte(cfg.Quit)); err != nil {
-		return fmt.Errorf("write the quit key: %w", err)
-	}
-	// Keep reading until the program is gone (EIO once the slave is
-	// closed), so that its last writes never block.
-	go func() {
-		for {
-			if _, err := unix.Read(masterFD, w.buf); err != nil && err != unix.EINTR {
-				return
+	for i, t := range cfg.Targets {
+		fd := masterFD + i
+		if rep.Targets[i].Err == "" {
+			if _, err := unix.Write(fd, []byte(t.Quit)); err != nil {
+				rep.Targets[i].Err = fmt.Sprintf("write the quit key: %v", err)
 			}
 		}
-	}()
+		// Keep reading until the program is gone (EIO once the slave is
+		// closed), so that its last writes never block.
+		go func() {
+			buf := make([]byte, 4096)
+			for {
+				if _, err := unix.Read(fd, buf); err != nil && err != unix.EINTR {
+					return
+				}
+			}
+		}()
+	}
 	return json.NewEncoder(os.Stdout).Encode(rep)
 }
 
 type writer struct {
 	cfg writerConfig
 	buf []byte
+	pfd []unix.PollFd // one per target, in target order
 }
 
-// settle waits until the program has drawn its first screen: its output has
-// been quiet for Settle. It answers the primary device attributes query
+// settle waits until every program has drawn its first screen: their output
+// has been quiet for Settle. It answers the primary device attributes query
 // (ESC [ c), as a terminal does: programs that detect the terminal's
-// features wait for it.
-func (w *writer) settle() error {
+// features wait for it. A target whose terminal closes is given up.
+func (w *writer) settle(rep []targetReport) error {
 	deadline := mono.Now() + int64(w.cfg.Timeout)
+	quiet := unix.NsecToTimespec(int64(w.cfg.Settle))
 	for {
-		n, err := w.readWithin(w.cfg.Settle)
-		if err != nil {
-			return fmt.Errorf("waiting for the first screen: %w", err)
-		}
-		if n == 0 {
-			return nil
-		}
-		if q := w.buf[:n]; bytes.Contains(q, []byte("\x1b[c")) || bytes.Contains(q, []byte("\x1b[0c")) {
-			if _, err := unix.Write(masterFD, []byte("\x1b[?62;22c")); err != nil {
-				return fmt.Errorf("answer the device attributes query: %w", err)
-			}
-		}
-		if mono.Now() > deadline {
-			return errors.New("the program's output never settled")
-		}
-	}
-}
-
-// readWithin waits up to d for output and reads what is there; 0 means
-// nothing came.
-func (w *writer) readWithin(d time.Duration) (int, error) {
-	pfd := []unix.PollFd{{Fd: masterFD, Events: unix.POLLIN}}
-	for {
-		ms := int(d / time.Millisecond)
-		if d > 0 && ms == 0 {
-			ms = 1
-		}
-		n, err := unix.Poll(pfd, ms)
+		n, err := unix.Ppoll(w.pfd, &quiet, nil)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return 0, fmt.Errorf("poll the pty master: %w", err)
+			return fmt.Errorf("poll the pty masters: %w", err)
 		}
 		if n == 0 {
-			return 0, nil
+			return nil
 		}
-		if pfd[0].Revents&(unix.POLLHUP|unix.POLLERR) != 0 && pfd[0].Revents&unix.POLLIN == 0 {
-			return 0, errors.New("the program closed its terminal (it exited)")
+		for t := range w.pfd {
+			got, err := w.readReady(t, rep)
+			if err != nil || got == 0 {
+				continue
+			}
+			if q := w.buf[:got]; bytes.Contains(q, []byte("\x1b[c")) || bytes.Contains(q, []byte("\x1b[0c")) {
+				if _, err := unix.Write(int(w.pfd[t].Fd), []byte("\x1b[?62;22c")); err != nil {
+					rep[t].Err = fmt.Sprintf("answer the device attributes query: %v", err)
+				}
+			}
 		}
-		return w.read()
+		if mono.Now() > deadline {
+			return errors.New("the programs' output never settled")
+		}
 	}
 }
 
-func (w *writer) read() (int, error) {
+// readReady reads target t's output if the last poll found some; it gives
+// the target up (and stops polling it) when its terminal has closed.
+func (w *writer) readReady(t int, rep []targetReport) (int, error) {
+	ev := w.pfd[t].Revents
+	w.pfd[t].Revents = 0
+	switch {
+	case ev&unix.POLLIN != 0:
+		n, err := w.read(t)
+		if err != nil {
+			w.giveUp(t, rep, err.Error())
+		}
+		return n, err
+	case ev&(unix.POLLHUP|unix.POLLERR) != 0:
+		w.giveUp(t, rep, "the program closed its terminal (it exited)")
+		return 0, errors.New("closed")
+	}
+	return 0, nil
+}
+
+// giveUp stops polling target t and records why.
+func (w *writer) giveUp(t int, rep []targetReport, why string) {
+	if rep[t].Err == "" {
+		rep[t].Err = why
+	}
+	w.pfd[t].Fd = -1 // poll(2) ignores negative descriptors
+}
+
+func (w *writer) read(t int) (int, error) {
 	for {
-		n, err := unix.Read(masterFD, w.buf)
+		n, err := unix.Read(masterFD+t, w.buf)
 		if err == unix.EINTR {
 			continue
 		}
@@ -210,43 +260,43 @@ func (w *writer) read() (int, error) {
 	}
 }
 
-// drainFor lets d pass, reading (and counting) whatever the program writes
-// meanwhile.
-func (w *writer) drainFor(d time.Duration) (int, error) {
+// drainFor lets d pass, reading (and counting as stray) whatever the
+// programs write meanwhile.
+func (w *writer) drainFor(d time.Duration, rep []targetReport) error {
 	end := mono.Now() + int64(d)
-	total := 0
 	for {
 		left := end - mono.Now()
 		if left <= 0 {
-			return total, nil
+			return nil
 		}
-		pfd := []unix.PollFd{{Fd: masterFD, Events: unix.POLLIN}}
 		ts := unix.NsecToTimespec(left)
-		n, err := unix.Ppoll(pfd, &ts, nil)
+		n, err := unix.Ppoll(w.pfd, &ts, nil)
 		if err == unix.EINTR {
 			continue
 		}
 		if err != nil {
-			return total, fmt.Errorf("poll the pty master: %w", err)
+			return fmt.Errorf("poll the pty masters: %w", err)
 		}
-		if n > 0 {
-			m, err := w.read()
-			if err != nil {
-				return total, err
+		if n == 0 {
+			continue
+		}
+		for t := range w.pfd {
+			if got, err := w.readReady(t, rep); err == nil {
+				rep[t].Stray += got
 			}
-			total += m
 		}
 	}
 }
 
-// timeKey writes one key and times the update that follows: the first byte
-// (a blocking read returns it), then every read until the output has been
-// quiet for Quiet.
-func (w *writer) timeKey(key []byte) (sample, error) {
+// timeKey writes one key to target t and times the update that follows: the
+// first byte (a blocking read returns it), then every read until the output
+// has been quiet for Quiet.
+func (w *writer) timeKey(t int, key []byte) (sample, error) {
 	var s sample
-	pfd := []unix.PollFd{{Fd: masterFD, Events: unix.POLLIN}}
+	fd := masterFD + t
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 	s.Write = mono.Now()
-	if _, err := unix.Write(masterFD, key); err != nil {
+	if _, err := unix.Write(fd, key); err != nil {
 		return s, fmt.Errorf("write to the pty master: %w", err)
 	}
 	to := unix.NsecToTimespec(int64(w.cfg.Timeout))
@@ -263,7 +313,7 @@ func (w *writer) timeKey(key []byte) (sample, error) {
 		}
 		break
 	}
-	n, err := w.read()
+	n, err := w.read(t)
 	if err != nil {
 		return s, err
 	}
@@ -281,7 +331,7 @@ func (w *writer) timeKey(key []byte) (sample, error) {
 		if k == 0 {
 			return s, nil
 		}
-		n, err := w.read()
+		n, err := w.read(t)
 		if err != nil {
 			return s, err
 		}

@@ -3,16 +3,23 @@
 // (and the last) byte of the program's answer on the screen.
 //
 // A writer process (this program re-executed, see RunChild) owns the pty
-// master, as a terminal emulator does: it waits for the program's first
-// screen, then writes one key, stamps it, and times the first byte of the
+// masters, as a terminal emulator does: it waits for the programs' first
+// screens, then writes one key, stamps it, and times the first byte of the
 // screen update that follows and its last byte (the update ends after a quiet
-// period), before the next key after a random gap. The contenders, started on
-// a fresh pty for each block and interleaved block by block so that the
-// machine's drift hits them alike: a raw-mode read/write echo (the floor of
-// the pty round trip), a minimal tcell app and a minimal bubbletea v2 app
-// that redraw a counter on each key, and roshambo in plain and in commit mode
-// against a fixed built-in bot. The helper apps are this program in other
-// child roles, not programs in the user's PATH.
+// period), before the next key after a random gap. The contenders: a
+// raw-mode read/write echo (the floor of the pty round trip), a minimal tcell
+// app and a minimal bubbletea v2 app that redraw a counter on each key, and
+// roshambo in plain and in commit mode against a fixed built-in bot. The
+// helper apps are this program in other child roles, not programs in the
+// user's PATH.
+//
+// By default every program runs at once, each on a fresh pty of its own, and
+// the keys go round them one at a time (the order rotating every turn), in
+// sessions of --block keys per program. A disturbance of the machine (a
+// neighbour's burst, a host's housekeeping) then falls on every program
+// alike instead of on one program's block, which is what decides a P99 over
+// a few hundred keys. --interleave blocks runs one program at a time, block
+// by block, as earlier versions did.
 //
 // The report gives P50/P90/P99/max with 95% bootstrap intervals, bytes per
 // update, the game's allocations per key (ROSHAMBO_STATS_FILE, against a

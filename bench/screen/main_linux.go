@@ -21,7 +21,8 @@ import (
 func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("roshambo-bench screen", flag.ContinueOnError)
 	samples := fs.Int("samples", 400, "timed keys per program, `N` from 1 to 100000")
-	block := fs.Int("block", 40, "keys per block, `N`: programs take turns block by block, each block on a fresh pty")
+	block := fs.Int("block", 40, "keys per program per session, `N`: each session starts the programs on fresh ptys")
+	interleave := fs.String("interleave", InterleaveKeys, "`HOW` the programs share the run: "+InterleaveKeys+" (all at once, keys going round them one at a time) or "+InterleaveBlocks+" (one at a time, taking turns session by session)")
 	gapMin := fs.Duration("gap-min", 60*time.Millisecond, "shortest gap `D` between the end of an update and the next key")
 	gapMax := fs.Duration("gap-max", 120*time.Millisecond, "longest gap `D`")
 	quiet := fs.Duration("quiet", 25*time.Millisecond, "an update ends after `D` without output (below --gap-min)")
@@ -31,11 +32,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	game := fs.String("roshambo", "", "the game's executable, `PATH` (default: next to this program, else in PATH)")
 	jsonOut := fs.Bool("json", false, "write one JSON object to stdout instead of the report")
 	jsonFile := fs.String("json-file", "", "also write the JSON object to `FILE`")
+	rawFile := fs.String("samples-file", "", "write every timed key to `FILE` as CSV (program, write, first and last byte in ns, bytes)")
 	plot := fs.String("plot", "", "write a CDF plot of the first-byte latency to `FILE` (.svg or .png)")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed `N` of the random gaps (default: from the clock)")
 	quietFlag := fs.Bool("quiet-progress", false, "no progress lines on stderr")
 	usage := func(w io.Writer) {
-		fmt.Fprintf(w, "usage: roshambo-bench screen [flags]\n\nKey-to-screen latency: a writer process that owns the pty master writes one key and times the\nfirst and the last byte of the screen update that follows, for a raw read/write echo, a minimal\ntcell app, a minimal bubbletea v2 app and roshambo (plain and commit mode), interleaved in blocks.\n\nflags:\n")
+		fmt.Fprintf(w, "usage: roshambo-bench screen [flags]\n\nKey-to-screen latency: a writer process that owns the pty master writes one key and times the\nfirst and the last byte of the screen update that follows, for a raw read/write echo, a minimal\ntcell app, a minimal bubbletea v2 app and roshambo (plain and commit mode), interleaved key by key.\n\nflags:\n")
 		cli.WriteFlags(w, fs)
 	}
 	if p := cli.Parse(fs, "roshambo-bench screen", args, stdout, stderr, usage); p.Exit {
@@ -49,7 +51,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return cli.Fail(stderr, "roshambo-bench screen", "--size %s: must be COLSxROWS, e.g. 100x30", *size)
 	}
 	cfg := Config{
-		Programs: splitList(*progs), Samples: *samples, Block: *block, GapMin: *gapMin, GapMax: *gapMax,
+		Programs: splitList(*progs), Samples: *samples, Block: *block, Interleave: *interleave, GapMin: *gapMin, GapMax: *gapMax,
 		Quiet: *quiet, Cols: cols, Rows: rows, Term: *termName, Roshambo: *game, Seed: *seed,
 	}
 	if !*quietFlag {
@@ -65,6 +67,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	if *plot != "" {
 		if err := WritePlot(*plot, res); err != nil {
+			fmt.Fprintf(stderr, "roshambo-bench screen: %v\n", err)
+			code = 1
+		}
+	}
+	if *rawFile != "" {
+		if err := writeFile(*rawFile, res.WriteSamples); err != nil {
 			fmt.Fprintf(stderr, "roshambo-bench screen: %v\n", err)
 			code = 1
 		}
@@ -101,4 +109,17 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// writeFile creates path and fills it with write.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
 }

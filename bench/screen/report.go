@@ -19,10 +19,17 @@ func WriteReport(w io.Writer, res *Result) error {
 	fmt.Fprintf(&b, "%dx%d, TERM=%s; %d keys per program, %s; gaps %s-%s; an update ends after %s of quiet\n\n",
 		s.Cols, s.Rows, s.Term, s.Samples, s.Interleaving, latency.FormatNs(s.GapMinNs), latency.FormatNs(s.GapMaxNs), latency.FormatNs(s.QuietNs))
 	if len(res.Verdict) > 0 {
-		b.WriteString("verdict (ratios in the same run, 95% bootstrap intervals):\n")
+		fmt.Fprintf(&b, "verdict (ratios in the same run; 95%% intervals from a paired bootstrap over groups of %d keys per program):\n", s.GroupKeys)
 		for _, g := range res.Verdict {
-			fmt.Fprintf(&b, "  %-12s %s = %s [%s, %s] (bound %s)\n", g.Status, g.Name,
-				latency.FormatRatio(g.Value), latency.FormatRatio(g.CI[0]), latency.FormatRatio(g.CI[1]), latency.FormatRatio(g.Bound))
+			need := ""
+			if g.NeedSamples > 0 {
+				need = fmt.Sprintf(", about %d keys would settle it", g.NeedSamples)
+			}
+			fmt.Fprintf(&b, "  %-12s %s = %s [%s, %s] (bound %s, %d keys%s)\n", g.Status, g.Name,
+				latency.FormatRatio(g.Value), latency.FormatRatio(g.CI[0]), latency.FormatRatio(g.CI[1]), latency.FormatRatio(g.Bound), g.N, need)
+		}
+		if res.interleaved {
+			fmt.Fprintf(&b, "  (a group is disturbed when the raw echo took over %gx its median for a key in it: the machine stalled)\n", s.DisturbedFactor)
 		}
 		b.WriteByte('\n')
 	}

@@ -22,18 +22,20 @@ import (
 
 // Config is one benchmark invocation.
 type Config struct {
-	Programs []string      // program names (see ProgramNames), in report order
-	Samples  int           // timed keys per program
-	Block    int           // keys per block: programs take turns block by block
-	GapMin   time.Duration // the gap before each key, after the previous update
-	GapMax   time.Duration
-	Quiet    time.Duration // an update ends after this long without output
-	Cols     int           // the terminal's size
-	Rows     int
-	Term     string // TERM for the programs
-	Roshambo string // the game's executable
-	Seed     uint64
-	Progress io.Writer // progress lines; nil for none
+	Programs []string // program names (see ProgramNames), in report order
+	Samples  int      // timed keys per program
+	Block    int      // keys per program per session (each session on fresh ptys)
+	// Interleave is InterleaveKeys or InterleaveBlocks.
+	Interleave string
+	GapMin     time.Duration // the gap before each key, after the previous update
+	GapMax     time.Duration
+	Quiet      time.Duration // an update ends after this long without output
+	Cols       int           // the terminal's size
+	Rows       int
+	Term       string // TERM for the programs
+	Roshambo   string // the game's executable
+	Seed       uint64
+	Progress   io.Writer // progress lines; nil for none
 }
 
 // program is one contender: how to start it, which keys to send it, and
@@ -109,33 +111,42 @@ func FindRoshambo() (string, error) {
 	return "", errors.New("the roshambo executable is neither next to this program nor in PATH (run make build, or pass --roshambo)")
 }
 
-// block is the outcome of one block of one program.
+// block is the outcome of one program's part of a session.
 type block struct {
 	samples []sample
 	stray   int
 	mallocs uint64 // roshambo: heap allocations at the end of the session
 	throws  int
+	err     error // why the program's part ended early, or nil
 }
 
-// runBlock starts the program on a fresh pty, lets a writer process (the
-// terminal emulator) time n keys, and ends the program.
-func runBlock(cfg *Config, p program, n int, seed uint64) (block, error) {
-	var b block
+// started is one program of a session, running on its pty.
+type started struct {
+	p         program
+	cmd       *exec.Cmd
+	master    *os.File
+	statsFile string
+	exited    chan error
+	gone      bool
+}
+
+// start opens a fresh pty of the configured size and starts p on it.
+func start(cfg *Config, p program) (*started, error) {
 	master, slave, err := pty.Open()
 	if err != nil {
-		return b, fmt.Errorf("open a pty: %w", err)
+		return nil, fmt.Errorf("open a pty: %w", err)
 	}
-	defer master.Close()
+	defer slave.Close()
 	if err := pty.Setsize(slave, &pty.Winsize{Cols: uint16(cfg.Cols), Rows: uint16(cfg.Rows)}); err != nil {
-		slave.Close()
-		return b, fmt.Errorf("set the pty size: %w", err)
+		master.Close()
+		return nil, fmt.Errorf("set the pty size: %w", err)
 	}
 	cmd, err := p.cmd(cfg)
 	if err != nil {
-		slave.Close()
-		return b, err
+		master.Close()
+		return nil, err
 	}
-	var statsFile string
+	st := &started{p: p, cmd: cmd, master: master, exited: make(chan error, 1)}
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
@@ -143,82 +154,145 @@ func runBlock(cfg *Config, p program, n int, seed uint64) (block, error) {
 	if p.stats {
 		f, err := os.CreateTemp("", "roshambo-screen-stats-*.json")
 		if err != nil {
-			slave.Close()
-			return b, err
+			master.Close()
+			return nil, err
 		}
 		f.Close()
-		statsFile = f.Name()
-		defer os.Remove(statsFile)
-		cmd.Env = append(cmd.Env, "ROSHAMBO_STATS_FILE="+statsFile)
+		st.statsFile = f.Name()
+		cmd.Env = append(cmd.Env, "ROSHAMBO_STATS_FILE="+st.statsFile)
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	if err := cmd.Start(); err != nil {
-		slave.Close()
-		return b, fmt.Errorf("start %s: %w", p.name, err)
+		st.cleanup()
+		return nil, fmt.Errorf("start %s: %w", p.name, err)
 	}
-	slave.Close()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	gone := false
-	waitExit := func(d time.Duration) bool {
-		select {
-		case <-exited:
-			gone = true
-		case <-time.After(d):
-		}
-		return gone
+	go func() { st.exited <- cmd.Wait() }()
+	return st, nil
+}
+
+// waitExit waits up to d for the program to exit.
+func (st *started) waitExit(d time.Duration) bool {
+	if st.gone {
+		return true
 	}
+	select {
+	case <-st.exited:
+		st.gone = true
+	case <-time.After(d):
+	}
+	return st.gone
+}
+
+// cleanup kills the program if it still runs and removes its files.
+func (st *started) cleanup() {
+	if st.cmd.Process != nil && !st.gone {
+		_ = st.cmd.Process.Kill()
+		<-st.exited
+		st.gone = true
+	}
+	if st.master != nil {
+		st.master.Close()
+	}
+	if st.statsFile != "" {
+		os.Remove(st.statsFile)
+	}
+}
+
+// runSession starts every program of ps on a fresh pty of its own, lets a
+// writer process (the terminal emulator) time n keys per program, the keys
+// going round the programs one at a time, and ends the programs. An error
+// that ends the whole session is returned; one that ends a single program's
+// part is in its block.
+func runSession(cfg *Config, ps []program, n int, seed uint64) ([]block, error) {
+	var sts []*started
 	defer func() {
-		if !gone {
-			_ = cmd.Process.Kill()
-			<-exited
+		for _, st := range sts {
+			st.cleanup()
 		}
 	}()
-
 	wcfg := writerConfig{
-		Keys: p.keys, Quit: p.quit, Samples: n, GapMin: cfg.GapMin, GapMax: cfg.GapMax, Quiet: cfg.Quiet,
+		Samples: n, GapMin: cfg.GapMin, GapMax: cfg.GapMax, Quiet: cfg.Quiet,
 		Settle: 300 * time.Millisecond, Timeout: 10 * time.Second, Seed: seed,
+	}
+	var masters []*os.File
+	for _, p := range ps {
+		st, err := start(cfg, p)
+		if err != nil {
+			return nil, err
+		}
+		sts = append(sts, st)
+		masters = append(masters, st.master)
+		wcfg.Targets = append(wcfg.Targets, writerTarget{Keys: p.keys, Quit: p.quit})
 	}
 	wcmd, err := ptyharness.ChildCommand(roleWriter, wcfg)
 	if err != nil {
-		return b, err
+		return nil, err
 	}
 	var out, errb bytes.Buffer
 	wcmd.Stdout, wcmd.Stderr = &out, &errb
-	wcmd.ExtraFiles = []*os.File{master}
+	wcmd.ExtraFiles = masters
 	if err := wcmd.Start(); err != nil {
-		return b, fmt.Errorf("start the writer: %w", err)
+		return nil, fmt.Errorf("start the writer: %w", err)
 	}
-	master.Close() // only the writer holds it now, as a terminal emulator would
+	// Only the writer holds the masters now, as a terminal emulator would.
+	for _, st := range sts {
+		st.master.Close()
+		st.master = nil
+	}
 	if err := wcmd.Wait(); err != nil {
-		return b, fmt.Errorf("%s: writer: %v: %s", p.name, err, strings.TrimSpace(errb.String()))
+		return nil, fmt.Errorf("writer: %v: %s", err, strings.TrimSpace(errb.String()))
 	}
 	var rep writerReport
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		return b, fmt.Errorf("%s: writer report: %w", p.name, err)
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Targets) != len(ps) {
+		return nil, fmt.Errorf("writer report (%d targets for %d programs): %v", len(rep.Targets), len(ps), err)
 	}
-	b.samples, b.stray = rep.Samples, rep.Stray
-	// The writer sent the quit key; a program that ignores it is
+	bs := make([]block, len(ps))
+	for i, st := range sts {
+		tr := rep.Targets[i]
+		bs[i].samples, bs[i].stray = tr.Samples, tr.Stray
+		if tr.Err != "" {
+			bs[i].err = fmt.Errorf("%s: %s", st.p.name, tr.Err)
+		}
+	}
+	// The writer sent the quit keys; a program that ignores its key is
 	// terminated, then killed.
-	if !waitExit(5*time.Second) && cmd.Process.Signal(unix.SIGTERM) == nil {
-		waitExit(5 * time.Second)
+	for _, st := range sts {
+		if !st.waitExit(5*time.Second) && st.cmd.Process.Signal(unix.SIGTERM) == nil {
+			st.waitExit(5 * time.Second)
+		}
 	}
-	if statsFile != "" {
-		var st struct {
+	for i, st := range sts {
+		if st.statsFile == "" {
+			continue
+		}
+		var stats struct {
 			Throws  int    `json:"throws"`
 			Mallocs uint64 `json:"mallocs"`
 		}
-		if js, err := os.ReadFile(statsFile); err == nil && json.Unmarshal(js, &st) == nil {
-			b.mallocs, b.throws = st.Mallocs, st.Throws
+		if js, err := os.ReadFile(st.statsFile); err == nil && json.Unmarshal(js, &stats) == nil {
+			bs[i].mallocs, bs[i].throws = stats.Mallocs, stats.Throws
 		}
 	}
-	return b, nil
+	return bs, nil
 }
 
-// Execute runs the benchmark: each program in blocks of cfg.Block keys,
-// taking turns (the order rotates every round), so that the machine's drift
-// hits all of them alike.
+// Interleaving modes (Config.Interleave).
+const (
+	// InterleaveKeys runs every program at once, each on its own pty, and
+	// sends the keys round the programs one at a time: a disturbance of
+	// the machine lasting a fraction of a second falls on all of them.
+	InterleaveKeys = "keys"
+	// InterleaveBlocks runs one program at a time for a whole block, the
+	// programs taking turns block by block: a disturbance lasting a few
+	// seconds falls on one program's block.
+	InterleaveBlocks = "blocks"
+)
+
+// Execute runs the benchmark in sessions of cfg.Block keys per program,
+// each on fresh ptys: the programs share each session (InterleaveKeys) or
+// take turns session by session (InterleaveBlocks), their order rotating
+// every round, so that the machine's drift hits all of them alike.
 func Execute(cfg Config) (*Result, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -230,50 +304,99 @@ func Execute(cfg Config) (*Result, error) {
 		progs = append(progs, p)
 		res.Runs = append(res.Runs, Run{Program: p.name, Mode: p.mode, Label: p.label})
 	}
-	acc := make([][]sample, len(progs))
+	acc := make([]map[groupKey][]sample, len(progs))
+	for i := range acc {
+		acc[i] = map[groupKey][]sample{}
+	}
+	per := cfg.groupKeys()
 	stray := make([]int, len(progs))
 	perKey := make([][]float64, len(progs))
 	base := make([]uint64, len(progs))
 	// The game's allocations with no key at all: start-up and shutdown,
-	// subtracted from each block's count.
+	// subtracted from each session's count.
 	for i, p := range progs {
 		if !p.stats {
 			continue
 		}
 		cfg.progress("screen: %s: baseline (no keys)", p.name)
-		b, err := runBlock(&cfg, p, 0, cfg.Seed)
+		bs, err := runSession(&cfg, []program{p}, 0, cfg.Seed)
 		if err != nil {
-			res.Errors = append(res.Errors, err.Error())
+			res.Errors = append(res.Errors, fmt.Sprintf("%s: baseline: %v", p.name, err))
 			continue
 		}
-		base[i] = b.mallocs
+		base[i] = bs[0].mallocs
 	}
-	rounds := (cfg.Samples + cfg.Block - 1) / cfg.Block
-	start := time.Now()
-	for r := 0; r < rounds; r++ {
-		n := min(cfg.Block, cfg.Samples-r*cfg.Block)
-		for k := range progs {
-			i := (k + r) % len(progs)
-			p := progs[i]
-			b, err := runBlock(&cfg, p, n, cfg.Seed+uint64(r*len(progs)+i))
-			if err != nil {
-				res.Errors = append(res.Errors, err.Error())
-				continue
+	// collect adds a session's blocks; idx maps them to programs.
+	collect := func(round int, bs []block, idx []int) {
+		for j, b := range bs {
+			i := idx[j]
+			if b.err != nil {
+				res.Errors = append(res.Errors, b.err.Error())
 			}
-			acc[i] = append(acc[i], b.samples...)
+			for k, s := range b.samples {
+				g := groupKey{round, k / per}
+				acc[i][g] = append(acc[i][g], s)
+			}
 			stray[i] += b.stray
-			if p.stats && base[i] != 0 && b.throws > 0 && b.mallocs >= base[i] {
+			if progs[i].stats && base[i] != 0 && b.throws > 0 && b.mallocs >= base[i] {
 				perKey[i] = append(perKey[i], float64(b.mallocs-base[i])/float64(b.throws))
 			}
 		}
+	}
+	names := func(idx []int) string {
+		var s []string
+		for _, i := range idx {
+			s = append(s, progs[i].name)
+		}
+		return strings.Join(s, ", ")
+	}
+	rounds := (cfg.Samples + cfg.Block - 1) / cfg.Block
+	begin := time.Now()
+	for r := 0; r < rounds; r++ {
+		n := min(cfg.Block, cfg.Samples-r*cfg.Block)
+		order := make([]int, len(progs))
+		for k := range order {
+			order[k] = (k + r) % len(progs)
+		}
+		var sessions [][]int
+		if cfg.Interleave == InterleaveBlocks {
+			for _, i := range order {
+				sessions = append(sessions, []int{i})
+			}
+		} else {
+			sessions = [][]int{order}
+		}
+		for k, idx := range sessions {
+			ps := make([]program, len(idx))
+			for j, i := range idx {
+				ps[j] = progs[i]
+			}
+			bs, err := runSession(&cfg, ps, n, cfg.Seed+uint64(r*len(progs)+k))
+			if err != nil {
+				res.Errors = append(res.Errors, fmt.Sprintf("round %d (%s): %v", r+1, names(idx), err))
+				continue
+			}
+			collect(r, bs, idx)
+		}
 		cfg.progress("screen: round %d/%d done (%s), about %s left", r+1, rounds,
-			time.Since(start).Round(time.Second), (time.Since(start) / time.Duration(r+1) * time.Duration(rounds-r-1)).Round(time.Second))
+			time.Since(begin).Round(time.Second), (time.Since(begin) / time.Duration(r+1) * time.Duration(rounds-r-1)).Round(time.Second))
 	}
 	for i := range progs {
 		res.Runs[i].fill(acc[i], stray[i], perKey[i])
 	}
 	res.judge()
 	return res, nil
+}
+
+// groupKeys is the keys per program in a group, the unit that the
+// intervals resample: with the keys interleaved, 5 turns (about 3 s, as long
+// as the machine's stalls seen here last); one program at a time, a whole
+// block.
+func (c *Config) groupKeys() int {
+	if c.Interleave == InterleaveBlocks {
+		return c.Block
+	}
+	return min(5, c.Block)
 }
 
 func (c *Config) progress(format string, args ...any) {
@@ -290,6 +413,11 @@ func (c *Config) validate() error {
 		if _, ok := programByName(name); !ok {
 			return fmt.Errorf("unknown program %q (known: %s)", name, strings.Join(ProgramNames(), ", "))
 		}
+	}
+	switch c.Interleave {
+	case InterleaveKeys, InterleaveBlocks:
+	default:
+		return fmt.Errorf("--interleave %q: must be %s or %s", c.Interleave, InterleaveKeys, InterleaveBlocks)
 	}
 	switch {
 	case c.Samples < 1 || c.Samples > 100_000:

@@ -3,6 +3,7 @@ package screen
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,9 +42,10 @@ func buildGame(t *testing.T) string {
 func TestEndToEndJSON(t *testing.T) {
 	game := buildGame(t)
 	plot := filepath.Join(t.TempDir(), "screen.svg")
+	raw := filepath.Join(t.TempDir(), "samples.csv")
 	var stdout, stderr bytes.Buffer
 	code := Main([]string{"--json", "--quiet-progress", "--samples", "6", "--block", "3", "--gap-min", "30ms", "--gap-max", "40ms",
-		"--quiet", "15ms", "--roshambo", game, "--plot", plot, "--seed", "3"}, &stdout, &stderr)
+		"--quiet", "15ms", "--roshambo", game, "--plot", plot, "--samples-file", raw, "--seed", "3"}, &stdout, &stderr)
 	if code != 0 {
 		t.Fatalf("Main exit %d; stderr:\n%s\nstdout:\n%s", code, stderr.String(), stdout.String())
 	}
@@ -52,11 +54,12 @@ func TestEndToEndJSON(t *testing.T) {
 		Runs      []map[string]any `json:"runs"`
 		Verdict   []map[string]any `json:"verdict"`
 		Machine   map[string]any   `json:"machine"`
+		Settings  map[string]any   `json:"settings"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		t.Fatalf("JSON does not parse: %v\n%s", err, stdout.String())
 	}
-	if doc.Benchmark != "screen" || len(doc.Runs) != len(ProgramNames()) {
+	if doc.Benchmark != "screen" || len(doc.Runs) != len(ProgramNames()) || !strings.Contains(doc.Settings["interleaving"].(string), "every program at once") {
 		t.Fatalf("benchmark %q with %d runs:\n%s", doc.Benchmark, len(doc.Runs), stdout.String())
 	}
 	for _, r := range doc.Runs {
@@ -74,7 +77,9 @@ func TestEndToEndJSON(t *testing.T) {
 			t.Errorf("run %v: allocs_per_key %v", r["program"], a)
 		}
 	}
-	if len(doc.Verdict) != 4 {
+	// Two modes, each judged on P50, P99 and P99 over the undisturbed
+	// groups (the keys were interleaved and the echo ran).
+	if len(doc.Verdict) != 6 {
 		t.Errorf("verdict: %v", doc.Verdict)
 	}
 	for _, g := range doc.Verdict {
@@ -85,8 +90,73 @@ func TestEndToEndJSON(t *testing.T) {
 	if st, err := os.Stat(plot); err != nil || st.Size() == 0 {
 		t.Errorf("no plot: %v", err)
 	}
+	checkSamplesFile(t, raw, 6, 2)
 	if doc.Machine["cpus"].(float64) < 1 || doc.Machine["kernel"] == "" {
 		t.Errorf("machine %v", doc.Machine)
+	}
+}
+
+// checkSamplesFile checks the CSV of every timed key: perKey rows per
+// program, in the order the keys were written, with every key's first byte
+// after its write and its last byte after its first; with every program
+// running at once, consecutive keys go to different programs (but where one
+// session ends and the next begins).
+func checkSamplesFile(t *testing.T, path string, perKey, sessions int) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if lines[0] != "program,write_ns,first_ns,last_ns,bytes" {
+		t.Fatalf("header %q", lines[0])
+	}
+	count := map[string]int{}
+	var prevWrite int64
+	prevProg, changes := "", 0
+	for _, l := range lines[1:] {
+		var prog string
+		var w, f, la, n int64
+		if _, err := fmt.Sscanf(strings.ReplaceAll(l, ",", " "), "%s %d %d %d %d", &prog, &w, &f, &la, &n); err != nil {
+			t.Fatalf("row %q: %v", l, err)
+		}
+		if w < prevWrite || f <= w || la < f || n < 1 {
+			t.Errorf("row %q after write %d", l, prevWrite)
+		}
+		if prog != prevProg {
+			changes++
+		}
+		prevWrite, prevProg = w, prog
+		count[prog]++
+	}
+	for _, p := range ProgramNames() {
+		if count[p] != perKey {
+			t.Errorf("%s: %d rows, want %d", p, count[p], perKey)
+		}
+	}
+	if want := len(lines) - 2 - (sessions - 1); changes-1 < want {
+		t.Errorf("the program changed %d times in %d rows: the keys did not go round the programs", changes-1, len(lines)-1)
+	}
+}
+
+// TestBlocksInterleaving runs two programs one at a time, block by block,
+// and checks that each got its keys and the report says how they were run.
+func TestBlocksInterleaving(t *testing.T) {
+	game := buildGame(t)
+	var stdout, stderr bytes.Buffer
+	code := Main([]string{"--quiet-progress", "--interleave", "blocks", "--programs", "echo,roshambo", "--samples", "4", "--block", "2",
+		"--gap-min", "30ms", "--gap-max", "40ms", "--quiet", "15ms", "--roshambo", game, "--seed", "5"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("Main exit %d; stderr:\n%s\nstdout:\n%s", code, stderr.String(), stdout.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"blocks of 2 keys, one program at a time", "raw read/write echo (floor)", "roshambo --bot rock"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "errors:") {
+		t.Errorf("report has errors:\n%s", out)
 	}
 }
 
@@ -99,6 +169,7 @@ func TestMainRejectsBadFlags(t *testing.T) {
 		{"--size", "huge"},
 		{"--size", "10x3"},
 		{"--programs", "vim"},
+		{"--interleave", "sideways"},
 		{"extra"},
 		{"--nosuch"},
 	} {
@@ -109,42 +180,26 @@ func TestMainRejectsBadFlags(t *testing.T) {
 	}
 }
 
-func TestQuantileAndIntervals(t *testing.T) {
-	v := make([]int64, 1000)
-	for i := range v {
-		v[i] = int64(i + 1)
+// runOf builds a run of 80 groups of 5 keys; lat gives each key's
+// latency in ns from its group and place.
+func runOf(name string, lat func(group, i int) int64) Run {
+	r := Run{Program: name}
+	groups := map[groupKey][]sample{}
+	for g := range 80 {
+		for i := range 5 {
+			k := groupKey{g / 8, g % 8}
+			groups[k] = append(groups[k], sample{Write: 0, First: lat(g, i), Last: 2 * lat(g, i), Bytes: 10})
+		}
 	}
-	if q := quantile(v, 0.5); q != 500 {
-		t.Errorf("P50 of 1..1000 = %d", q)
-	}
-	if q := quantile(v, 0.99); q != 990 {
-		t.Errorf("P99 of 1..1000 = %d", q)
-	}
-	ci := bootstrapCI(v, 0.5)
-	if !(ci[0] < 500 && 500 < ci[1]) || ci[1]-ci[0] > 120 {
-		t.Errorf("95%% interval of the median of 1..1000: %v", ci)
-	}
-	half := make([]int64, len(v))
-	for i, x := range v {
-		half[i] = x / 2
-	}
-	r := ratioCI(half, v, 0.5)
-	if !(r[0] < 0.5 && 0.5 < r[1]) || r[1]-r[0] > 0.2 {
-		t.Errorf("interval of a ratio of 0.5: %v", r)
-	}
+	r.fill(groups, 0, nil)
+	return r
 }
 
 func TestJudge(t *testing.T) {
-	mk := func(name string, base int64, n int) Run {
-		r := Run{Program: name}
-		ss := make([]sample, n)
-		for i := range ss {
-			ss[i] = sample{Write: 0, First: base + int64(i%10)*base/50, Last: 2 * base, Bytes: 10}
-		}
-		r.fill(ss, 0, nil)
-		return r
+	steady := func(base int64) func(int, int) int64 {
+		return func(g, i int) int64 { return base + int64((g*5+i)%10)*base/50 }
 	}
-	res := &Result{Runs: []Run{mk("tcell", 1000_000, 400), mk("roshambo", 300_000, 400), mk("roshambo-commit", 990_000, 400)}}
+	res := &Result{Runs: []Run{runOf("tcell", steady(1000_000)), runOf("roshambo", steady(300_000)), runOf("roshambo-commit", steady(990_000))}}
 	res.judge()
 	want := map[string]string{
 		"roshambo first byte P50 / tcell P50":        "PASS",
@@ -155,9 +210,50 @@ func TestJudge(t *testing.T) {
 		if w, ok := want[g.Name]; ok && g.Status != w {
 			t.Errorf("%s: %s (%.2f [%.2f, %.2f]), want %s", g.Name, g.Status, g.Value, g.CI[0], g.CI[1], w)
 		}
+		if g.N != 400 {
+			t.Errorf("%s: n %d, want 400", g.Name, g.N)
+		}
+	}
+	if len(res.Verdict) != 4 {
+		t.Errorf("%d claims judged without the echo, want 4", len(res.Verdict))
 	}
 	var b bytes.Buffer
 	if err := WriteReport(&b, res); err != nil || !strings.Contains(b.String(), "PASS") {
 		t.Errorf("report: %v\n%s", err, b.String())
+	}
+}
+
+// TestJudgeUndisturbed: five groups in which the machine stalled (the echo
+// took 10x its median) hit the game and not the tcell app. The P99 over
+// every group fails; over the undisturbed groups it passes, with the
+// stalled groups left out of both programs.
+func TestJudgeUndisturbed(t *testing.T) {
+	stalled := func(g int) bool { return g%16 == 3 }
+	res := &Result{interleaved: true, Runs: []Run{
+		runOf("echo", func(g, i int) int64 {
+			if stalled(g) && i == 2 {
+				return 4_000_000
+			}
+			return 400_000 + int64(i)*1000
+		}),
+		runOf("tcell", func(g, i int) int64 { return 1_000_000 + int64((g*5+i)%10)*20_000 }),
+		runOf("roshambo", func(g, i int) int64 {
+			if stalled(g) {
+				return 30_000_000
+			}
+			return 500_000 + int64(i)*10_000
+		}),
+	}}
+	res.judge()
+	got := map[string]Goal{}
+	for _, g := range res.Verdict {
+		got[g.Name] = g
+	}
+	all, calm := got["roshambo first byte P99 / tcell P99"], got["roshambo first byte P99 / tcell P99, undisturbed groups"]
+	if all.Status != "FAIL" || calm.Status != "PASS" {
+		t.Errorf("P99 over all groups %s (%.2f), over undisturbed ones %s (%.2f); want FAIL, PASS", all.Status, all.Value, calm.Status, calm.Value)
+	}
+	if all.N != 400 || calm.N != 375 {
+		t.Errorf("keys behind the claims: %d and %d, want 400 and 375", all.N, calm.N)
 	}
 }
