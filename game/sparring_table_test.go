@@ -139,7 +139,7 @@ func sparringTable(name string, opps []sparringPartner, first, seeds int) []spar
 var sparringGaps = map[string]string{
 	// None today. The last, bandit (-7.5 over 100 seeds), closed when the
 	// expert began to draw its meta level's candidate by exponential
-	// weights: +2.7 over 1000 seeds (docs/BENCHMARKS.md).
+	// weights: +2.7 over 1000 seeds, a small lead (docs/BENCHMARKS.md).
 }
 
 const sparringGapLimit = -15
