@@ -1,6 +1,7 @@
 package game
 
 import (
+	"math"
 	"math/rand/v2"
 	"strconv"
 )
@@ -34,10 +35,14 @@ import (
 //     whole match, and scores that grow while a variant wins and reset when
 //     it loses. Each rule nominates its best variant.
 //  5. A meta level scores each nomination and its two rotations, fast
-//     (decay 0.95) and slow (0.99), and throws the fast pick, or the slow
-//     one while its own record is better; when the pick's rule has nothing
-//     above zero, or while the bot is clearly losing, it throws at random,
-//     which no opponent can beat on average.
+//     (decay 0.8) and slow (0.99), and picks the fast pick, or the slow
+//     one while its own record is better. It does not always throw the
+//     pick: it draws a candidate by exponential weights (Hedge) on the
+//     scores of the pick's kind, so a pick far ahead plays almost always
+//     and close rivals now and then, which makes the bot harder to foresee
+//     by running a bot like it. When the pick's rule has nothing above
+//     zero, or while the bot is clearly losing, it throws at random, which
+//     no opponent can beat on average.
 //
 // Every structure is fixed in size and updated incrementally, so a round
 // costs the same after 10 or 10,000 rounds and allocates nothing.
@@ -60,7 +65,8 @@ type expert struct {
 	fast, slow [3 * len(xpRules)]float64 // their decayed scores
 	pick       [2]int                    // the fast and the slow pick
 	pickScore  [2]float64                // the picks' own decayed scores
-	best       int                       // the candidate to play; -1 random
+	best       int                       // the meta pick; -1 random
+	play       int                       // the candidate drawn to play; -1 random
 
 	// Opponent models: base variants from the opponent's side.
 	mMoves  [6 * xpBase]int8
@@ -71,7 +77,7 @@ type expert struct {
 	keyed   [3]keyPred
 
 	perf    float64 // own decayed score, for the losing guard
-	detPerf float64 // decayed score of the deterministic choice, played or not
+	detPerf float64 // decayed score of the drawn candidate, played or not (while guarded)
 	guarded bool    // throwing at random because perf is low
 
 	expl Explanation // of the last Next
@@ -117,13 +123,24 @@ var xpMirrorRules = [...]rule{
 var xpSelfRules = [...]int{1, 2, 3, 7}
 
 // The meta level: a fast and a slow score of every nomination (and its
-// rotations); the fast pick plays unless the slow pick's own record over
+// rotations); the fast pick leads unless the slow pick's own record over
 // about the last 200 rounds is better. The fast one follows an adaptive
 // opponent; the slow one does not chase noise against a biased random one.
 const (
-	xpFastDecay = 0.95
+	xpFastDecay = 0.8
 	xpSlowDecay = 0.99
 	xpPickDecay = 0.995
+)
+
+// The candidate that plays is drawn by exponential weights (Hedge) on the
+// scoreboard of the pick: candidate i with weight
+// exp(beta * (score_i - pick's score)). A pick far ahead plays almost
+// always; close rivals play now and then, so an opponent that runs a bot
+// like this one on its moves, and beats that bot's choice, is wrong more
+// often (docs/BENCHMARKS.md: the fourth set of attempts against bandit).
+const (
+	xpBetaFast = 1.25
+	xpBetaSlow = 1.0 / 3
 )
 
 // The losing guard (see Iocaine's): the bot throws at random while its own
@@ -263,7 +280,7 @@ func ruleText(r rule) string {
 
 // newExpert returns the expert strategy; seed drives its random moves.
 func newExpert(seed int64) *expert {
-	s := &expert{rng: newRand(seed), tab: newCtxTable(17), skip: -1, best: -1}
+	s := &expert{rng: newRand(seed), tab: newCtxTable(17), skip: -1, best: -1, play: -1}
 	i := 0
 	for _, kind := range []int{ctxOpp, ctxMine, ctxPair} {
 		for _, l := range []float64{1, 0.7} {
@@ -292,13 +309,13 @@ func (s *expert) Next() Move {
 	case s.guarded:
 		m := moveOf(s.rng.IntN(3))
 		s.expl = Explanation{Move: m, Predictor: PredictorGuard}
-	case s.best < 0:
+	case s.play < 0:
 		m := moveOf(s.rng.IntN(3))
 		s.expl = Explanation{Move: m, Predictor: PredictorRandom}
 	default:
-		v := s.nomVar[s.best/3]
+		v := s.nomVar[s.play/3]
 		p := v / 6
-		m := moveOf(int(s.candidateMove(s.best)))
+		m := moveOf(int(s.candidateMove(s.play)))
 		s.expl = explanationFor(xpPredictorIDs[p], v%6, s.predOpp[p], s.predMine[p], m)
 	}
 	return s.expl.Move
@@ -312,7 +329,7 @@ func (s *expert) Explain() Explanation { return s.expl }
 func (s *expert) Update(mine, theirs Move) {
 	o, m := int8(theirs.idx()), int8(mine.idx())
 	s.perf = s.perf*guardDecay + float64(payoff[m][o])
-	s.detPerf = s.detPerf*xpDetDecay + s.candidatePayoff(s.best, o)
+	s.detPerf = s.detPerf*xpDetDecay + s.candidatePayoff(s.play, o)
 	switch {
 	case s.guarded && (s.perf > -guardOff || s.detPerf > xpGuardBack):
 		s.guarded = false
@@ -551,12 +568,40 @@ func (s *expert) decide() {
 	}
 	s.pick[0], s.pick[1] = argmaxF64(s.fast[:]), argmaxF64(s.slow[:])
 	s.best = s.pick[0]
+	sc, beta := s.fast[:], xpBetaFast
 	if s.pickScore[1] > s.pickScore[0] {
 		s.best = s.pick[1]
+		sc, beta = s.slow[:], xpBetaSlow
 	}
 	if s.candidateMove(s.best) < 0 {
 		s.best = -1
 	}
+	s.play = s.best
+	if s.best >= 0 {
+		s.play = s.sample(sc, beta)
+	}
+}
+
+// sample draws a candidate that has a move, candidate i with weight
+// exp(beta * (sc[i] - sc[best])); best itself has weight 1.
+func (s *expert) sample(sc []float64, beta float64) int {
+	var w [3 * len(xpRules)]float64
+	var total float64
+	top := sc[s.best]
+	for i := range w {
+		if s.candidateMove(i) >= 0 {
+			w[i] = math.Exp(beta * (sc[i] - top))
+			total += w[i]
+		}
+	}
+	x := s.rng.Float64() * total
+	for i, wi := range w {
+		if x < wi {
+			return i
+		}
+		x -= wi
+	}
+	return s.best
 }
 
 // candidateMove returns the move of meta candidate c (a rule's nomination,

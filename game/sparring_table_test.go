@@ -137,12 +137,9 @@ func sparringTable(name string, opps []sparringPartner, first, seeds int) []spar
 // lose by more than sparringGapLimit on average (a guard against
 // regressions), and logs the result.
 var sparringGaps = map[string]string{
-	// A Dirichlet (Thompson-sampling) bandit over 27 arms: against an
-	// opponent that none of its arms predicts for long, it picks arms
-	// almost uniformly and so plays almost at random; when an arm does
-	// predict the default for a while, it exploits it. 100 seeds
-	// (-sparring.seeds=100): -7.5, 95% interval -12.9 to -2.2.
-	"bandit": "a narrow loss: -7.5 per 1000 rounds over 100 seeds",
+	// None today. The last, bandit (-7.5 over 100 seeds), closed when the
+	// expert began to draw its meta level's candidate by exponential
+	// weights: +2.7 over 1000 seeds, a small lead (docs/BENCHMARKS.md).
 }
 
 const sparringGapLimit = -15
