@@ -74,6 +74,9 @@ type writerConfig struct {
 	Settle  time.Duration // the programs are ready once their output has been quiet this long
 	Timeout time.Duration // no first byte within this long: the program is stuck
 	Seed    uint64
+	// Probe is the period of the stall probes that run while the keys are
+	// timed (0: none).
+	Probe time.Duration
 }
 
 // writerTarget is one program as the writer sees it.
@@ -89,12 +92,18 @@ type sample struct {
 	First int64 `json:"f"`
 	Last  int64 `json:"l"`
 	Bytes int   `json:"b"`
+	// stalled: a CPU stalled between the write and the first byte (set
+	// from the writer's report, not sent by it).
+	stalled bool
 }
 
 // writerReport is what the writer prints on its stdout when the session is
 // done: one entry per target.
 type writerReport struct {
 	Targets []targetReport `json:"targets"`
+	// Stalls are the stretches in which a CPU stalled while the keys were
+	// timed, by start time.
+	Stalls []stall `json:"stalls"`
 }
 
 // targetReport is one target's part of a session.
@@ -138,6 +147,7 @@ func runWriter(cfg writerConfig) error {
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x73637265656e))
 	key := []byte{0}
+	probes := startStallProbes(cfg.Probe)
 	for i := 0; i < cfg.Samples; i++ {
 		for k := range cfg.Targets {
 			t := (k + i) % len(cfg.Targets)
@@ -158,6 +168,7 @@ func runWriter(cfg writerConfig) error {
 			tr.Samples = append(tr.Samples, s)
 		}
 	}
+	rep.Stalls = probes.stop()
 	for i, t := range cfg.Targets {
 		fd := masterFD + i
 		if rep.Targets[i].Err == "" {

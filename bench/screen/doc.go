@@ -25,4 +25,13 @@
 // update, the game's allocations per key (ROSHAMBO_STATS_FILE, against a
 // run with no key), and a verdict on the game's claim: its first frame after
 // a key has a P50 of at most 0.7x the minimal tcell app's and a P99 no worse.
+//
+// While the keys are timed, the writer runs a stall probe on every CPU: a
+// thread pinned to it that sleeps until an absolute time every --stall-probe
+// and notes when it wakes over 1 ms late. On the paravirtualised machine the
+// figures were taken on, the host takes a vCPU away for milliseconds at a
+// time while a pty benchmark runs, and every program's P99 then measures the
+// host. A key whose write-to-first-byte stretch overlaps such a stall is
+// counted per program (stalled_keys) and marked in --samples-file, and the
+// claims are judged a second time without those keys.
 package screen

@@ -32,9 +32,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	game := fs.String("roshambo", "", "the game's executable, `PATH` (default: next to this program, else in PATH)")
 	jsonOut := fs.Bool("json", false, "write one JSON object to stdout instead of the report")
 	jsonFile := fs.String("json-file", "", "also write the JSON object to `FILE`")
-	rawFile := fs.String("samples-file", "", "write every timed key to `FILE` as CSV (program, write, first and last byte in ns, bytes)")
+	rawFile := fs.String("samples-file", "", "write every timed key to `FILE` as CSV (program, write, first and last byte in ns, bytes, stalled)")
 	plot := fs.String("plot", "", "write a CDF plot of the first-byte latency to `FILE` (.svg or .png)")
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed `N` of the random gaps (default: from the clock)")
+	probe := fs.Duration("stall-probe", 2*time.Millisecond, "period `D` of the stall probes: a thread per CPU wakes every D and notes when it is over 1ms late (the machine stalled); keys that meet a stall are left out of the second P50 and P99 verdicts; 0: no probes")
 	quietFlag := fs.Bool("quiet-progress", false, "no progress lines on stderr")
 	usage := func(w io.Writer) {
 		fmt.Fprintf(w, "usage: roshambo-bench screen [flags]\n\nKey-to-screen latency: a writer process that owns the pty master writes one key and times the\nfirst and the last byte of the screen update that follows, for a raw read/write echo, a minimal\ntcell app, a minimal bubbletea v2 app and roshambo (plain and commit mode), interleaved key by key.\n\nflags:\n")
@@ -53,6 +54,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	cfg := Config{
 		Programs: splitList(*progs), Samples: *samples, Block: *block, Interleave: *interleave, GapMin: *gapMin, GapMax: *gapMax,
 		Quiet: *quiet, Cols: cols, Rows: rows, Term: *termName, Roshambo: *game, Seed: *seed,
+		Probe: *probe,
 	}
 	if !*quietFlag {
 		cfg.Progress = stderr

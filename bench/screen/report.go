@@ -28,8 +28,11 @@ func WriteReport(w io.Writer, res *Result) error {
 			fmt.Fprintf(&b, "  %-12s %s = %s [%s, %s] (bound %s, %d keys%s)\n", g.Status, g.Name,
 				latency.FormatRatio(g.Value), latency.FormatRatio(g.CI[0]), latency.FormatRatio(g.CI[1]), latency.FormatRatio(g.Bound), g.N, need)
 		}
-		if res.interleaved {
-			fmt.Fprintf(&b, "  (a group is disturbed when the raw echo took over %gx its median for a key in it: the machine stalled)\n", s.DisturbedFactor)
+		if s.StallProbeNs > 0 {
+			st := res.Stalls
+			fmt.Fprintf(&b, "  (a key met a stall when a probe thread, one per CPU waking every %s, woke over %s late between the key's write and its first byte;\n   the probes saw %d stalls %v by CPU, %s in all, the longest %s; keys that met one:%s)\n",
+				latency.FormatNs(s.StallProbeNs), latency.FormatNs(s.StallLateNs), st.Count, st.PerCPU,
+				latency.FormatNs(st.TotalNs), latency.FormatNs(st.MaxNs), stalledKeys(res.Runs))
 		}
 		b.WriteByte('\n')
 	}
@@ -92,4 +95,16 @@ func WritePlot(path string, res *Result) error {
 		}
 	}
 	return latency.PlotCDF(path, "key to first byte of the screen update", series)
+}
+
+// stalledKeys lists how many keys of each program met a stall.
+func stalledKeys(runs []Run) string {
+	var b strings.Builder
+	for i, r := range runs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, " %s %d", r.Program, r.StalledKeys)
+	}
+	return b.String()
 }

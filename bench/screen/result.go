@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"time"
 
@@ -23,9 +24,8 @@ type Result struct {
 	Settings  Settings `json:"settings"`
 	Runs      []Run    `json:"runs"`
 	Verdict   []Goal   `json:"verdict"`
+	Stalls    Stalls   `json:"stalls"`
 	Errors    []string `json:"errors,omitempty"`
-
-	interleaved bool // the keys went round programs running at once
 }
 
 // Machine describes where the benchmark ran.
@@ -53,10 +53,32 @@ type Settings struct {
 	// intervals resample: the programs' groups of one round and position
 	// are paired (measured side by side).
 	GroupKeys int `json:"group_keys"`
-	// DisturbedFactor: a group is disturbed when the raw echo's key in it
-	// took more than this many times the echo's median (keys interleaving
-	// only).
-	DisturbedFactor float64 `json:"disturbed_factor"`
+	// StallProbeNs is the stall probes' period (0: none ran); a probe
+	// that wakes more than StallLateNs late marks a stall of its CPU.
+	StallProbeNs int64 `json:"stall_probe_ns"`
+	StallLateNs  int64 `json:"stall_late_ns"`
+}
+
+// Stalls sums up what the stall probes saw while keys were timed: the
+// stretches in which a CPU could not run a thread that was due.
+type Stalls struct {
+	Count   int   `json:"count"`
+	TotalNs int64 `json:"total_ns"` // summed over CPUs
+	MaxNs   int64 `json:"max_ns"`
+	PerCPU  []int `json:"per_cpu"` // stalls by CPU
+}
+
+// add counts a session's stalls.
+func (s *Stalls) add(stalls []stall) {
+	for _, x := range stalls {
+		for len(s.PerCPU) <= x.CPU {
+			s.PerCPU = append(s.PerCPU, 0)
+		}
+		s.Count++
+		s.PerCPU[x.CPU]++
+		s.TotalNs += x.To - x.From
+		s.MaxNs = max(s.MaxNs, x.To-x.From)
+	}
 }
 
 // Run is one program's figures. First is the first byte of the screen
@@ -81,6 +103,9 @@ type Run struct {
 	// Stray counts bytes written between updates (outside the quiet
 	// period after a key).
 	Stray int `json:"stray_bytes"`
+	// StalledKeys counts the keys whose update met a stall of the machine
+	// (a stall probe woke late between the write and the first byte).
+	StalledKeys int `json:"stalled_keys"`
 	// AllocsPerKey is the game process's heap allocations per key (median
 	// over blocks), or -1 where not measured.
 	AllocsPerKey float64 `json:"allocs_per_key"`
@@ -88,6 +113,7 @@ type Run struct {
 	first, last []int64
 	raw         []sample
 	groups      map[groupKey][]int64 // first-byte latencies by group
+	calm        map[groupKey][]int64 // the same without the stalled keys
 }
 
 // groupKey names a group of keys: the session's round and the group's
@@ -112,15 +138,15 @@ type Goal struct {
 
 func newResult(cfg *Config) *Result {
 	return &Result{
-		interleaved: cfg.Interleave != InterleaveBlocks,
-		Benchmark:   "screen",
-		Date:        time.Now().UTC().Format(time.RFC3339),
-		Machine:     machine(),
+		Benchmark: "screen",
+		Date:      time.Now().UTC().Format(time.RFC3339),
+		Machine:   machine(),
+		Stalls:    Stalls{PerCPU: make([]int, runtime.NumCPU())},
 		Settings: Settings{
 			Samples: cfg.Samples, Block: cfg.Block, GapMinNs: int64(cfg.GapMin), GapMaxNs: int64(cfg.GapMax),
 			QuietNs: int64(cfg.Quiet), Cols: cfg.Cols, Rows: cfg.Rows, Term: cfg.Term, Seed: cfg.Seed,
 			Roshambo: cfg.Roshambo, Interleaving: interleaving(cfg), GroupKeys: cfg.groupKeys(),
-			DisturbedFactor: disturbedFactor,
+			StallProbeNs: int64(cfg.Probe), StallLateNs: int64(stallLate),
 		},
 	}
 }
@@ -138,13 +164,24 @@ func (r *Run) fill(groups map[groupKey][]sample, stray int, perKey []float64) {
 	keys := sortedKeys(groups)
 	var ss []sample
 	r.groups = make(map[groupKey][]int64, len(groups))
+	r.calm = make(map[groupKey][]int64, len(groups))
+	r.StalledKeys = 0
 	for _, k := range keys {
 		ss = append(ss, groups[k]...)
 		f := make([]int64, len(groups[k]))
+		var calm []int64
 		for i, s := range groups[k] {
 			f[i] = s.First - s.Write
+			if s.stalled {
+				r.StalledKeys++
+			} else {
+				calm = append(calm, f[i])
+			}
 		}
 		r.groups[k] = f
+		if len(calm) > 0 {
+			r.calm[k] = calm
+		}
 	}
 	r.Samples, r.Stray, r.raw = len(ss), stray, ss
 	r.first = make([]int64, len(ss))
@@ -205,9 +242,13 @@ func (res *Result) WriteSamples(w io.Writer) error {
 	}
 	slices.SortFunc(rows, func(a, b row) int { return cmp.Compare(a.s.Write, b.s.Write) })
 	bw := bufio.NewWriter(w)
-	bw.WriteString("program,write_ns,first_ns,last_ns,bytes\n")
+	bw.WriteString("program,write_ns,first_ns,last_ns,bytes,stalled\n")
 	for _, r := range rows {
-		fmt.Fprintf(bw, "%s,%d,%d,%d,%d\n", r.program, r.s.Write, r.s.First, r.s.Last, r.s.Bytes)
+		stalled := 0
+		if r.s.stalled {
+			stalled = 1
+		}
+		fmt.Fprintf(bw, "%s,%d,%d,%d,%d,%d\n", r.program, r.s.Write, r.s.First, r.s.Last, r.s.Bytes, stalled)
 	}
 	return bw.Flush()
 }
@@ -229,44 +270,35 @@ func sorted(v []int64) []int64 {
 // bootstraps is the number of resamples behind each interval.
 const bootstraps = 2000
 
-// disturbedFactor: a group of keys is disturbed when the raw echo, the
-// floor, took more than this many times its median for its key in it. The
-// echo does nothing but one read and one write, so a key that slow means
-// the machine itself stalled (a neighbour, the host), not the programs.
-const disturbedFactor = 4
-
 // judge evaluates the claims: the game's first frame after a key, in plain
 // and in commit mode, has a P50 of at most 0.7x the minimal tcell app's and
 // a P99 no worse than its P99, in the same run. The intervals come from a
 // paired bootstrap over groups of keys (the same groups for both programs),
 // so that a stall shared by a group cancels. A claim passes when its whole
 // interval is within the bound, fails when the whole interval is beyond
-// it, and is inconclusive otherwise. With the keys interleaved and the echo
-// in the run, the P99 claim is judged a second time on the undisturbed
-// groups only: the premise of the claim is an idle machine.
+// it, and is inconclusive otherwise. When the stall probes ran, both
+// claims are judged a second time without the keys whose update met a
+// stall of the machine: their premise is an idle machine, and a key that
+// waited for the host to give a CPU back measures the host.
 func (res *Result) judge() {
 	ref := res.find("tcell")
 	if ref == nil || ref.Samples == 0 {
 		return
-	}
-	var calm map[groupKey]bool
-	if floor := res.find("echo"); floor != nil && floor.Samples > 0 && res.interleaved {
-		calm = floor.undisturbed(disturbedFactor)
 	}
 	for _, name := range []string{"roshambo", "roshambo-commit"} {
 		r := res.find(name)
 		if r == nil || r.Samples == 0 {
 			continue
 		}
-		claims := []claim{{0.5, "P50", 0.7, nil}, {0.99, "P99", 1.0, nil}}
-		if calm != nil {
-			claims = append(claims, claim{0.99, "P99", 1.0, calm})
+		claims := []claim{{0.5, "P50", 0.7, false}, {0.99, "P99", 1.0, false}}
+		if res.Settings.StallProbeNs > 0 {
+			claims = append(claims, claim{0.5, "P50", 0.7, true}, claim{0.99, "P99", 1.0, true})
 		}
 		for _, c := range claims {
-			a, b := paired(r, ref, c.keep)
+			a, b := paired(r, ref, c.calm)
 			name := fmt.Sprintf("%s first byte %s / tcell %s", name, c.what, c.what)
-			if c.keep != nil {
-				name += ", undisturbed groups"
+			if c.calm {
+				name += ", keys without a stall"
 			}
 			g := Goal{Name: name, Bound: c.bound, N: a.Len()}
 			est, iv := latency.RatioCI(a, b, c.q, bootstraps, uint64(len(res.Verdict)+1))
@@ -278,37 +310,31 @@ func (res *Result) judge() {
 }
 
 // claim is "quantile q of the game's first byte is at most bound times the
-// tcell app's", over the groups in keep (all when nil).
+// tcell app's", over every key or over the keys without a stall.
 type claim struct {
 	q     float64
 	what  string
 	bound float64
-	keep  map[groupKey]bool
+	calm  bool // over the keys without a stall only
 }
 
-// paired returns the groups that both runs measured (and keep holds, when
-// not nil), in the order they were measured, as side-by-side blocks.
-func paired(a, b *Run, keep map[groupKey]bool) (latency.Blocks, latency.Blocks) {
+// paired returns the groups that both runs measured, in the order they
+// were measured, as side-by-side blocks; with calm, the groups without
+// their stalled keys (a group left empty on either side is dropped).
+func paired(a, b *Run, calm bool) (latency.Blocks, latency.Blocks) {
+	ga, gb := a.groups, b.groups
+	if calm {
+		ga, gb = a.calm, b.calm
+	}
 	var ba, bb latency.Blocks
-	for _, k := range sortedKeys(a.groups) {
-		g, ok := b.groups[k]
-		if !ok || (keep != nil && !keep[k]) {
+	for _, k := range sortedKeys(ga) {
+		g, ok := gb[k]
+		if !ok {
 			continue
 		}
-		ba, bb = append(ba, a.groups[k]), append(bb, g)
+		ba, bb = append(ba, ga[k]), append(bb, g)
 	}
 	return ba, bb
-}
-
-// undisturbed returns the groups in which none of r's keys took more than
-// factor times r's median.
-func (r *Run) undisturbed(factor float64) map[groupKey]bool {
-	limit := int64(factor * float64(r.P50))
-	calm := make(map[groupKey]bool, len(r.groups))
-	for k, g := range r.groups {
-		calm[k] = slices.Max(g) <= limit
-	}
-	return calm
 }
 
 func (res *Result) find(program string) *Run {

@@ -35,7 +35,10 @@ type Config struct {
 	Term       string // TERM for the programs
 	Roshambo   string // the game's executable
 	Seed       uint64
-	Progress   io.Writer // progress lines; nil for none
+	// Probe is the period of the stall probes (one thread per CPU that
+	// notes when it wakes over 1 ms late); 0 runs none.
+	Probe    time.Duration
+	Progress io.Writer // progress lines; nil for none
 }
 
 // program is one contender: how to start it, which keys to send it, and
@@ -204,7 +207,10 @@ func (st *started) cleanup() {
 // going round the programs one at a time, and ends the programs. An error
 // that ends the whole session is returned; one that ends a single program's
 // part is in its block.
-func runSession(cfg *Config, ps []program, n int, seed uint64) ([]block, error) {
+//
+// Each sample is marked stalled when a stall probe saw a CPU stall between
+// its key's write and its first byte; the stalls are returned too.
+func runSession(cfg *Config, ps []program, n int, seed uint64) ([]block, []stall, error) {
 	var sts []*started
 	defer func() {
 		for _, st := range sts {
@@ -213,13 +219,13 @@ func runSession(cfg *Config, ps []program, n int, seed uint64) ([]block, error) 
 	}()
 	wcfg := writerConfig{
 		Samples: n, GapMin: cfg.GapMin, GapMax: cfg.GapMax, Quiet: cfg.Quiet,
-		Settle: 300 * time.Millisecond, Timeout: 10 * time.Second, Seed: seed,
+		Settle: 300 * time.Millisecond, Timeout: 10 * time.Second, Seed: seed, Probe: cfg.Probe,
 	}
 	var masters []*os.File
 	for _, p := range ps {
 		st, err := start(cfg, p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sts = append(sts, st)
 		masters = append(masters, st.master)
@@ -227,13 +233,13 @@ func runSession(cfg *Config, ps []program, n int, seed uint64) ([]block, error) 
 	}
 	wcmd, err := ptyharness.ChildCommand(roleWriter, wcfg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out, errb bytes.Buffer
 	wcmd.Stdout, wcmd.Stderr = &out, &errb
 	wcmd.ExtraFiles = masters
 	if err := wcmd.Start(); err != nil {
-		return nil, fmt.Errorf("start the writer: %w", err)
+		return nil, nil, fmt.Errorf("start the writer: %w", err)
 	}
 	// Only the writer holds the masters now, as a terminal emulator would.
 	for _, st := range sts {
@@ -241,15 +247,23 @@ func runSession(cfg *Config, ps []program, n int, seed uint64) ([]block, error) 
 		st.master = nil
 	}
 	if err := wcmd.Wait(); err != nil {
-		return nil, fmt.Errorf("writer: %v: %s", err, strings.TrimSpace(errb.String()))
+		return nil, nil, fmt.Errorf("writer: %v: %s", err, strings.TrimSpace(errb.String()))
 	}
 	var rep writerReport
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Targets) != len(ps) {
-		return nil, fmt.Errorf("writer report (%d targets for %d programs): %v", len(rep.Targets), len(ps), err)
+		return nil, nil, fmt.Errorf("writer report (%d targets for %d programs): %v", len(rep.Targets), len(ps), err)
+	}
+	var longest int64
+	for _, x := range rep.Stalls {
+		longest = max(longest, x.To-x.From)
 	}
 	bs := make([]block, len(ps))
 	for i, st := range sts {
 		tr := rep.Targets[i]
+		for k := range tr.Samples {
+			smp := &tr.Samples[k]
+			smp.stalled = stalledDuring(rep.Stalls, longest, smp.Write, smp.First)
+		}
 		bs[i].samples, bs[i].stray = tr.Samples, tr.Stray
 		if tr.Err != "" {
 			bs[i].err = fmt.Errorf("%s: %s", st.p.name, tr.Err)
@@ -274,7 +288,7 @@ func runSession(cfg *Config, ps []program, n int, seed uint64) ([]block, error) 
 			bs[i].mallocs, bs[i].throws = stats.Mallocs, stats.Throws
 		}
 	}
-	return bs, nil
+	return bs, rep.Stalls, nil
 }
 
 // Interleaving modes (Config.Interleave).
@@ -319,7 +333,7 @@ func Execute(cfg Config) (*Result, error) {
 			continue
 		}
 		cfg.progress("screen: %s: baseline (no keys)", p.name)
-		bs, err := runSession(&cfg, []program{p}, 0, cfg.Seed)
+		bs, _, err := runSession(&cfg, []program{p}, 0, cfg.Seed)
 		if err != nil {
 			res.Errors = append(res.Errors, fmt.Sprintf("%s: baseline: %v", p.name, err))
 			continue
@@ -371,12 +385,13 @@ func Execute(cfg Config) (*Result, error) {
 			for j, i := range idx {
 				ps[j] = progs[i]
 			}
-			bs, err := runSession(&cfg, ps, n, cfg.Seed+uint64(r*len(progs)+k))
+			bs, stalls, err := runSession(&cfg, ps, n, cfg.Seed+uint64(r*len(progs)+k))
 			if err != nil {
 				res.Errors = append(res.Errors, fmt.Sprintf("round %d (%s): %v", r+1, names(idx), err))
 				continue
 			}
 			collect(r, bs, idx)
+			res.Stalls.add(stalls)
 		}
 		cfg.progress("screen: round %d/%d done (%s), about %s left", r+1, rounds,
 			time.Since(begin).Round(time.Second), (time.Since(begin) / time.Duration(r+1) * time.Duration(rounds-r-1)).Round(time.Second))
@@ -428,6 +443,8 @@ func (c *Config) validate() error {
 		return fmt.Errorf("gap %v-%v: want 1ms <= min <= max <= 10s", c.GapMin, c.GapMax)
 	case c.Quiet < time.Millisecond || c.Quiet >= c.GapMin:
 		return fmt.Errorf("--quiet %v: must be at least 1ms and below the gap's minimum (%v)", c.Quiet, c.GapMin)
+	case c.Probe != 0 && (c.Probe < 500*time.Microsecond || c.Probe > time.Second):
+		return fmt.Errorf("--stall-probe %v: must be 0 (none) or 500µs to 1s", c.Probe)
 	case c.Cols < 20 || c.Cols > 1000 || c.Rows < 6 || c.Rows > 1000:
 		return fmt.Errorf("terminal size %dx%d: want 20-1000 columns and 6-1000 rows", c.Cols, c.Rows)
 	}

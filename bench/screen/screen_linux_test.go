@@ -2,14 +2,21 @@ package screen
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/roshambo-game/roshambo/internal/mono"
 )
 
 func TestMain(m *testing.M) {
@@ -77,9 +84,9 @@ func TestEndToEndJSON(t *testing.T) {
 			t.Errorf("run %v: allocs_per_key %v", r["program"], a)
 		}
 	}
-	// Two modes, each judged on P50, P99 and P99 over the undisturbed
-	// groups (the keys were interleaved and the echo ran).
-	if len(doc.Verdict) != 6 {
+	// Two modes, each judged on P50 and P99, over every key and over the
+	// keys without a stall (the stall probes ran, as they do by default).
+	if len(doc.Verdict) != 8 {
 		t.Errorf("verdict: %v", doc.Verdict)
 	}
 	for _, g := range doc.Verdict {
@@ -108,7 +115,7 @@ func checkSamplesFile(t *testing.T, path string, perKey, sessions int) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if lines[0] != "program,write_ns,first_ns,last_ns,bytes" {
+	if lines[0] != "program,write_ns,first_ns,last_ns,bytes,stalled" {
 		t.Fatalf("header %q", lines[0])
 	}
 	count := map[string]int{}
@@ -116,11 +123,11 @@ func checkSamplesFile(t *testing.T, path string, perKey, sessions int) {
 	prevProg, changes := "", 0
 	for _, l := range lines[1:] {
 		var prog string
-		var w, f, la, n int64
-		if _, err := fmt.Sscanf(strings.ReplaceAll(l, ",", " "), "%s %d %d %d %d", &prog, &w, &f, &la, &n); err != nil {
+		var w, f, la, n, stalled int64
+		if _, err := fmt.Sscanf(strings.ReplaceAll(l, ",", " "), "%s %d %d %d %d %d", &prog, &w, &f, &la, &n, &stalled); err != nil {
 			t.Fatalf("row %q: %v", l, err)
 		}
-		if w < prevWrite || f <= w || la < f || n < 1 {
+		if w < prevWrite || f <= w || la < f || n < 1 || (stalled != 0 && stalled != 1) {
 			t.Errorf("row %q after write %d", l, prevWrite)
 		}
 		if prog != prevProg {
@@ -183,12 +190,18 @@ func TestMainRejectsBadFlags(t *testing.T) {
 // runOf builds a run of 80 groups of 5 keys; lat gives each key's
 // latency in ns from its group and place.
 func runOf(name string, lat func(group, i int) int64) Run {
+	return runOfStalled(name, lat, func(int, int) bool { return false })
+}
+
+// runOfStalled is runOf with the keys for which stalled is true marked as
+// having met a stall of the machine.
+func runOfStalled(name string, lat func(group, i int) int64, stalled func(group, i int) bool) Run {
 	r := Run{Program: name}
 	groups := map[groupKey][]sample{}
 	for g := range 80 {
 		for i := range 5 {
 			k := groupKey{g / 8, g % 8}
-			groups[k] = append(groups[k], sample{Write: 0, First: lat(g, i), Last: 2 * lat(g, i), Bytes: 10})
+			groups[k] = append(groups[k], sample{Write: 0, First: lat(g, i), Last: 2 * lat(g, i), Bytes: 10, stalled: stalled(g, i)})
 		}
 	}
 	r.fill(groups, 0, nil)
@@ -223,37 +236,97 @@ func TestJudge(t *testing.T) {
 	}
 }
 
-// TestJudgeUndisturbed: five groups in which the machine stalled (the echo
-// took 10x its median) hit the game and not the tcell app. The P99 over
-// every group fails; over the undisturbed groups it passes, with the
-// stalled groups left out of both programs.
-func TestJudgeUndisturbed(t *testing.T) {
-	stalled := func(g int) bool { return g%16 == 3 }
-	res := &Result{interleaved: true, Runs: []Run{
-		runOf("echo", func(g, i int) int64 {
-			if stalled(g) && i == 2 {
-				return 4_000_000
-			}
-			return 400_000 + int64(i)*1000
-		}),
+// TestJudgeWithoutStalls: in five groups the machine stalled while the
+// game's keys were on their way (the probes saw it) and not the tcell
+// app's. The P99 over every key fails; without the stalled keys it passes,
+// with only those keys left out.
+func TestJudgeWithoutStalls(t *testing.T) {
+	stalledGroup := func(g int) bool { return g%16 == 3 }
+	res := &Result{Settings: Settings{StallProbeNs: int64(2 * time.Millisecond)}, Runs: []Run{
 		runOf("tcell", func(g, i int) int64 { return 1_000_000 + int64((g*5+i)%10)*20_000 }),
-		runOf("roshambo", func(g, i int) int64 {
-			if stalled(g) {
+		runOfStalled("roshambo", func(g, i int) int64 {
+			if stalledGroup(g) {
 				return 30_000_000
 			}
 			return 500_000 + int64(i)*10_000
-		}),
+		}, func(g, i int) bool { return stalledGroup(g) }),
 	}}
 	res.judge()
 	got := map[string]Goal{}
 	for _, g := range res.Verdict {
 		got[g.Name] = g
 	}
-	all, calm := got["roshambo first byte P99 / tcell P99"], got["roshambo first byte P99 / tcell P99, undisturbed groups"]
+	all, calm := got["roshambo first byte P99 / tcell P99"], got["roshambo first byte P99 / tcell P99, keys without a stall"]
 	if all.Status != "FAIL" || calm.Status != "PASS" {
-		t.Errorf("P99 over all groups %s (%.2f), over undisturbed ones %s (%.2f); want FAIL, PASS", all.Status, all.Value, calm.Status, calm.Value)
+		t.Errorf("P99 over every key %s (%.2f), without the stalled keys %s (%.2f); want FAIL, PASS", all.Status, all.Value, calm.Status, calm.Value)
 	}
-	if all.N != 400 || calm.N != 375 {
-		t.Errorf("keys behind the claims: %d and %d, want 400 and 375", all.N, calm.N)
+	if all.N != 400 || calm.N != 375 || res.Runs[1].StalledKeys != 25 || res.Runs[0].StalledKeys != 0 {
+		t.Errorf("keys behind the claims: %d and %d, stalled %d and %d; want 400 and 375, 25 and 0", all.N, calm.N, res.Runs[1].StalledKeys, res.Runs[0].StalledKeys)
+	}
+	// Without the probes there is no claim without stalls.
+	res.Verdict, res.Settings.StallProbeNs = nil, 0
+	res.judge()
+	for _, g := range res.Verdict {
+		if strings.Contains(g.Name, "without a stall") {
+			t.Errorf("claim %q judged without stall probes", g.Name)
+		}
+	}
+}
+
+// TestStalledDuring: a key met a stall when the stall overlaps the stretch
+// from its write to its first byte, ends included.
+func TestStalledDuring(t *testing.T) {
+	stalls := []stall{{0, 100, 150}, {1, 120, 400}, {0, 1000, 1010}}
+	for _, c := range []struct {
+		from, to int64
+		want     bool
+	}{
+		{0, 99, false}, {0, 100, true}, {150, 160, true}, {401, 999, false},
+		{300, 310, true}, {1010, 2000, true}, {1011, 2000, false}, {500, 600, false},
+	} {
+		if got := stalledDuring(stalls, 280, c.from, c.to); got != c.want {
+			t.Errorf("[%d, %d]: stalled %v, want %v", c.from, c.to, got, c.want)
+		}
+	}
+	if stalledDuring(nil, 0, 0, 1<<40) {
+		t.Error("stalled with no stalls")
+	}
+}
+
+// TestStallProbesSeeAStoppedProcess stops this whole process (SIGSTOP)
+// for 50 ms, as the host stops a vCPU: the probe of every CPU this process
+// may use must report a stall spanning the stop.
+func TestStallProbesSeeAStoppedProcess(t *testing.T) {
+	p := startStallProbes(time.Millisecond)
+	time.Sleep(20 * time.Millisecond)
+	// A shell stops this process and lets it go on 50 ms later.
+	stopper := exec.Command("sh", "-c", fmt.Sprintf("kill -STOP %d; sleep 0.05; kill -CONT %d", os.Getpid(), os.Getpid()))
+	before := mono.Now()
+	if err := stopper.Run(); err != nil {
+		t.Fatal(err)
+	}
+	after := mono.Now()
+	time.Sleep(10 * time.Millisecond)
+	stalls := p.stop()
+	var mask unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &mask); err != nil {
+		t.Fatal(err)
+	}
+	seen := make([]bool, runtime.NumCPU())
+	for _, s := range stalls {
+		if s.To-s.From < int64(stallLate) {
+			t.Errorf("stall %+v shorter than %v", s, stallLate)
+		}
+		if s.From >= before && s.To <= after && s.To-s.From >= int64(30*time.Millisecond) {
+			seen[s.CPU] = true
+		}
+	}
+	for cpu, ok := range seen {
+		if !ok && mask.IsSet(cpu) {
+			t.Errorf("CPU %d: no stall over the stop [%d, %d]; stalls: %+v", cpu, before, after, stalls)
+		}
+	}
+	if !slices.IsSortedFunc(stalls, func(a, b stall) int { return cmp.Compare(a.From, b.From) }) {
+		t.Errorf("stalls not by start time: %+v", stalls)
 	}
 }
