@@ -20,7 +20,10 @@ import (
 // figures to report.
 func Main(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("roshambo-bench screen", flag.ContinueOnError)
-	samples := fs.Int("samples", 400, "timed keys per program, `N` from 1 to 100000")
+	// 2000 keys: a P99 over 400 is the fourth-slowest key, and the runs of
+	// 400 left every P99 verdict inconclusive (docs/BENCHMARKS.md). A run
+	// of the five programs takes about 20 minutes.
+	samples := fs.Int("samples", 2000, "timed keys per program, `N` from 1 to 100000 (the default takes about 20 minutes)")
 	block := fs.Int("block", 40, "keys per program per session, `N`: each session starts the programs on fresh ptys")
 	interleave := fs.String("interleave", InterleaveKeys, "`HOW` the programs share the run: "+InterleaveKeys+" (all at once, keys going round them one at a time) or "+InterleaveBlocks+" (one at a time, taking turns session by session)")
 	gapMin := fs.Duration("gap-min", 60*time.Millisecond, "shortest gap `D` between the end of an update and the next key")
