@@ -42,23 +42,28 @@ type stallProbes struct {
 	stalls [][]stall // one list per probe, written only by its thread
 }
 
-// startStallProbes starts one probe per CPU that sleeps for period between
-// wake-ups; a period of 0 starts none.
+// startStallProbes starts one probe on each CPU this process may use (its
+// affinity mask, which taskset may have narrowed), each sleeping for period
+// between wake-ups; a period of 0 starts none.
 func startStallProbes(period time.Duration) *stallProbes {
 	p := &stallProbes{}
-	if period <= 0 {
+	var mask unix.CPUSet
+	if period <= 0 || unix.SchedGetaffinity(0, &mask) != nil {
 		return p
 	}
-	n := runtime.NumCPU()
-	p.stalls = make([][]stall, n)
-	for cpu := range n {
+	for cpu := range len(mask) * 64 {
+		if !mask.IsSet(cpu) {
+			continue
+		}
+		p.stalls = append(p.stalls, nil)
 		p.wg.Add(1)
-		go p.run(cpu, int64(period))
+		go p.run(len(p.stalls)-1, cpu, int64(period))
 	}
 	return p
 }
 
-func (p *stallProbes) run(cpu int, period int64) {
+// run is probe number slot, on CPU cpu.
+func (p *stallProbes) run(slot, cpu int, period int64) {
 	defer p.wg.Done()
 	// The thread stays locked to the goroutine and exits with it: its
 	// affinity and timer slack are not handed to other goroutines.
@@ -84,7 +89,7 @@ func (p *stallProbes) run(cpu int, period int64) {
 			due = now // missed wake-ups are not made up in a burst
 		}
 	}
-	p.stalls[cpu] = out
+	p.stalls[slot] = out
 }
 
 // stop ends the probes and returns their stalls, by start time.
@@ -96,17 +101,8 @@ func (p *stallProbes) stop() []stall {
 	return all
 }
 
-// stalledDuring reports whether any of stalls (sorted by From, none longer
-// than longest) overlaps the stretch [from, to].
-func stalledDuring(stalls []stall, longest, from, to int64) bool {
-	// Only stalls that begin after from-longest can reach from.
-	i, _ := slices.BinarySearchFunc(stalls, from-longest, func(s stall, t int64) int {
-		return cmp.Compare(s.From, t)
-	})
-	for ; i < len(stalls) && stalls[i].From <= to; i++ {
-		if stalls[i].To >= from {
-			return true
-		}
-	}
-	return false
+// stalledDuring reports whether any of stalls overlaps the stretch [from,
+// to]. A session has a few hundred keys and stalls: a scan is enough.
+func stalledDuring(stalls []stall, from, to int64) bool {
+	return slices.ContainsFunc(stalls, func(s stall) bool { return s.From <= to && s.To >= from })
 }

@@ -253,16 +253,12 @@ func runSession(cfg *Config, ps []program, n int, seed uint64) ([]block, []stall
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Targets) != len(ps) {
 		return nil, nil, fmt.Errorf("writer report (%d targets for %d programs): %v", len(rep.Targets), len(ps), err)
 	}
-	var longest int64
-	for _, x := range rep.Stalls {
-		longest = max(longest, x.To-x.From)
-	}
 	bs := make([]block, len(ps))
 	for i, st := range sts {
 		tr := rep.Targets[i]
 		for k := range tr.Samples {
 			smp := &tr.Samples[k]
-			smp.stalled = stalledDuring(rep.Stalls, longest, smp.Write, smp.First)
+			smp.stalled = stalledDuring(rep.Stalls, smp.Write, smp.First)
 		}
 		bs[i].samples, bs[i].stray = tr.Samples, tr.Stray
 		if tr.Err != "" {

@@ -284,11 +284,11 @@ func TestStalledDuring(t *testing.T) {
 		{0, 99, false}, {0, 100, true}, {150, 160, true}, {401, 999, false},
 		{300, 310, true}, {1010, 2000, true}, {1011, 2000, false}, {500, 600, false},
 	} {
-		if got := stalledDuring(stalls, 280, c.from, c.to); got != c.want {
+		if got := stalledDuring(stalls, c.from, c.to); got != c.want {
 			t.Errorf("[%d, %d]: stalled %v, want %v", c.from, c.to, got, c.want)
 		}
 	}
-	if stalledDuring(nil, 0, 0, 1<<40) {
+	if stalledDuring(nil, 0, 1<<40) {
 		t.Error("stalled with no stalls")
 	}
 }
@@ -312,7 +312,7 @@ func TestStallProbesSeeAStoppedProcess(t *testing.T) {
 	if err := unix.SchedGetaffinity(0, &mask); err != nil {
 		t.Fatal(err)
 	}
-	seen := make([]bool, runtime.NumCPU())
+	seen := map[int]bool{}
 	for _, s := range stalls {
 		if s.To-s.From < int64(stallLate) {
 			t.Errorf("stall %+v shorter than %v", s, stallLate)
@@ -324,8 +324,8 @@ func TestStallProbesSeeAStoppedProcess(t *testing.T) {
 			seen[s.CPU] = true
 		}
 	}
-	for cpu, ok := range seen {
-		if !ok && mask.IsSet(cpu) {
+	for cpu := range len(mask) * 64 {
+		if mask.IsSet(cpu) && !seen[cpu] {
 			t.Errorf("CPU %d: no stall over the stop [%d, %d]; stalls: %+v", cpu, before, after, stalls)
 		}
 	}
